@@ -1,0 +1,116 @@
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Options;
+using ServicePortal.Catalog;
+using ServicePortal.Core.Database;
+using ServicePortal.Core.Hosting;
+using ServicePortal.Gateway;
+using ServicePortal.Helpdesk;
+using ServicePortal.Host.Web;
+using ServicePortal.Identity;
+using ServicePortal.Requests;
+
+namespace ServicePortal.Host;
+
+/// <summary>
+/// Builds and runs the portal: the database first (configured, or an embedded cluster), then the web
+/// shell, telemetry and each module. <c>migrate</c> as the first argument applies migrations and exits.
+/// A start-up failure prints one line that says what to fix, and the process exits with 1.
+/// </summary>
+public static class PortalHost
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        EmbeddedPostgres? embedded = null;
+        try
+        {
+            var migrateOnly = args.Length > 0 && args[0] == "migrate";
+            var builder = WebApplication.CreateBuilder(migrateOnly ? args[1..] : args);
+            UsePortalUrls(builder, args);
+
+            embedded = await builder.AddPortalDatabaseAsync();
+            builder.AddWebShell();
+            builder.AddTelemetry();
+            builder.AddIdentityModule();
+            builder.AddCatalogModule();
+            builder.AddGatewayModule();
+            builder.AddRequestsModule();
+            builder.AddHelpdeskModule();
+            builder.Services.AddHostedService<StartupBanner>();
+
+            var app = builder.Build();
+            var database = app.Services.GetRequiredService<DatabaseStartup>();
+            if (migrateOnly)
+            {
+                await database.MigrateOnlyAsync(CancellationToken.None);
+                Console.WriteLine("Migrations applied.");
+                return 0;
+            }
+
+            // Reachable and migrated before the first request; under WebApplicationFactory (tests) this line
+            // is not reached, and the test database is cloned from an already migrated template.
+            await database.PrepareAsync(app.Lifetime.ApplicationStopping);
+
+            app.UseWebShell();
+            app.MapHealth();
+            app.MapTelemetry();
+            app.MapIdentityModule();
+            app.MapCatalogModule();
+            app.MapGatewayModule();
+            app.MapRequestsModule();
+            app.MapHelpdeskModule();
+            app.MapRazorPages();
+
+            await app.RunAsync();
+            return 0;
+        }
+        catch (PortalStartupException e)
+        {
+            await Console.Error.WriteLineAsync($"ServicePortal cannot start: {e.Message}");
+            return 1;
+        }
+        catch (IOException e) when (e.InnerException is AddressInUseException)
+        {
+            await Console.Error.WriteLineAsync(
+                $"ServicePortal cannot start: {e.Message} Another program is using that port: stop it, " +
+                "or choose another address with PORTAL_URLS=http://localhost:5050 or --urls.");
+            return 1;
+        }
+        catch (OptionsValidationException e)
+        {
+            await Console.Error.WriteLineAsync($"ServicePortal cannot start: invalid configuration: {string.Join("; ", e.Failures)}");
+            return 1;
+        }
+        catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // A typed option could not be read, e.g. "sometimes" for a true/false setting.
+            await Console.Error.WriteLineAsync($"ServicePortal cannot start: invalid configuration: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            if (embedded is not null)
+            {
+                await embedded.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The portal listens on http://localhost:5000 unless told otherwise: <c>--urls</c> wins, then
+    /// <c>PORTAL_URLS</c>, then the usual ASP.NET settings (<c>ASPNETCORE_URLS</c>, <c>Kestrel</c> endpoints).
+    /// </summary>
+    private static void UsePortalUrls(WebApplicationBuilder builder, string[] args)
+    {
+        var portalUrls = Environment.GetEnvironmentVariable("PORTAL_URLS");
+        var urlsOnCommandLine = args.Any(a => a.StartsWith("--urls", StringComparison.Ordinal));
+        if (!urlsOnCommandLine && !string.IsNullOrWhiteSpace(portalUrls))
+        {
+            builder.WebHost.UseUrls(portalUrls);
+        }
+        else if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]) &&
+                 !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseUrls("http://localhost:5000");
+        }
+    }
+}

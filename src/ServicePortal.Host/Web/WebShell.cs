@@ -1,0 +1,125 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Localization;
+using ServicePortal.Core.Localization;
+
+namespace ServicePortal.Host.Web;
+
+/// <summary>
+/// The web shell every module's pages sit in: Razor Pages, Kiswahili by default and English one click away,
+/// security headers, error pages that never show a stack trace outside Development, antiforgery.
+/// </summary>
+public static class WebShell
+{
+    /// <summary>
+    /// No script runs on these pages and no style is inline, so the policy can be strict. <c>form-action</c> is
+    /// left out on purpose: Chrome applies it to the redirects after a form post, and the sign-in and consent
+    /// forms end in a redirect to a relying party's own address.
+    /// </summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+    public static WebApplicationBuilder AddWebShell(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.Services.AddRazorPages();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "portal_af";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.FormFieldName = "__af";
+        });
+        builder.Services.Configure<RequestLocalizationOptions>(options =>
+        {
+            var cultures = Lang.Supported.Select(code => new CultureInfo(code)).ToList();
+            options.DefaultRequestCulture = new RequestCulture(Lang.Default);
+            options.SupportedCultures = cultures;
+            options.SupportedUICultures = cultures;
+            // Kiswahili first: the browser's Accept-Language is not consulted, because most phones in
+            // Tanzania are set to English while their owners read Kiswahili first. A choice is explicit.
+            options.RequestCultureProviders =
+            [
+                new QueryStringRequestCultureProvider { QueryStringKey = Lang.QueryKey, UIQueryStringKey = Lang.QueryKey },
+                new CookieRequestCultureProvider { CookieName = Lang.CookieName },
+            ];
+        });
+        builder.Services.AddHealthChecks();
+        if (!builder.Environment.IsDevelopment())
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+
+        return builder;
+    }
+
+    public static WebApplication UseWebShell(this WebApplication app)
+    {
+        // Language first, so that error pages re-executed further in speak the language of the request.
+        app.UseRequestLocalization();
+        app.Use(RememberLanguageChoice);
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error/500");
+            app.UseHsts();
+        }
+
+        app.Use(SecurityHeaders);
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
+    {
+        // Live: the process answers. Ready: the database answers and is migrated.
+        endpoints.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        endpoints.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        return endpoints;
+    }
+
+    private static Task SecurityHeaders(HttpContext context, Func<Task> next)
+    {
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "same-origin";
+            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
+            headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            return Task.CompletedTask;
+        });
+        return next();
+    }
+
+    /// <summary><c>?lang=en</c> switches language for this request and is remembered for a year.</summary>
+    private static Task RememberLanguageChoice(HttpContext context, Func<Task> next)
+    {
+        var asked = context.Request.Query[Lang.QueryKey].ToString();
+        if (Lang.IsSupported(asked))
+        {
+            var culture = new RequestCulture(asked.ToLowerInvariant());
+            context.Response.Cookies.Append(Lang.CookieName, CookieRequestCultureProvider.MakeCookieValue(culture),
+                new CookieOptions
+                {
+                    MaxAge = TimeSpan.FromDays(365),
+                    HttpOnly = true,
+                    IsEssential = true,
+                    SameSite = SameSiteMode.Lax,
+                    Secure = context.Request.IsHttps,
+                    Path = "/",
+                });
+        }
+
+        return next();
+    }
+}
