@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace ServicePortal.DemoAgencies;
+
+/// <summary>
+/// Runs the demo agencies, each as its own small web application on its own port, in one process: what
+/// separate agency systems look like to the portal, without separate deployments.
+/// </summary>
+public static class DemoAgencyHost
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args)
+            .Build();
+
+        var apps = new List<WebApplication>();
+        try
+        {
+            foreach (var agency in DemoAgency.All)
+            {
+                var url = configuration[$"DemoAgencies:{agency.Code}"];
+                if (string.IsNullOrWhiteSpace(url))
+                {
+                    continue;
+                }
+
+                var app = Build(agency, url, args);
+                await app.StartAsync();
+                apps.Add(app);
+                Console.WriteLine($"  {agency.Code,-6} {agency.NameEn,-45} {BaseAddress(app)}");
+            }
+        }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            await Console.Error.WriteLineAsync($"Demo agencies cannot start: {e.Message} " +
+                "Stop what uses that port, or set DemoAgencies__<code>=http://127.0.0.1:<free port>.");
+            foreach (var app in apps)
+            {
+                await app.StopAsync();
+            }
+
+            return 1;
+        }
+
+        Console.WriteLine("  Demo agencies are running. Press Ctrl+C to stop.");
+        await Task.WhenAll(apps.Select(app => app.WaitForShutdownAsync()));
+        return 0;
+    }
+
+    /// <summary>Builds one agency's web application listening on <paramref name="url"/> (port 0: any free port).</summary>
+    public static WebApplication Build(DemoAgency agency, string url, string[]? args = null,
+        Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(agency);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args ?? [],
+            ApplicationName = typeof(DemoAgencyHost).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseUrls(url);
+        builder.Host.UseConsoleLifetime(o => o.SuppressStatusMessages = true);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(agency);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        agency.AddServices(builder.Services);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        CommonEndpoints.Map(app, agency);
+        agency.MapEndpoints(app);
+        return app;
+    }
+
+    /// <summary>The address a started agency listens on (useful when it was started on port 0).</summary>
+    public static Uri BaseAddress(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(address.EndsWith('/') ? address : address + "/");
+    }
+}
