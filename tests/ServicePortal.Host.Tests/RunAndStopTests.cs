@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace ServicePortal.Host.Tests;
+
+/// <summary>The portal as `./build.sh run` starts it: embedded PostgreSQL, then Ctrl+C.</summary>
+public sealed class RunAndStopTests : IDisposable
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "serviceportal-run-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Starts_with_an_embedded_database_and_Ctrl_C_leaves_no_PostgreSQL_behind()
+    {
+        var port = FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["Database__EmbeddedDirectory"] = _data,
+            ["PORTAL_URLS"] = $"http://127.0.0.1:{port}",
+        };
+
+        using (var portal = HostProcess.StartAsync("ServicePortal.Host", [], environment))
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            var ready = await Eventually(() => client.GetAsync("/health/ready"));
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            var home = await client.GetStringAsync("/");
+            Assert.Contains("<html lang=\"sw\">", home, StringComparison.Ordinal);
+            var postmaster = int.Parse(File.ReadLines(Path.Combine(_data, "data", "postmaster.pid")).First(),
+                System.Globalization.CultureInfo.InvariantCulture);
+
+            var result = await portal.StopAsync();
+
+            Assert.Equal(0, result.ExitCode);
+            Assert.True(await Processes.ExitsSoonAsync(postmaster), "PostgreSQL is still running after Ctrl+C");
+            Assert.False(File.Exists(Path.Combine(_data, "data", "postmaster.pid")));
+        }
+
+        // A second run reuses the data: the journal is there, nothing is migrated again.
+        using var again = HostProcess.StartAsync("ServicePortal.Host", [], environment);
+        using var second = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        Assert.Equal(HttpStatusCode.OK, (await Eventually(() => second.GetAsync("/health/ready"))).StatusCode);
+        var secondRun = await again.StopAsync();
+        Assert.DoesNotContain("Applied migration", secondRun.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Creating an embedded PostgreSQL cluster", secondRun.StandardOutput, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_data))
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+    }
+
+    private static async Task<HttpResponseMessage> Eventually(Func<Task<HttpResponseMessage>> attempt)
+    {
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                var response = await attempt();
+                if (response.StatusCode == HttpStatusCode.OK || i >= 300)
+                {
+                    return response;
+                }
+            }
+            catch (HttpRequestException) when (i < 300)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace ServicePortal.Host.Tests;
+
+/// <summary>
+/// What an operator sees when the portal cannot start: one clear line that names the setting, a non-zero exit
+/// code, and never a stack trace. These run the built host as its own process.
+/// </summary>
+public sealed class StartupFailureTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task A_malformed_connection_string_is_named_and_stops_the_host()
+    {
+        var result = await HostProcess.RunAsync("ServicePortal.Host", [],
+            new Dictionary<string, string> { ["ConnectionStrings__Portal"] = "Host=127.0.0.1;Port=not-a-port" }, Timeout);
+
+        AssertOneClearLine(result, "ConnectionStrings:Portal is not a valid PostgreSQL connection string");
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_is_named_and_stops_the_host()
+    {
+        var port = FreePort();
+        var result = await HostProcess.RunAsync("ServicePortal.Host", [],
+            new Dictionary<string, string>
+            {
+                ["ConnectionStrings__Portal"] = $"Host=127.0.0.1;Port={port};Username=portal;Password=x;Database=portal;Timeout=5",
+            }, Timeout);
+
+        AssertOneClearLine(result, $"Cannot use the PostgreSQL server at 127.0.0.1:{port}");
+        Assert.Contains("ConnectionStrings:Portal", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Password=x", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Missing_PostgreSQL_programs_say_what_to_install_and_the_alternatives()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "serviceportal-nopg-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var result = await HostProcess.RunAsync("ServicePortal.Host", [],
+                new Dictionary<string, string>
+                {
+                    ["PORTAL_PG_BIN"] = "/nonexistent/bin",
+                    ["Database__EmbeddedDirectory"] = folder,
+                }, Timeout);
+
+            AssertOneClearLine(result, "apt-get install -y postgresql");
+            Assert.Contains("docker compose up", result.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_port_already_in_use_is_named()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        using var occupier = new TcpListener(IPAddress.Loopback, 0);
+        occupier.Start();
+        var port = ((IPEndPoint)occupier.LocalEndpoint).Port;
+
+        var result = await HostProcess.RunAsync("ServicePortal.Host", ["--urls", $"http://127.0.0.1:{port}"],
+            new Dictionary<string, string> { ["ConnectionStrings__Portal"] = database.ConnectionString }, Timeout);
+
+        AssertOneClearLine(result, $"127.0.0.1:{port}");
+        Assert.Contains("PORTAL_URLS", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_invalid_setting_is_rejected_at_start_up()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+
+        var result = await HostProcess.RunAsync("ServicePortal.Host", [],
+            new Dictionary<string, string>
+            {
+                ["ConnectionStrings__Portal"] = database.ConnectionString,
+                ["Database__MigrateOnStart"] = "sometimes",
+            }, Timeout);
+
+        AssertOneClearLine(result, "Database:MigrateOnStart");
+    }
+
+    [Fact]
+    public async Task Migrate_applies_every_migration_and_exits()
+    {
+        await using var database = await TestDatabase.CreateEmptyAsync();
+
+        var result = await HostProcess.RunAsync("ServicePortal.Host", ["migrate"],
+            new Dictionary<string, string> { ["ConnectionStrings__Portal"] = database.ConnectionString }, Timeout);
+
+        Assert.True(result.ExitCode == 0, result.StandardError + result.StandardOutput);
+        await using var dataSource = database.CreateDataSource();
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM portal.schema_migrations");
+        var applied = (long)(await command.ExecuteScalarAsync())!;
+        Assert.Equal(new Core.Database.Migrations(TestDatabase.MigrationAssemblies).Scripts.Count, applied);
+    }
+
+    private static void AssertOneClearLine(HostProcess.Result result, string expected)
+    {
+        Assert.True(result.ExitCode != 0, "the host should have stopped with a non-zero exit code");
+        Assert.Contains(expected, result.StandardError, StringComparison.Ordinal);
+        var lines = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("ServicePortal cannot start: ", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

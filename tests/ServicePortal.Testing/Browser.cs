@@ -1,0 +1,109 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Xunit;
+
+namespace ServicePortal.Testing;
+
+/// <summary>
+/// Headless Chromium from the machine's packages (<c>/usr/bin/chromium</c>, or <c>PORTAL_CHROMIUM</c>),
+/// driven by Playwright. Playwright's own browser download cannot work here, so the test run never tries
+/// it. One browser per test class; each test opens its own context (cookies are not shared).
+/// </summary>
+public sealed class Browser : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public static string ExecutablePath =>
+        System.Environment.GetEnvironmentVariable("PORTAL_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ExecutablePath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium was not found at {ExecutablePath}. Install it with 'sudo apt-get install -y chromium' " +
+                "(./build.sh test does this), or set PORTAL_CHROMIUM to its path.");
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ExecutablePath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-default-apps", "--disable-extensions",
+            ],
+        });
+    }
+
+    /// <summary>A new page in a new context: a phone-sized viewport unless told otherwise.</summary>
+    public async Task<IPage> NewPageAsync(int width = 360, int height = 740, bool javaScript = true)
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            Locale = "en-US", // as most phones here are set: the portal must still open in Kiswahili
+            JavaScriptEnabled = javaScript,
+        });
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+
+    /// <summary>Runs axe and returns the violations that are serious or critical.</summary>
+    public static async Task<IReadOnlyList<AxeResultItem>> SeriousAccessibilityViolationsAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var result = await page.RunAxe();
+        return [.. result.Violations.Where(v => v.Impact is "serious" or "critical")];
+    }
+
+    public static string Describe(IEnumerable<AxeResultItem> violations) =>
+        string.Join(Environment.NewLine, violations.Select(v =>
+            $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}"));
+
+    /// <summary>
+    /// Saves a full-page screenshot as <c>docs/screenshots/{name}.png</c> in the source tree, so the docs show
+    /// the pages as the tests last saw them.
+    /// </summary>
+    public static async Task<string> ScreenshotAsync(IPage page, string name)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var path = Path.Combine(SourceTree.Root, "docs", "screenshots", name + ".png");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        return path;
+    }
+}
+
+/// <summary>The top of the source tree (the folder holding ServicePortal.sln).</summary>
+public static class SourceTree
+{
+    public static string Root { get; } = Find();
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ServicePortal.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The tests run outside the source tree: ServicePortal.sln not found.");
+    }
+}
