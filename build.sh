@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# ServicePortal: one command to run the whole system, one to test it.
+#
+#   ./build.sh run [--urls URL]   the portal on http://localhost:5000 and the demo agencies; Ctrl+C stops all
+#   ./build.sh test               every test: unit, integration on real PostgreSQL, browser (Chromium)
+#   ./build.sh migrate            apply database migrations and exit
+#   ./build.sh build              compile everything
+#
+# Both `run` and `test` install what is missing first (PostgreSQL server programs; Chromium for the browser
+# tests) with apt-get when they can (as root, or with password-less sudo), and otherwise say what to install.
+set -euo pipefail
+
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+CONFIGURATION=${CONFIGURATION:-Debug}
+
+say() { printf '%s\n' "$*"; }
+fail() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+# --- prerequisites ---------------------------------------------------------------------------------------
+
+APT_UPDATED=0
+install_packages() {
+  # $1: what it is for; the rest: Debian/Ubuntu package names.
+  local why=$1; shift
+  local runner=()
+  if [ "$(id -u)" -eq 0 ]; then
+    runner=()
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    runner=(sudo)
+  else
+    fail "$why needs: sudo apt-get install -y $* (then run this command again)."
+  fi
+  command -v apt-get >/dev/null 2>&1 || fail "$why needs the packages '$*'; install them with your system's package manager."
+  say "Installing $* ($why)..."
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    "${runner[@]}" apt-get update -qq || fail "apt-get update failed; install '$*' by hand."
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive "${runner[@]}" apt-get install -y -qq --no-install-recommends "$@" >/dev/null \
+    || fail "Could not install '$*'; install them by hand: sudo apt-get install -y $*"
+}
+
+require_dotnet() {
+  command -v dotnet >/dev/null 2>&1 \
+    || fail "The .NET 10 SDK is missing. Install it (https://dot.net/download, or 'apt-get install dotnet-sdk-10.0' from Microsoft's package feed)."
+}
+
+have_postgres() {
+  [ -n "${PORTAL_PG_BIN:-}" ] && [ -x "$PORTAL_PG_BIN/pg_ctl" ] && return 0
+  compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null && return 0
+  command -v pg_ctl >/dev/null 2>&1 && command -v initdb >/dev/null 2>&1
+}
+
+require_postgres() {
+  # Not needed when the portal (or the tests) are pointed at an existing server.
+  if [ -n "${ConnectionStrings__Portal:-}" ] || [ -n "${PORTAL_TEST_DB:-}" ] || have_postgres; then
+    return 0
+  fi
+  install_packages "the embedded PostgreSQL" postgresql
+  have_postgres || fail "PostgreSQL server programs are still missing; install 'postgresql', set PORTAL_PG_BIN, or set ConnectionStrings__Portal."
+}
+
+chromium_path() {
+  if [ -n "${PORTAL_CHROMIUM:-}" ]; then printf '%s' "$PORTAL_CHROMIUM"; return; fi
+  for candidate in /usr/bin/chromium /usr/bin/chromium-browser; do
+    if [ -x "$candidate" ]; then printf '%s' "$candidate"; return; fi
+  done
+}
+
+require_chromium() {
+  if [ -z "$(chromium_path)" ]; then
+    install_packages "the browser tests" chromium fonts-dejavu-core
+  fi
+  [ -n "$(chromium_path)" ] || fail "Chromium is missing: install it (sudo apt-get install -y chromium) or set PORTAL_CHROMIUM."
+  export PORTAL_CHROMIUM
+  PORTAL_CHROMIUM=$(chromium_path)
+}
+
+build() {
+  say "Building ($CONFIGURATION)..."
+  dotnet build ServicePortal.sln -c "$CONFIGURATION" -nologo -clp:ErrorsOnly -v:quiet
+}
+
+# --- commands --------------------------------------------------------------------------------------------
+
+cmd_run() {
+  require_dotnet
+  require_postgres
+  build
+
+  local agencies_pid=""
+  stop_agencies() {
+    if [ -n "$agencies_pid" ] && kill -0 "$agencies_pid" 2>/dev/null; then
+      kill -TERM "$agencies_pid" 2>/dev/null || true
+      wait "$agencies_pid" 2>/dev/null || true
+    fi
+  }
+  trap stop_agencies EXIT
+  trap 'exit 130' INT TERM
+
+  say "Starting the demo agencies..."
+  dotnet run --no-build -c "$CONFIGURATION" --project src/ServicePortal.DemoAgencies &
+  agencies_pid=$!
+
+  say "Starting the portal (first start creates the embedded PostgreSQL in .data/postgres)..."
+  # The portal prints its address, the demo agencies and the demo accounts once it listens. Ctrl+C stops it,
+  # and it stops its embedded PostgreSQL; the EXIT trap then stops the demo agencies.
+  local status=0
+  dotnet run --no-build -c "$CONFIGURATION" --project src/ServicePortal.Host -- "$@" || status=$?
+  return "$status"
+}
+
+cmd_migrate() {
+  require_dotnet
+  require_postgres
+  build
+  dotnet run --no-build -c "$CONFIGURATION" --project src/ServicePortal.Host -- migrate "$@"
+}
+
+cmd_test() {
+  require_dotnet
+  require_postgres
+  require_chromium
+  build
+
+  local log
+  log=$(mktemp)
+  local status=0
+  say "Testing..."
+  # A hung test must not hold CI for its whole budget: dump and stop after 10 minutes without progress.
+  dotnet test ServicePortal.sln -c "$CONFIGURATION" --no-build -nologo \
+    --blame-hang-timeout 10m --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+
+  # One closing line for people and CI: the totals over every test assembly.
+  awk '
+    /^Total tests: [0-9]+$/ { n++ }
+    /^ +Passed: [0-9]+$/ { p += $2 }
+    /^ +Failed: [0-9]+$/ { f += $2 }
+    /^ +Skipped: [0-9]+$/ { s += $2 }
+    END { printf "\nTest assemblies: %d\nTests: %d passed, %d failed, %d skipped\n", n, p, f, s; exit (f > 0) }
+  ' "$log" || status=1
+  rm -f "$log"
+  return "$status"
+}
+
+usage() {
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+case "${1:-}" in
+  run) shift; cmd_run "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  migrate) shift; cmd_migrate "$@" ;;
+  build) shift; require_dotnet; build ;;
+  -h|--help|help|"") usage ;;
+  *) usage; exit 2 ;;
+esac
