@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using ServicePortal.Catalog;
 using ServicePortal.Core.Database;
 using ServicePortal.Core.Hosting;
+using ServicePortal.Core.Messaging;
+using ServicePortal.Core.Security;
 using ServicePortal.Gateway;
 using ServicePortal.Helpdesk;
 using ServicePortal.Host.Web;
@@ -28,6 +30,8 @@ public static class PortalHost
             UsePortalUrls(builder, args);
 
             embedded = await builder.AddPortalDatabaseAsync();
+            builder.Services.AddPortalDataProtection(builder.Configuration);
+            builder.Services.AddPortalMessaging(builder.Configuration, builder.Environment);
             builder.AddWebShell();
             builder.AddTelemetry();
             builder.AddIdentityModule();
@@ -53,6 +57,7 @@ public static class PortalHost
             app.UseWebShell();
             app.MapHealth();
             app.MapTelemetry();
+            app.MapDevelopmentMessages();
             app.MapIdentityModule();
             app.MapCatalogModule();
             app.MapGatewayModule();

@@ -1,11 +1,27 @@
+using System.Net;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using ServicePortal.Core.Database;
+using ServicePortal.Identity.Accounts;
+using ServicePortal.Identity.OneTimeCodes;
+using ServicePortal.Identity.Registration;
+using ServicePortal.Identity.Registry;
+using ServicePortal.Identity.Session;
 
 namespace ServicePortal.Identity;
 
 /// <summary>
-/// Identity: the OpenID Connect provider keyed on the national ID number (OpenIddict), accounts, second factors, consent, staff roles.
+/// Identity: one login keyed on the national ID number. Accounts, registration against the national ID
+/// registry, sign-in with a password and a second factor, lockout, the browser session, staff roles, and (in
+/// its own feature folder) the OpenID Connect provider that lets every other service trust that sign-in.
 /// The host calls <see cref="AddIdentityModule"/> and <see cref="MapIdentityModule"/>; everything else the
 /// module needs (endpoints, pages, SQL, jobs, validators) stays inside this project.
 /// </summary>
@@ -13,12 +29,87 @@ public static class IdentityModule
 {
     public const string Schema = "identity";
 
+    /// <summary>Rate limit on sign-in, registration and code attempts, per client address.</summary>
+    public const string AttemptsPolicy = "identity-attempts";
+
     public static WebApplicationBuilder AddIdentityModule(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddMigrationsFrom(typeof(IdentityModule).Assembly);
+        var services = builder.Services;
+        services.AddMigrationsFrom(typeof(IdentityModule).Assembly);
+        services.AddOptions<IdentityOptions>().Bind(builder.Configuration.GetSection("Identity"))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton<AccountStore>();
+        services.AddSingleton<PasswordHashing>();
+        services.AddSingleton<OneTimeCodeService>();
+        services.AddSingleton<SignInFlow>();
+        services.AddSingleton<RegistrationFlow>();
+        services.TryAddSingleton<IAccountEvents, NothingMoreToDo>();
+        services.AddHttpClient<INationalIdRegistry, HttpNationalIdRegistry>((sp, http) =>
+        {
+            http.BaseAddress = sp.GetRequiredService<IOptions<IdentityOptions>>().Value.RegistryUrl;
+            http.Timeout = TimeSpan.FromSeconds(10);
+        });
+
+        var lifetime = builder.Configuration.GetSection("Identity").Get<IdentityOptions>()?.SessionLifetime ?? new IdentityOptions().SessionLifetime;
+        services.AddAuthentication(PortalSession.Scheme)
+            .AddCookie(PortalSession.Scheme, options => PortalSession.ConfigureCookie(options, lifetime))
+            .AddCookie(PortalSession.PendingScheme, options =>
+            {
+                options.Cookie.Name = "portal_pending";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.Cookie.Path = "/account";
+                options.ExpireTimeSpan = TimeSpan.FromMinutes(10);
+                options.SlidingExpiration = false;
+            });
+        services.AddAuthorization();
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                return ValueTask.CompletedTask;
+            };
+            options.AddPolicy(AttemptsPolicy, http =>
+            {
+                // Reading a form costs nothing; only what is submitted is counted.
+                if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+                {
+                    return RateLimitPartition.GetNoLimiter("read");
+                }
+
+                var permits = http.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value.AttemptsPerAddressPerMinute;
+                var address = http.Connection.RemoteIpAddress ?? IPAddress.Loopback;
+                return RateLimitPartition.GetFixedWindowLimiter(address.ToString(), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = permits,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                });
+            });
+        });
+        // The module's pages: its assembly is an application part (the SDK does not add a referenced Razor
+        // class library on its own when it uses the shared framework).
+        services.AddRazorPages(options => options.Conventions.AddPageRoute("/Account/Register", "account/forgot-password"))
+            .AddApplicationPart(typeof(IdentityModule).Assembly);
+
+        if (builder.Environment.IsDevelopment())
+        {
+            services.AddHostedService<DemoAccounts>();
+            services.AddSingleton(DemoAccounts.Notice);
+        }
+
         return builder;
     }
 
     public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder endpoints) => endpoints;
+
+    private sealed class NothingMoreToDo : IAccountEvents
+    {
+        public Task PasswordChangedAsync(Guid accountId, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

@@ -115,6 +115,7 @@ public static class HostProcess
         }
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Identity__RegistryUrl"] = "http://127.0.0.1:9/";
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

@@ -48,6 +48,8 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment(Environment);
         builder.UseSetting("ConnectionStrings:Portal", Database.ConnectionString);
+        // Nothing listens there: a test that needs the registry starts the demo one and says where it is.
+        builder.UseSetting("Identity:RegistryUrl", "http://127.0.0.1:9/");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

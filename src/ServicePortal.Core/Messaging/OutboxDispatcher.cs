@@ -1,0 +1,113 @@
+using Dapper;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace ServicePortal.Core.Messaging;
+
+/// <summary>
+/// Sends what the outbox holds. Each node claims due messages with <c>FOR UPDATE SKIP LOCKED</c> (a message is
+/// worked on by one node at a time), leases them for a minute, and records the outcome: sent, or a retry
+/// with exponential backoff, or given up after <see cref="MaxAttempts"/>. It wakes on the
+/// <c>portal_outbox</c> notification sent at commit, and polls as a safety net.
+/// </summary>
+public sealed partial class OutboxDispatcher(
+    NpgsqlDataSource dataSource,
+    IEnumerable<IMessageSender> senders,
+    TimeProvider clock,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    public const int MaxAttempts = 8;
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
+    private readonly Dictionary<string, IMessageSender> _senders = senders.ToDictionary(s => s.Channel, StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var listener = await dataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
+                await listener.ExecuteAsync(new CommandDefinition($"LISTEN {Outbox.Channel}", cancellationToken: stoppingToken)).ConfigureAwait(false);
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    while (await DispatchBatchAsync(stoppingToken).ConfigureAwait(false) > 0)
+                    {
+                    }
+
+                    await listener.WaitAsync(Poll, stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Whatever went wrong, the messages are still in the outbox: log, wait, and try again.
+                LogDispatchFailed(logger, e);
+                await Task.Delay(Poll, clock, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Claims and sends one batch of due messages; returns how many it claimed.</summary>
+    public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var channels = _senders.Keys.ToArray();
+        if (channels.Length == 0)
+        {
+            return 0; // nothing can be sent on this node: leave the messages for one that can
+        }
+
+        var claimed = (await connection.QueryAsync<OutboxMessage>(new CommandDefinition(
+            """
+            UPDATE portal.outbox_messages m
+            SET attempts = m.attempts + 1, next_attempt_at = now() + interval '1 minute'
+            WHERE m.id IN (
+                SELECT id FROM portal.outbox_messages
+                WHERE sent_at IS NULL AND next_attempt_at <= now() AND channel = ANY(@Channels)
+                ORDER BY next_attempt_at, id
+                LIMIT 50
+                FOR UPDATE SKIP LOCKED)
+            RETURNING m.id, m.message_id AS MessageId, m.channel, m.recipient, m.subject, m.body, m.purpose,
+                      m.created_at AS CreatedAt, m.attempts, m.sent_at AS SentAt, m.last_error AS LastError
+            """,
+            new { Channels = channels }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+
+        foreach (var message in claimed)
+        {
+            try
+            {
+                await _senders[message.Channel].SendAsync(message, cancellationToken).ConfigureAwait(false);
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE portal.outbox_messages SET sent_at = now(), last_error = NULL WHERE id = @Id",
+                    new { message.Id }, cancellationToken: CancellationToken.None)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                var giveUp = message.Attempts >= MaxAttempts;
+                var delay = TimeSpan.FromSeconds(Math.Min(3600, 5 * Math.Pow(2, message.Attempts - 1)));
+                await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    UPDATE portal.outbox_messages
+                    SET last_error = left(@Error, 1000),
+                        next_attempt_at = CASE WHEN @GiveUp THEN 'infinity'::timestamptz ELSE now() + @Delay END
+                    WHERE id = @Id
+                    """,
+                    new { message.Id, Error = e.Message, GiveUp = giveUp, Delay = delay },
+                    cancellationToken: CancellationToken.None)).ConfigureAwait(false);
+                LogSendFailed(logger, message.Id, message.Channel, message.Attempts, giveUp, e);
+            }
+        }
+
+        return claimed.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatching the outbox failed; retrying in a few seconds")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending outbox message {Id} by {Channel} failed (attempt {Attempts}, given up: {GaveUp})")]
+    private static partial void LogSendFailed(ILogger logger, long id, string channel, int attempts, bool gaveUp, Exception exception);
+}

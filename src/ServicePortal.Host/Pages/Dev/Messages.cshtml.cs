@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Npgsql;
+using ServicePortal.Core.Messaging;
+
+namespace ServicePortal.Host.Pages.Dev;
+
+/// <summary>The Development message viewer (see <see cref="Web.DevelopmentMessages"/>); 404 elsewhere.</summary>
+public sealed class MessagesModel(NpgsqlDataSource dataSource, IHostEnvironment environment) : PageModel
+{
+    public IReadOnlyList<OutboxMessage> Messages { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (!environment.IsDevelopment())
+        {
+            return NotFound();
+        }
+
+        Messages = await Outbox.RecentAsync(dataSource, 50, null, cancellationToken);
+        return Page();
+    }
+}

@@ -1,0 +1,118 @@
+using Npgsql;
+using ServicePortal.Core.Identity;
+
+namespace ServicePortal.Identity.Accounts;
+
+/// <summary>Accounts in <c>identity.accounts</c>: every read and write of them goes through here.</summary>
+public sealed class AccountStore(NpgsqlDataSource dataSource)
+{
+    public async Task<Account?> FindByNinAsync(NationalIdNumber nin, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Account.Columns} FROM identity.accounts WHERE nin = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = nin.Digits });
+        return await ReadOneAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<Account?> FindByIdAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Account.Columns} FROM identity.accounts WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        return await ReadOneAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates the account, or returns null when one already exists for the NIN.</summary>
+    public static async Task<Guid?> CreateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        NewAccount account, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO identity.accounts (nin, first_name, middle_name, last_name, date_of_birth, phone, language, password_hash)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            ON CONFLICT (nin) DO NOTHING
+            RETURNING id
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = account.Nin.Digits });
+        command.Parameters.Add(new NpgsqlParameter { Value = account.FirstName });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)account.MiddleName ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = account.LastName });
+        command.Parameters.Add(new NpgsqlParameter { Value = account.DateOfBirth });
+        command.Parameters.Add(new NpgsqlParameter { Value = account.Phone });
+        command.Parameters.Add(new NpgsqlParameter { Value = account.Language });
+        command.Parameters.Add(new NpgsqlParameter { Value = account.PasswordHash });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as Guid?;
+    }
+
+    /// <summary>
+    /// Counts one more consecutive wrong password or code, and locks the account when it reaches the threshold.
+    /// One statement, so two wrong attempts at the same moment on two nodes both count.
+    /// </summary>
+    public async Task<(int FailedAttempts, DateTimeOffset? LockedUntil)> RecordFailureAsync(
+        Guid id, int threshold, TimeSpan lockout, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            UPDATE identity.accounts
+            SET failed_attempts = CASE WHEN failed_attempts + 1 >= $2 THEN 0 ELSE failed_attempts + 1 END,
+                locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN now() + $3 ELSE locked_until END,
+                updated_at = now()
+            WHERE id = $1
+            RETURNING CASE WHEN locked_until > now() THEN $2 ELSE failed_attempts END, locked_until
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = threshold });
+        command.Parameters.Add(new NpgsqlParameter { Value = lockout });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
+    }
+
+    /// <summary>A complete sign-in: the count of consecutive failures starts again.</summary>
+    public async Task RecordSuccessAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE identity.accounts SET failed_attempts = 0, updated_at = now() WHERE id = $1 AND failed_attempts <> 0");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A new password ends every session: the security stamp changes and the lock is lifted.</summary>
+    public static async Task SetPasswordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id,
+        string passwordHash, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            UPDATE identity.accounts
+            SET password_hash = $2, security_stamp = gen_random_uuid(), failed_attempts = 0, locked_until = NULL,
+                updated_at = now()
+            WHERE id = $1
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = passwordHash });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<AccountRole>> RolesAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT role, agency_code FROM identity.account_roles WHERE account_id = $1 ORDER BY role, agency_code");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var roles = new List<AccountRole>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            roles.Add(new AccountRole(reader.GetString(0), reader.GetString(1)));
+        }
+
+        return roles;
+    }
+
+    private static async Task<Account?> ReadOneAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Account.Read(reader) : null;
+    }
+}
+
+public sealed record NewAccount(NationalIdNumber Nin, string FirstName, string? MiddleName, string LastName,
+    DateOnly DateOfBirth, string Phone, string Language, string PasswordHash);

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using ServicePortal.Core.Messaging;
+
+namespace ServicePortal.Identity.OneTimeCodes;
+
+/// <summary>
+/// Six-digit codes sent by SMS: valid for five minutes, five tries, a new one at most once a minute. Only a
+/// hash is stored; the SMS goes through the outbox in the same transaction as the code, in the person's
+/// language.
+/// </summary>
+public sealed class OneTimeCodeService(NpgsqlDataSource dataSource, IOptions<IdentityOptions> options, TimeProvider clock)
+{
+    private IdentityOptions Options => options.Value;
+
+    /// <summary>Issues a code and queues its SMS, unless one was sent too recently (then: wait this long).</summary>
+    public async Task<CodeIssue> IssueAsync(string subject, string purpose, string phone, string language,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // Serialise issuing per subject so that a double click cannot send two codes at once.
+        await using (var gate = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction))
+        {
+            gate.Parameters.Add(new NpgsqlParameter { Value = $"otp:{subject}:{purpose}" });
+            await gate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var last = new NpgsqlCommand(
+            "SELECT max(created_at) FROM identity.one_time_codes WHERE subject = $1 AND purpose = $2", connection, transaction))
+        {
+            last.Parameters.Add(new NpgsqlParameter { Value = subject });
+            last.Parameters.Add(new NpgsqlParameter { Value = purpose });
+            if (await last.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime lastSent)
+            {
+                var wait = new DateTimeOffset(lastSent, TimeSpan.Zero) + Options.CodeResendInterval - clock.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    return new CodeIssue(false, wait);
+                }
+            }
+        }
+
+        var id = Guid.NewGuid();
+        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+        // A new code replaces the one before it.
+        await using (var spend = new NpgsqlCommand(
+            "UPDATE identity.one_time_codes SET consumed_at = now() WHERE subject = $1 AND purpose = $2 AND consumed_at IS NULL",
+            connection, transaction))
+        {
+            spend.Parameters.Add(new NpgsqlParameter { Value = subject });
+            spend.Parameters.Add(new NpgsqlParameter { Value = purpose });
+            await spend.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var insert = new NpgsqlCommand(
+            """
+            INSERT INTO identity.one_time_codes (id, subject, purpose, phone, code_hash, expires_at)
+            VALUES ($1, $2, $3, $4, $5, now() + $6)
+            """, connection, transaction))
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = id });
+            insert.Parameters.Add(new NpgsqlParameter { Value = subject });
+            insert.Parameters.Add(new NpgsqlParameter { Value = purpose });
+            insert.Parameters.Add(new NpgsqlParameter { Value = phone });
+            insert.Parameters.Add(new NpgsqlParameter { Value = Hash(id, code) });
+            insert.Parameters.Add(new NpgsqlParameter { Value = Options.CodeLifetime });
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var minutes = (int)Options.CodeLifetime.TotalMinutes;
+        var body = language == "en"
+            ? $"Your Government Services Portal code is {code}. It expires in {minutes} minutes. Never share it with anyone."
+            : $"Namba yako ya uthibitisho ya Lango la Huduma za Serikali ni {code}. Inaisha baada ya dakika {minutes}. Usimpe mtu yeyote.";
+        await Outbox.EnqueueAsync(connection, transaction, OutgoingMessage.ToPhone(phone, body, $"identity.{purpose}"),
+            cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new CodeIssue(true, TimeSpan.Zero);
+    }
+
+    /// <summary>Checks a code. Every wrong try counts; the fifth wrong try spends the code.</summary>
+    public async Task<CodeCheck> VerifyAsync(string subject, string purpose, string? code, CancellationToken cancellationToken)
+    {
+        var typed = new string((code ?? "").Where(char.IsAsciiDigit).ToArray());
+        await using var command = dataSource.CreateCommand(
+            """
+            UPDATE identity.one_time_codes c
+            SET attempts = c.attempts + 1
+            WHERE c.id = (SELECT id FROM identity.one_time_codes
+                          WHERE subject = $1 AND purpose = $2 AND consumed_at IS NULL
+                          ORDER BY created_at DESC LIMIT 1)
+            RETURNING c.id, c.code_hash, c.attempts, c.expires_at < now()
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = subject });
+        command.Parameters.Add(new NpgsqlParameter { Value = purpose });
+        Guid id;
+        byte[] hash;
+        int attempts;
+        bool expired;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return CodeCheck.NoCode;
+            }
+
+            (id, hash, attempts, expired) = (reader.GetGuid(0), (byte[])reader[1], reader.GetInt32(2), reader.GetBoolean(3));
+        }
+
+        if (expired)
+        {
+            await ConsumeAsync(id, cancellationToken).ConfigureAwait(false);
+            return CodeCheck.Expired;
+        }
+
+        if (attempts > Options.CodeMaxAttempts)
+        {
+            await ConsumeAsync(id, cancellationToken).ConfigureAwait(false);
+            return CodeCheck.TooManyAttempts;
+        }
+
+        if (typed.Length == 6 && CryptographicOperations.FixedTimeEquals(hash, Hash(id, typed)))
+        {
+            await ConsumeAsync(id, cancellationToken).ConfigureAwait(false);
+            return CodeCheck.Right;
+        }
+
+        if (attempts >= Options.CodeMaxAttempts)
+        {
+            await ConsumeAsync(id, cancellationToken).ConfigureAwait(false);
+            return CodeCheck.TooManyAttempts;
+        }
+
+        return CodeCheck.Wrong;
+    }
+
+    private async Task ConsumeAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("UPDATE identity.one_time_codes SET consumed_at = now() WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static byte[] Hash(Guid id, string code) => SHA256.HashData(Encoding.UTF8.GetBytes($"{id:N}:{code}"));
+}
+
+public sealed record CodeIssue(bool Sent, TimeSpan RetryAfter);
+
+public enum CodeCheck
+{
+    Right,
+    Wrong,
+    Expired,
+    TooManyAttempts,
+    NoCode,
+}

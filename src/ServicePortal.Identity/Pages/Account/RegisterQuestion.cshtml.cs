@@ -1,0 +1,71 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using ServicePortal.Identity.Registration;
+using ServicePortal.Core.Localization;
+using static ServicePortal.Core.Localization.Lang;
+
+namespace ServicePortal.Identity.Pages.Account;
+
+[EnableRateLimiting(IdentityModule.AttemptsPolicy)]
+public sealed class RegisterQuestionModel(RegistrationFlow flow) : FormPageModel
+{
+    [BindProperty]
+    public string? Answer { get; set; }
+
+    public string Question { get; private set; } = "";
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        var registration = await CurrentAsync(cancellationToken);
+        if (registration is null || registration.RegistryVerified)
+        {
+            return Restart(registration);
+        }
+
+        Question = T(registration.QuestionSw, registration.QuestionEn);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        var registration = await CurrentAsync(cancellationToken);
+        if (registration is null || registration.RegistryVerified)
+        {
+            return Restart(registration);
+        }
+
+        Question = T(registration.QuestionSw, registration.QuestionEn);
+        AddErrors(new Validator().Validate(this));
+        if (HasErrors)
+        {
+            return Page();
+        }
+
+        switch (await flow.AnswerAsync(registration, Answer!, Lang.Current, cancellationToken))
+        {
+            case StepResult.Failed failed:
+                Errors["Answer"] = failed.Message;
+                return Page();
+            case StepResult.Ended ended:
+                RegistrationCookie.Clear(HttpContext);
+                Problem = ended.Message;
+                return Page();
+            default:
+                return RedirectToPage("/Account/RegisterCode", new { returnUrl = SafeReturnUrl() });
+        }
+    }
+
+    private Task<PendingRegistration?> CurrentAsync(CancellationToken cancellationToken) =>
+        RegistrationCookie.Get(HttpContext) is { } id ? flow.FindAsync(id, cancellationToken) : Task.FromResult<PendingRegistration?>(null);
+
+    private IActionResult Restart(PendingRegistration? registration) => registration is { RegistryVerified: true }
+        ? RedirectToPage("/Account/RegisterCode", new { returnUrl = SafeReturnUrl() })
+        : RedirectToPage("/Account/Register", new { returnUrl = SafeReturnUrl() });
+
+    private sealed class Validator : AbstractValidator<RegisterQuestionModel>
+    {
+        public Validator() => RuleFor(m => m.Answer).NotEmpty().WithMessage(_ => T("Andika jibu lako.", "Write your answer."))
+            .MaximumLength(100).WithMessage(_ => T("Jibu ni refu mno.", "The answer is too long."));
+    }
+}

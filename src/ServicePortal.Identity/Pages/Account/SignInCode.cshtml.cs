@@ -1,0 +1,101 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using ServicePortal.Core.Identity;
+using ServicePortal.Identity.Accounts;
+using ServicePortal.Identity.Session;
+using static ServicePortal.Core.Localization.Lang;
+
+namespace ServicePortal.Identity.Pages.Account;
+
+/// <summary>Step two of signing in: the code sent by SMS. Only reachable with a right password just given.</summary>
+[EnableRateLimiting(IdentityModule.AttemptsPolicy)]
+public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, TimeProvider clock) : FormPageModel
+{
+    [BindProperty]
+    public string? Code { get; set; }
+
+    public string MaskedPhone { get; private set; } = "";
+
+    public string? Notice { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        var account = await PendingAccountAsync(cancellationToken);
+        if (account is null)
+        {
+            return RedirectToPage("/Account/SignIn", new { returnUrl = SafeReturnUrl() });
+        }
+
+        MaskedPhone = PhoneNumber.Mask(account.Phone);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        var account = await PendingAccountAsync(cancellationToken);
+        if (account is null)
+        {
+            return RedirectToPage("/Account/SignIn", new { returnUrl = SafeReturnUrl() });
+        }
+
+        MaskedPhone = PhoneNumber.Mask(account.Phone);
+        AddErrors(new Validator().Validate(this));
+        if (HasErrors)
+        {
+            return Page();
+        }
+
+        switch (await flow.CheckCodeAsync(account, Code, cancellationToken))
+        {
+            case CodeStep.Locked locked:
+                await HttpContext.SignOutAsync(PortalSession.PendingScheme);
+                Problem = SignInFlow.LockedMessage(locked.Until);
+                return Page();
+            case CodeStep.Wrong wrong:
+                Errors["Code"] = SignInFlow.Describe(wrong.Reason);
+                return Page();
+        }
+
+        var session = PortalSession.Principal(account, ["pwd", "sms", "mfa"], Assurance.Substantial, clock.GetUtcNow(),
+            await accounts.RolesAsync(account.Id, cancellationToken));
+        await HttpContext.SignOutAsync(PortalSession.PendingScheme);
+        await HttpContext.SignInAsync(PortalSession.Scheme, session);
+        return RedirectToReturnUrl();
+    }
+
+    public async Task<IActionResult> OnPostResendAsync(CancellationToken cancellationToken)
+    {
+        var account = await PendingAccountAsync(cancellationToken);
+        if (account is null)
+        {
+            return RedirectToPage("/Account/SignIn", new { returnUrl = SafeReturnUrl() });
+        }
+
+        MaskedPhone = PhoneNumber.Mask(account.Phone);
+        var issue = await flow.SendCodeAsync(account, cancellationToken);
+        Notice = issue.Sent
+            ? T("Tumetuma namba mpya.", "We have sent a new code.")
+            : T($"Subiri sekunde {Math.Ceiling(issue.RetryAfter.TotalSeconds)} kabla ya kuomba namba nyingine.",
+                $"Wait {Math.Ceiling(issue.RetryAfter.TotalSeconds)} seconds before asking for another code.");
+        return Page();
+    }
+
+    private async Task<Accounts.Account?> PendingAccountAsync(CancellationToken cancellationToken)
+    {
+        var pending = await HttpContext.AuthenticateAsync(PortalSession.PendingScheme);
+        var id = PortalSession.AccountId(pending.Principal);
+        var account = id is null ? null : await accounts.FindByIdAsync(id.Value, cancellationToken);
+        return account is not null && account.SecurityStamp.ToString() == pending.Principal?.FindFirst(PortalSession.StampClaim)?.Value
+            ? account
+            : null;
+    }
+
+    private sealed class Validator : AbstractValidator<SignInCodeModel>
+    {
+        public Validator() =>
+            RuleFor(m => m.Code).NotEmpty().WithMessage(_ => T("Weka namba uliyotumiwa kwa SMS.", "Enter the code we sent by SMS."))
+                .Matches(@"^\s*\d{3}\s?\d{3}\s*$").WithMessage(_ => T("Namba ina tarakimu 6.", "The code has 6 digits."));
+    }
+}

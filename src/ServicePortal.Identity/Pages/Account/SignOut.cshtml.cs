@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using ServicePortal.Identity.Session;
+
+namespace ServicePortal.Identity.Pages.Account;
+
+/// <summary>Signing out is a POST (with antiforgery), so no link on another site can sign a person out.</summary>
+public sealed class SignOutModel : PageModel
+{
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        await HttpContext.SignOutAsync(PortalSession.Scheme);
+        await HttpContext.SignOutAsync(PortalSession.PendingScheme);
+        return LocalRedirect("/");
+    }
+}
