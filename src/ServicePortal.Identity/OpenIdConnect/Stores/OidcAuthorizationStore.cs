@@ -29,6 +29,13 @@ public sealed class OidcAuthorizationStore(NpgsqlDataSource dataSource) : IOpenI
         "OidcAuthorizationStore does not run IQueryable queries: authorizations are too many to load into memory " +
         "and OpenIddict's server does not need it. Use the Find*, Revoke* and Prune methods, or add a SQL method.";
 
+    // A bulk revocation also renews the concurrency token of each row it changes (OpenIddict's EF store does
+    // not): an instance read before the revocation can then never be saved over it and undo it unnoticed.
+    private const string Revoke = """
+        UPDATE identity.oidc_authorizations
+        SET status = @revoked, concurrency_token = gen_random_uuid()::text
+        """;
+
     public async ValueTask<long> CountAsync(CancellationToken cancellationToken) =>
         await dataSource.ExecuteScalarAsync<long>("SELECT count(*) FROM identity.oidc_authorizations", null,
             cancellationToken).ConfigureAwait(false);
@@ -332,13 +339,6 @@ public sealed class OidcAuthorizationStore(NpgsqlDataSource dataSource) : IOpenI
 
         authorization.ConcurrencyToken = next;
     }
-
-    // A bulk revocation also renews the concurrency token of each row it changes (OpenIddict's EF store does
-    // not): an instance read before the revocation can then never be saved over it and undo it unnoticed.
-    private const string Revoke = """
-        UPDATE identity.oidc_authorizations
-        SET status = @revoked, concurrency_token = gen_random_uuid()::text
-        """;
 
     private static object Parameters(OidcAuthorization authorization, string nextConcurrencyToken) => new
     {

@@ -78,15 +78,18 @@ public sealed class OidcScopeStore(NpgsqlDataSource dataSource) : IOpenIddictSco
     public IAsyncEnumerable<OidcScope> FindByNamesAsync(ImmutableArray<string> names,
         CancellationToken cancellationToken)
     {
+        if (names.IsDefaultOrEmpty)
+        {
+            return AsyncEnumerable.Empty<OidcScope>();
+        }
+
         if (names.Any(string.IsNullOrEmpty))
         {
             throw new ArgumentException("Scope names cannot be null or empty.", nameof(names));
         }
 
-        return names.IsDefaultOrEmpty
-            ? AsyncEnumerable.Empty<OidcScope>()
-            : dataSource.StreamAsync<OidcScope>($"{Select} WHERE name = ANY(@names)", new { names = names.ToArray() },
-                cancellationToken);
+        return dataSource.StreamAsync<OidcScope>($"{Select} WHERE name = ANY(@names)", new { names = names.ToArray() },
+            cancellationToken);
     }
 
     public IAsyncEnumerable<OidcScope> FindByResourceAsync(string resource, CancellationToken cancellationToken)
