@@ -58,7 +58,7 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     async Task IAsyncLifetime.DisposeAsync()
     {
-        await base.DisposeAsync();
+        await DisposeAsync(); // virtual: a subclass stops what it started, then the host stops
         if (_database is not null)
         {
             await _database.DisposeAsync();
