@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 using ServicePortal.Core.Database;
 using ServicePortal.Identity.Accounts;
 using ServicePortal.Identity.OneTimeCodes;
+using ServicePortal.Identity.OpenIdConnect;
 using ServicePortal.Identity.Registration;
 using ServicePortal.Identity.Registry;
 using ServicePortal.Identity.Session;
@@ -46,7 +47,6 @@ public static class IdentityModule
         services.AddSingleton<OneTimeCodeService>();
         services.AddSingleton<SignInFlow>();
         services.AddSingleton<RegistrationFlow>();
-        services.TryAddSingleton<IAccountEvents, NothingMoreToDo>();
         services.AddHttpClient<INationalIdRegistry, HttpNationalIdRegistry>((sp, http) =>
         {
             http.BaseAddress = sp.GetRequiredService<IOptions<IdentityOptions>>().Value.RegistryUrl;
@@ -97,6 +97,9 @@ public static class IdentityModule
         services.AddRazorPages(options => options.Conventions.AddPageRoute("/Account/Register", "account/forgot-password"))
             .AddApplicationPart(typeof(IdentityModule).Assembly);
 
+        services.AddSingleton<OpenIdConnect.OidcPrincipals>();
+        builder.AddOidcServer();
+
         if (builder.Environment.IsDevelopment())
         {
             services.AddHostedService<DemoAccounts>();
@@ -106,10 +109,5 @@ public static class IdentityModule
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder endpoints) => endpoints;
-
-    private sealed class NothingMoreToDo : IAccountEvents
-    {
-        public Task PasswordChangedAsync(Guid accountId, CancellationToken cancellationToken) => Task.CompletedTask;
-    }
+    public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder endpoints) => endpoints.MapOidcEndpoints();
 }

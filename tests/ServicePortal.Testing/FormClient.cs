@@ -34,6 +34,19 @@ public sealed partial class FormClient(HttpClient http) : IDisposable
         return await PostAsync(url, values);
     }
 
+    /// <summary>Posts the fields with the antiforgery token of the page already loaded.</summary>
+    public Task<HttpResponseMessage> SubmitLoadedFormAsync(string url, IReadOnlyDictionary<string, string?> fields)
+    {
+        var token = AntiforgeryToken().Match(LastPage);
+        var values = fields.Where(f => f.Value is not null).Select(f => KeyValuePair.Create(f.Key, f.Value!)).ToList();
+        if (token.Success)
+        {
+            values.Add(KeyValuePair.Create("__af", WebUtility.HtmlDecode(token.Groups[1].Value)));
+        }
+
+        return PostAsync(url, values);
+    }
+
     /// <summary>Posts exactly these fields (no token is added).</summary>
     public async Task<HttpResponseMessage> PostAsync(string url, IEnumerable<KeyValuePair<string, string>> values)
     {

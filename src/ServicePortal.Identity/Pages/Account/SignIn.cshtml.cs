@@ -18,6 +18,10 @@ public sealed class SignInModel(SignInFlow flow, AccountStore accounts, TimeProv
     [BindProperty]
     public string? Password { get; set; }
 
+    /// <summary><c>low</c> when a relying party asked only for the password level (<c>acr_values</c>).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Level { get; set; }
+
     public void OnGet()
     {
     }
@@ -37,8 +41,18 @@ public sealed class SignInModel(SignInFlow flow, AccountStore accounts, TimeProv
             return Page();
         }
 
+        var roles = await accounts.RolesAsync(account.Id, cancellationToken);
+        if (Level == "low" && roles.Count == 0 && SafeReturnUrl().StartsWith("/connect/authorize", StringComparison.Ordinal))
+        {
+            // The service asked for the password level only (staff always give the second factor).
+            await accounts.RecordSuccessAsync(account.Id, cancellationToken);
+            await HttpContext.SignInAsync(PortalSession.Scheme,
+                PortalSession.Principal(account, ["pwd"], Assurance.Low, clock.GetUtcNow(), roles));
+            return RedirectToReturnUrl();
+        }
+
         var pending = PortalSession.Principal(account, ["pwd"], Assurance.Low, clock.GetUtcNow(),
-            await accounts.RolesAsync(account.Id, cancellationToken), PortalSession.PendingScheme);
+            roles, PortalSession.PendingScheme);
         await HttpContext.SignInAsync(PortalSession.PendingScheme, pending);
         if (account.SecondFactor == "sms")
         {

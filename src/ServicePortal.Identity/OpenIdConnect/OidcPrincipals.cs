@@ -1,0 +1,167 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using ServicePortal.Identity.Accounts;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using static ServicePortal.Identity.OpenIdConnect.OidcServer;
+
+namespace ServicePortal.Identity.OpenIdConnect;
+
+/// <summary>
+/// Builds what a client learns about a person, and decides (one switch, <see cref="DestinationsOf"/>) which
+/// claim goes into which token. The account id travels only inside the server's own encrypted codes and
+/// refresh tokens, never to a client.
+/// </summary>
+public sealed class OidcPrincipals(PairwiseSubjects subjects, IOpenIddictApplicationManager applications, IOpenIddictScopeManager scopes)
+{
+    public const string AccountIdClaim = "account_id";
+
+    public async Task<ClaimsIdentity> ForAccountAsync(Account account, object application, ImmutableArray<string> granted,
+        string acr, IEnumerable<string> amr, DateTimeOffset authTime, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var sector = await SectorOfAsync(application, cancellationToken).ConfigureAwait(false);
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, await subjects.ForAsync(account.Id, sector, cancellationToken).ConfigureAwait(false))
+            .SetClaim(AccountIdClaim, account.Id.ToString())
+            .SetClaim(Claims.AuthenticationContextReference, acr)
+            .SetClaims(Claims.AuthenticationMethodReference, [.. amr.Distinct()])
+            .SetClaim(Claims.AuthenticationTime, authTime.ToUnixTimeSeconds());
+        AddProfile(identity, account, granted);
+        identity.SetScopes(granted);
+        identity.SetResources(await ToListAsync(scopes.ListResourcesAsync(granted, cancellationToken)).ConfigureAwait(false));
+        identity.SetDestinations(DestinationsOf);
+        return identity;
+    }
+
+    /// <summary>Refreshes the person's details in a principal taken from a code or refresh token.</summary>
+    public static void Refresh(ClaimsIdentity identity, Account account)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        foreach (var type in new[] { Claims.Name, Claims.GivenName, Claims.FamilyName, Claims.MiddleName, Claims.Birthdate,
+                     Claims.PhoneNumber, Claims.PhoneNumberVerified, Claims.Email, PortalClaims.Nin })
+        {
+            identity.RemoveClaims(type);
+        }
+
+        AddProfile(identity, account, identity.GetScopes());
+        identity.SetDestinations(DestinationsOf);
+    }
+
+    /// <summary>What the userinfo endpoint returns for the scopes an access token carries.</summary>
+    public static Dictionary<string, object> UserInfo(string subject, Account account, ImmutableArray<string> granted)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var claims = new Dictionary<string, object>(StringComparer.Ordinal) { [Claims.Subject] = subject };
+        if (granted.Contains(Scopes.Profile))
+        {
+            claims[Claims.Name] = account.FullName;
+            claims[Claims.GivenName] = account.FirstName;
+            claims[Claims.FamilyName] = account.LastName;
+            if (account.MiddleName is not null)
+            {
+                claims[Claims.MiddleName] = account.MiddleName;
+            }
+
+            claims[Claims.Birthdate] = account.DateOfBirth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+
+        if (granted.Contains(Scopes.Phone))
+        {
+            claims[Claims.PhoneNumber] = account.Phone;
+            claims[Claims.PhoneNumberVerified] = true;
+        }
+
+        if (granted.Contains(Scopes.Email) && account.Email is not null)
+        {
+            claims[Claims.Email] = account.Email;
+        }
+
+        if (granted.Contains(PortalScopes.NationalId))
+        {
+            claims[PortalClaims.Nin] = account.Nin.Digits;
+        }
+
+        return claims;
+    }
+
+    /// <summary>
+    /// The client's sector: its <c>sector</c> property when registered (clients of one organisation share
+    /// it), else the host of its first redirect URI, else its client id.
+    /// </summary>
+    public async Task<string> SectorOfAsync(object application, CancellationToken cancellationToken)
+    {
+        var properties = await applications.GetPropertiesAsync(application, cancellationToken).ConfigureAwait(false);
+        if (properties.TryGetValue("sector", out var sector) && sector.ValueKind == JsonValueKind.String &&
+            sector.GetString() is { Length: > 0 } value)
+        {
+            return value;
+        }
+
+        var redirects = await applications.GetRedirectUrisAsync(application, cancellationToken).ConfigureAwait(false);
+        if (redirects.Length > 0 && Uri.TryCreate(redirects[0], UriKind.Absolute, out var uri))
+        {
+            return uri.Host;
+        }
+
+        return await applications.GetClientIdAsync(application, cancellationToken).ConfigureAwait(false) ?? "unknown";
+    }
+
+    private static void AddProfile(ClaimsIdentity identity, Account account, ImmutableArray<string> granted)
+    {
+        foreach (var (type, value) in UserInfo("", account, granted).Where(c => c.Key != Claims.Subject))
+        {
+            if (value is bool flag)
+            {
+                identity.SetClaim(type, flag);
+            }
+            else
+            {
+                identity.SetClaim(type, (string)value);
+            }
+        }
+    }
+
+    /// <summary>Which token each claim goes into. Anything not named here goes into none.</summary>
+    public static IEnumerable<string> DestinationsOf(Claim claim)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        switch (claim.Type)
+        {
+            // How the person signed in matters to the ID token (the client) and the access token (the APIs).
+            case Claims.AuthenticationContextReference or Claims.AuthenticationMethodReference or Claims.AuthenticationTime:
+                yield return Destinations.AccessToken;
+                yield return Destinations.IdentityToken;
+                yield break;
+
+            // An agency client's agency: its APIs need it to bind the token to one agency.
+            case PortalClaims.Agency:
+                yield return Destinations.AccessToken;
+                yield break;
+
+            // Personal details only in the ID token, and only for the scopes granted (checked when added).
+            case Claims.Name or Claims.GivenName or Claims.FamilyName or Claims.MiddleName or Claims.Birthdate
+                or Claims.PhoneNumber or Claims.PhoneNumberVerified or Claims.Email or PortalClaims.Nin:
+                yield return Destinations.IdentityToken;
+                yield break;
+
+            // The account id and everything else stay on the server.
+            default:
+                yield break;
+        }
+    }
+
+    private static async Task<List<string>> ToListAsync(IAsyncEnumerable<string> source)
+    {
+        var list = new List<string>();
+        await foreach (var item in source.ConfigureAwait(false))
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+}
