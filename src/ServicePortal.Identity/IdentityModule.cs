@@ -30,6 +30,12 @@ public static class IdentityModule
 {
     public const string Schema = "identity";
 
+    /// <summary>A session signed in with the second factor (the higher assurance level).</summary>
+    public const string SecondFactorPolicy = "second-factor";
+
+    /// <summary>Staff pages: a staff role and the second factor (staff always use two factors).</summary>
+    public const string StaffPolicy = "staff";
+
     /// <summary>Rate limit on sign-in, registration and code attempts, per client address.</summary>
     public const string AttemptsPolicy = "identity-attempts";
 
@@ -46,6 +52,7 @@ public static class IdentityModule
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<OneTimeCodeService>();
         services.AddSingleton<SignInFlow>();
+        services.AddSingleton<Authenticator.AuthenticatorApp>();
         services.AddSingleton<RegistrationFlow>();
         services.AddHttpClient<INationalIdRegistry, HttpNationalIdRegistry>((sp, http) =>
         {
@@ -65,7 +72,16 @@ public static class IdentityModule
                 options.ExpireTimeSpan = TimeSpan.FromMinutes(10);
                 options.SlidingExpiration = false;
             });
-        services.AddAuthorization();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(SecondFactorPolicy, policy => policy
+                .AddAuthenticationSchemes(PortalSession.Scheme)
+                .RequireAuthenticatedUser()
+                .RequireClaim(PortalSession.AcrClaim, Assurance.Substantial))
+            .AddPolicy(StaffPolicy, policy => policy
+                .AddAuthenticationSchemes(PortalSession.Scheme)
+                .RequireAuthenticatedUser()
+                .RequireClaim(PortalSession.AcrClaim, Assurance.Substantial)
+                .RequireClaim(PortalSession.RoleClaim));
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -31,7 +31,7 @@ public static class PortalDatabase
         if (string.IsNullOrWhiteSpace(configured))
         {
             var options = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
-            var root = options.EmbeddedDirectory ?? DefaultEmbeddedDirectory(builder.Environment.ContentRootPath);
+            var root = options.EmbeddedDirectory ?? Path.Combine(LocalData.Directory(builder.Environment.ContentRootPath), "postgres");
             using var bootLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
             embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions(root),
                 bootLogging.CreateLogger("ServicePortal.Database")).ConfigureAwait(false);
@@ -91,20 +91,6 @@ public static class PortalDatabase
         {
             throw new PortalStartupException($"{SettingName} is not a valid PostgreSQL connection string: {e.Message}", e);
         }
-    }
-
-    /// <summary><c>.data/postgres</c> at the top of the source tree when run from it, else beside the app.</summary>
-    private static string DefaultEmbeddedDirectory(string contentRoot)
-    {
-        for (var dir = new DirectoryInfo(contentRoot); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ServicePortal.sln")))
-            {
-                return Path.Combine(dir.FullName, ".data", "postgres");
-            }
-        }
-
-        return Path.Combine(contentRoot, ".data", "postgres");
     }
 }
 

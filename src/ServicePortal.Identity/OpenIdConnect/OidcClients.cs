@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenIddict.Abstractions;
+using ServicePortal.Core.Hosting;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static ServicePortal.Identity.OpenIdConnect.OidcServer;
 
@@ -14,6 +15,9 @@ namespace ServicePortal.Identity.OpenIdConnect;
 public sealed class OidcClients(IServiceScopeFactory scopes, IHostEnvironment environment) : IHostedService
 {
     public const string DevClientId = "portal-dev-client";
+
+    /// <summary>Development: the demo RITA backend, for client credentials. Its secret is generated, never committed.</summary>
+    public const string DevAgencyClientId = "demo-rita-backend";
 
     public static readonly IReadOnlyDictionary<string, (string Sw, string En, string? Resource)> ScopeTexts =
         new Dictionary<string, (string, string, string?)>(StringComparer.Ordinal)
@@ -59,10 +63,55 @@ public sealed class OidcClients(IServiceScopeFactory scopes, IHostEnvironment en
             {
                 await applications.CreateAsync(DevClient(), cancellationToken).ConfigureAwait(false);
             }
+
+            // The secret is made at first start and kept in .data/dev-clients.json (git-ignored) for the demo
+            // and the benchmarks; the database keeps only its hash.
+            var secretFile = Path.Combine(LocalData.Directory(environment.ContentRootPath), "dev-clients.json");
+            if (await applications.FindByClientIdAsync(DevAgencyClientId, cancellationToken).ConfigureAwait(false) is null ||
+                !File.Exists(secretFile))
+            {
+                if (await applications.FindByClientIdAsync(DevAgencyClientId, cancellationToken).ConfigureAwait(false) is { } old)
+                {
+                    await applications.DeleteAsync(old, cancellationToken).ConfigureAwait(false);
+                }
+
+                var secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+                await applications.CreateAsync(DevAgencyClient(secret), cancellationToken).ConfigureAwait(false);
+                Directory.CreateDirectory(Path.GetDirectoryName(secretFile)!);
+                await File.WriteAllTextAsync(secretFile, System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+                {
+                    ["client_id"] = DevAgencyClientId,
+                    ["client_secret"] = secret,
+                }), cancellationToken).ConfigureAwait(false);
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(secretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
+            }
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>An agency backend: client credentials only, bound to the agency <c>rita</c>.</summary>
+    public static OpenIddictApplicationDescriptor DevAgencyClient(string secret)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = DevAgencyClientId,
+            ClientSecret = secret,
+            ClientType = ClientTypes.Confidential,
+            DisplayName = "RITA demo backend",
+            Permissions =
+            {
+                Permissions.Endpoints.Token, Permissions.Endpoints.Revocation, Permissions.Endpoints.Introspection,
+                Permissions.GrantTypes.ClientCredentials,
+                Permissions.Prefixes.Scope + PortalScopes.AgencyManage, Permissions.Prefixes.Scope + PortalScopes.AgencyRequests,
+            },
+        };
+        descriptor.Properties["agency"] = System.Text.Json.JsonSerializer.SerializeToElement("rita");
+        return descriptor;
+    }
 
     /// <summary>
     /// A public (native) client for trying the provider from a developer's machine: PKCE, loopback redirect

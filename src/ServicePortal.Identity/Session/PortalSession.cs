@@ -88,7 +88,12 @@ public static class PortalSession
         options.SlidingExpiration = true;
         options.LoginPath = "/account/sign-in";
         options.LogoutPath = "/account/sign-out";
-        options.AccessDeniedPath = "/error/403";
+        // Not allowed: answer 403 in place (the localized error page), rather than redirect to a page.
+        options.Events.OnRedirectToAccessDenied = context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Task.CompletedTask;
+        };
         options.ReturnUrlParameter = "returnUrl";
         options.Events.OnValidatePrincipal = ValidateStampAsync;
     }

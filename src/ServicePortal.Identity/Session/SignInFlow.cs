@@ -16,6 +16,7 @@ public sealed class SignInFlow(
     AccountStore accounts,
     PasswordHashing passwords,
     OneTimeCodeService codes,
+    Authenticator.AuthenticatorApp authenticator,
     IOptions<IdentityOptions> options,
     TimeProvider clock)
 {
@@ -66,6 +67,11 @@ public sealed class SignInFlow(
         return new PasswordStep.Right(account);
     }
 
+    public static bool UsesAuthenticator(Account account) => account is { SecondFactor: "totp", TotpSecret: not null };
+
+    /// <summary>The <c>amr</c> value of the account's second factor: <c>otp</c> (an app) or <c>sms</c>.</summary>
+    public static string SecondFactorMethod(Account account) => UsesAuthenticator(account) ? "otp" : "sms";
+
     /// <summary>Sends the SMS code of the second factor (unless one went out less than a minute ago).</summary>
     public Task<CodeIssue> SendCodeAsync(Account account, CancellationToken cancellationToken)
     {
@@ -81,7 +87,11 @@ public sealed class SignInFlow(
             return new CodeStep.Locked(account.LockedUntil!.Value);
         }
 
-        var result = await codes.VerifyAsync($"account:{account.Id}", CodePurpose, code, cancellationToken).ConfigureAwait(false);
+        var result = UsesAuthenticator(account)
+            ? (await authenticator.VerifyAsync(account.Id, account.TotpSecret!, code, cancellationToken).ConfigureAwait(false)
+                ? CodeCheck.Right
+                : CodeCheck.Wrong)
+            : await codes.VerifyAsync($"account:{account.Id}", CodePurpose, code, cancellationToken).ConfigureAwait(false);
         if (result == CodeCheck.Right)
         {
             await accounts.RecordSuccessAsync(account.Id, cancellationToken).ConfigureAwait(false);

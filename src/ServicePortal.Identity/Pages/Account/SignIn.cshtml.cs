@@ -54,7 +54,7 @@ public sealed class SignInModel(SignInFlow flow, AccountStore accounts, TimeProv
         var pending = PortalSession.Principal(account, ["pwd"], Assurance.Low, clock.GetUtcNow(),
             roles, PortalSession.PendingScheme);
         await HttpContext.SignInAsync(PortalSession.PendingScheme, pending);
-        if (account.SecondFactor == "sms")
+        if (!SignInFlow.UsesAuthenticator(account))
         {
             await flow.SendCodeAsync(account, cancellationToken);
         }

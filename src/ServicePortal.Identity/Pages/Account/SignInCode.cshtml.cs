@@ -20,6 +20,9 @@ public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, Time
 
     public string? Notice { get; private set; }
 
+    /// <summary>True when the code comes from an authenticator app rather than an SMS.</summary>
+    public bool FromApp { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         var account = await PendingAccountAsync(cancellationToken);
@@ -29,6 +32,7 @@ public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, Time
         }
 
         MaskedPhone = PhoneNumber.Mask(account.Phone);
+        FromApp = SignInFlow.UsesAuthenticator(account);
         return Page();
     }
 
@@ -41,6 +45,7 @@ public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, Time
         }
 
         MaskedPhone = PhoneNumber.Mask(account.Phone);
+        FromApp = SignInFlow.UsesAuthenticator(account);
         AddErrors(new Validator().Validate(this));
         if (HasErrors)
         {
@@ -54,11 +59,13 @@ public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, Time
                 Problem = SignInFlow.LockedMessage(locked.Until);
                 return Page();
             case CodeStep.Wrong wrong:
-                Errors["Code"] = SignInFlow.Describe(wrong.Reason);
+                Errors["Code"] = FromApp
+                    ? T("Namba si sahihi. Weka namba inayoonekana sasa kwenye programu yako.", "The code is wrong. Enter the code your app shows now.")
+                    : SignInFlow.Describe(wrong.Reason);
                 return Page();
         }
 
-        var session = PortalSession.Principal(account, ["pwd", "sms", "mfa"], Assurance.Substantial, clock.GetUtcNow(),
+        var session = PortalSession.Principal(account, ["pwd", SignInFlow.SecondFactorMethod(account), "mfa"], Assurance.Substantial, clock.GetUtcNow(),
             await accounts.RolesAsync(account.Id, cancellationToken));
         await HttpContext.SignOutAsync(PortalSession.PendingScheme);
         await HttpContext.SignInAsync(PortalSession.Scheme, session);

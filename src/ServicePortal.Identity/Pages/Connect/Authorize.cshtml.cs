@@ -82,7 +82,11 @@ public sealed class AuthorizeModel(
             var pending = PortalSession.Principal(account, ["pwd"], Assurance.Low, clock.GetUtcNow(),
                 await accounts.RolesAsync(account.Id, cancellationToken), PortalSession.PendingScheme);
             await HttpContext.SignInAsync(PortalSession.PendingScheme, pending);
-            await signIn.SendCodeAsync(account, cancellationToken);
+            if (!SignInFlow.UsesAuthenticator(account))
+            {
+                await signIn.SendCodeAsync(account, cancellationToken);
+            }
+
             return LocalRedirect($"/account/sign-in/code?returnUrl={Uri.EscapeDataString(AuthorizeUrlWithout())}");
         }
 
