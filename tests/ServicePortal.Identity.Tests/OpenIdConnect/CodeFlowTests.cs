@@ -284,6 +284,111 @@ public sealed partial class CodeFlowTests(IdentityPortalFactory portal) : IClass
         }
     }
 
+    [Fact]
+    public async Task An_agency_backend_can_authenticate_with_a_signed_assertion_instead_of_a_secret()
+    {
+        using var rsa = RSA.Create(2048);
+        var key = new Microsoft.IdentityModel.Tokens.RsaSecurityKey(rsa) { KeyId = "agency-key-1" };
+        var jwk = Microsoft.IdentityModel.Tokens.JsonWebKeyConverter.ConvertFromRSASecurityKey(
+            new Microsoft.IdentityModel.Tokens.RsaSecurityKey(rsa.ExportParameters(false)) { KeyId = "agency-key-1" });
+        var clientId = "agency-" + Guid.NewGuid().ToString("N")[..10];
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            ClientType = ClientTypes.Confidential,
+            JsonWebKeySet = new Microsoft.IdentityModel.Tokens.JsonWebKeySet { Keys = { jwk } },
+            Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + "agency.requests" },
+        };
+        descriptor.Properties["agency"] = JsonSerializer.SerializeToElement("brela");
+        await using (var scope = portal.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(descriptor);
+        }
+
+        string Assertion(Microsoft.IdentityModel.Tokens.SecurityKey signingKey) => new JsonWebTokenHandler().CreateToken(
+            new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+            {
+                Issuer = clientId,
+                Audience = "https://localhost/",
+                Claims = new Dictionary<string, object> { ["sub"] = clientId, ["jti"] = Guid.NewGuid().ToString() },
+                Expires = DateTime.UtcNow.AddMinutes(2),
+                SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(signingKey, "RS256"),
+                TokenType = "client-authentication+jwt",
+            });
+
+        async Task<(HttpStatusCode, JsonElement)> Exchange(string assertion)
+        {
+            using var http = Https();
+            using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["client_id"] = clientId,
+                ["scope"] = "agency.requests",
+                ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                ["client_assertion"] = assertion,
+            });
+            var response = await http.PostAsync("/connect/token", content);
+            return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+        }
+
+        var (status, body) = await Exchange(Assertion(key));
+        using var stranger = RSA.Create(2048);
+        var (forgedStatus, forged) = await Exchange(Assertion(new Microsoft.IdentityModel.Tokens.RsaSecurityKey(stranger) { KeyId = "agency-key-1" }));
+
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        Assert.Equal("brela", new JsonWebToken(body.GetProperty("access_token").GetString()).GetClaim("agency").Value);
+        Assert.NotEqual(HttpStatusCode.OK, forgedStatus);
+        Assert.Equal("invalid_client", forged.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Withdrawing_a_connected_service_revokes_its_refresh_tokens()
+    {
+        var (nin, phone) = await portal.CreateAccountAsync(Password);
+        var client = await CreateClientAsync();
+        using var browser = Browser();
+        var pkce = Pkce.Create();
+        var code = await AuthorizeAsync(browser, client, "openid offline_access", pkce, nin, phone, expectConsent: true);
+        var refresh = (await RedeemAsync(client, code, pkce.Verifier)).GetProperty("refresh_token").GetString()!;
+
+        await browser.GetAsync("/account/services");
+        Assert.Contains("Huduma ya Majaribio", browser.LastPage, StringComparison.Ordinal);
+        var authorizationId = Regex.Match(browser.LastPage, "name=\"AuthorizationId\" value=\"([^\"]+)\"").Groups[1].Value;
+        await browser.SubmitLoadedFormAsync("/account/services", new Dictionary<string, string?> { ["AuthorizationId"] = authorizationId });
+        Assert.Contains("Umeondoa ruhusa", browser.LastPage, StringComparison.Ordinal);
+
+        var after = await TokenAsync(client, new() { ["grant_type"] = "refresh_token", ["refresh_token"] = refresh });
+        Assert.Equal("invalid_grant", after.Body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_client_can_revoke_its_refresh_token_and_introspect_an_access_token()
+    {
+        var (nin, phone) = await portal.CreateAccountAsync(Password);
+        var client = await CreateClientAsync();
+        using var browser = Browser();
+        var pkce = Pkce.Create();
+        var code = await AuthorizeAsync(browser, client, "openid offline_access", pkce, nin, phone, expectConsent: true);
+        var tokens = await RedeemAsync(client, code, pkce.Verifier);
+
+        using var http = Https();
+        using var revoke = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = tokens.GetProperty("refresh_token").GetString()!, ["token_type_hint"] = "refresh_token",
+            ["client_id"] = client.ClientId, ["client_secret"] = Secret,
+        });
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/connect/revoke", revoke)).StatusCode);
+        var after = await TokenAsync(client, new() { ["grant_type"] = "refresh_token", ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()! });
+        Assert.Equal("invalid_grant", after.Body.GetProperty("error").GetString());
+
+        using var introspect = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = tokens.GetProperty("access_token").GetString()!, ["client_id"] = client.ClientId, ["client_secret"] = Secret,
+        });
+        using var answer = JsonDocument.Parse(await (await http.PostAsync("/connect/introspect", introspect)).Content.ReadAsStringAsync());
+        Assert.True(answer.RootElement.GetProperty("active").GetBoolean());
+    }
+
     // --- the relying party's side ---------------------------------------------------------------------------
 
     private sealed record TestClient(string ClientId, string? Secret, string RedirectUri);
@@ -327,7 +432,8 @@ public sealed partial class CodeFlowTests(IdentityPortalFactory portal) : IClass
             RedirectUris = { new Uri(redirect) },
             Permissions =
             {
-                Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.GrantTypes.AuthorizationCode,
+                Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.Revocation,
+                Permissions.Endpoints.Introspection, Permissions.GrantTypes.AuthorizationCode,
                 Permissions.GrantTypes.RefreshToken, Permissions.GrantTypes.ClientCredentials, Permissions.ResponseTypes.Code,
                 Permissions.Scopes.Profile, Permissions.Scopes.Phone, Permissions.Prefixes.Scope + Scopes.OfflineAccess,
                 Permissions.Prefixes.Scope + "agency.requests",
