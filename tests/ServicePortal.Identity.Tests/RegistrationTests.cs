@@ -56,10 +56,19 @@ public sealed class RegistrationTests(IdentityPortalFactory portal) : IClassFixt
     public async Task A_second_registration_for_the_same_NIN_says_so_and_creates_nothing()
     {
         var neema = Person("Neema");
+        using var late = portal.CreateFormClient(); // started at the same time, finishes second
+        await late.ProveIdentityAsync(neema, "0754 100 043");
         using (var first = portal.CreateFormClient())
         {
             await portal.RegisterAsync(first, neema, "0754 100 003", "+255754100003", Password);
         }
+
+        await portal.ConfirmPhoneAsync(late, "+255754100043");
+        var lateResponse = await late.ChoosePasswordAsync(Password);
+        Assert.Equal(HttpStatusCode.OK, lateResponse.StatusCode);
+        Assert.Contains("Tayari kuna akaunti ya NIN hii", ErrorSummary(late.LastPage), StringComparison.Ordinal);
+        Assert.Equal(1, await portal.CountAsync("SELECT count(*) FROM identity.accounts WHERE nin = @nin", new { nin = Digits(neema.Nin) }));
+        Assert.Equal(1, await portal.CountAsync("SELECT count(*) FROM identity.accounts WHERE phone = '+255754100003'"));
 
         var accounts = await portal.CountAsync("SELECT count(*) FROM identity.accounts");
         var registrations = await portal.CountAsync("SELECT count(*) FROM identity.registrations");
@@ -72,6 +81,27 @@ public sealed class RegistrationTests(IdentityPortalFactory portal) : IClassFixt
         Assert.Equal(accounts, await portal.CountAsync("SELECT count(*) FROM identity.accounts"));
         Assert.Equal(registrations, await portal.CountAsync("SELECT count(*) FROM identity.registrations"));
         Assert.Equal(0, await portal.CountAsync("SELECT count(*) FROM portal.outbox_messages WHERE recipient = '+255754100033'"));
+    }
+
+    [Fact]
+    public async Task Whether_a_NIN_has_an_account_is_told_only_to_someone_whose_details_match_the_register()
+    {
+        var (nin, _) = await portal.CreateAccountAsync(); // an account whose NIN the registry does not know
+        using var browser = portal.CreateFormClient();
+        var fields = new Dictionary<string, string?>
+        {
+            ["Nin"] = nin, ["FirstName"] = "Rehema", ["LastName"] = "Mollel", ["Day"] = "14", ["Month"] = "2", ["Year"] = "1988",
+            ["Phone"] = "0754 100 095",
+        };
+
+        await browser.SubmitAsync("/account/register", fields);
+        var withAccount = ErrorSummary(browser.LastPage);
+        fields["Nin"] = "19880214" + string.Concat(nin.Skip(8).Reverse());
+        await browser.SubmitAsync("/account/register", fields);
+        var withoutAccount = ErrorSummary(browser.LastPage);
+
+        Assert.Contains("Taarifa hizi hazilingani na Daftari la Utambulisho wa Taifa", withAccount, StringComparison.Ordinal);
+        Assert.Equal(withoutAccount, withAccount);
     }
 
     [Theory]
