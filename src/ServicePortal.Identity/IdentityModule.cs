@@ -13,6 +13,7 @@ using ServicePortal.Core.Database;
 using ServicePortal.Identity.Accounts;
 using ServicePortal.Identity.OneTimeCodes;
 using ServicePortal.Identity.OpenIdConnect;
+using ServicePortal.Identity.Pages.Account;
 using ServicePortal.Identity.Registration;
 using ServicePortal.Identity.Registry;
 using ServicePortal.Identity.Session;
@@ -110,7 +111,7 @@ public static class IdentityModule
         });
         // The module's pages: its assembly is an application part (the SDK does not add a referenced Razor
         // class library on its own when it uses the shared framework).
-        services.AddRazorPages(options => options.Conventions.AddPageRoute("/Account/Register", "account/forgot-password"))
+        services.AddRazorPages(options => RegisterModel.AddForgotPasswordRoute(options.Conventions))
             .AddApplicationPart(typeof(IdentityModule).Assembly);
 
         services.AddSingleton<OpenIdConnect.OidcPrincipals>();

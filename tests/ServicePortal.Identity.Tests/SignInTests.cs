@@ -129,6 +129,26 @@ public sealed class SignInTests(IdentityPortalFactory portal) : IClassFixture<Id
     }
 
     [Fact]
+    public async Task Signing_in_again_within_a_minute_sends_a_new_code_once_the_last_one_was_used()
+    {
+        var (nin, phone) = await portal.CreateAccountAsync(Password);
+        using (var first = portal.CreateFormClient())
+        {
+            await first.SubmitAsync("/account/sign-in", Credentials(nin, Password));
+            await first.SubmitAsync("/account/sign-in/code", new Dictionary<string, string?> { ["Code"] = await portal.LatestCodeAsync(phone) });
+        }
+
+        using var browser = portal.CreateFormClient();
+        await browser.SubmitAsync("/account/sign-in", Credentials(nin, Password));
+        var done = await browser.SubmitAsync("/account/sign-in/code",
+            new Dictionary<string, string?> { ["Code"] = await portal.LatestCodeAsync(phone) });
+
+        Assert.Equal(2, await portal.CountAsync("SELECT count(*) FROM portal.outbox_messages WHERE recipient = @phone", new { phone }));
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.Equal("/account", done.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
     public async Task The_code_message_is_in_the_persons_language()
     {
         var (nin, phone) = await portal.CreateAccountAsync(Password, language: "en");

@@ -125,7 +125,11 @@ public sealed class OneTimeCodeService(NpgsqlDataSource dataSource, IOptions<Ide
 
         if (typed.Length == 6 && CryptographicOperations.FixedTimeEquals(hash, Hash(id, typed)))
         {
-            await ConsumeAsync(id, cancellationToken).ConfigureAwait(false);
+            // A code used rightly is removed, not just spent: it no longer holds back the next one, so signing in
+            // again within the resend interval still sends a code. Only someone who has the phone can do this.
+            await using var delete = dataSource.CreateCommand("DELETE FROM identity.one_time_codes WHERE id = $1");
+            delete.Parameters.Add(new NpgsqlParameter { Value = id });
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return CodeCheck.Right;
         }
 

@@ -28,6 +28,19 @@ public sealed class RegistrationFlow(
     public async Task<StartResult> StartAsync(string purpose, NationalIdNumber nin, string firstName, string? middleName,
         string lastName, DateOnly dateOfBirth, string? phone, CancellationToken cancellationToken)
     {
+        // The registry first: whether a NIN has an account is told only to someone whose names match it, as
+        // sign-in tells an unknown NIN and a wrong password apart to nobody.
+        var question = await registry.StartAsync(nin, firstName, lastName, dateOfBirth, cancellationToken).ConfigureAwait(false);
+        switch (question)
+        {
+            case RegistryStart.NoMatch:
+                return new StartResult.Refused(T(
+                    "Taarifa hizi hazilingani na Daftari la Utambulisho wa Taifa. Angalia NIN, majina na tarehe ya kuzaliwa kama yalivyo kwenye kitambulisho chako.",
+                    "These details do not match the national ID register. Check the NIN, the names and the date of birth as they are on your ID card."));
+            case RegistryStart.Unavailable:
+                return new StartResult.Refused(RegistryUnavailable);
+        }
+
         var existing = await accounts.FindByNinAsync(nin, cancellationToken).ConfigureAwait(false);
         if (purpose == Register && existing is not null)
         {
@@ -40,17 +53,6 @@ public sealed class RegistrationFlow(
         {
             return new StartResult.Refused(T("Hakuna akaunti ya NIN hii bado. Jisajili kwanza.",
                 "There is no account for this NIN yet. Register first."));
-        }
-
-        var question = await registry.StartAsync(nin, firstName, lastName, dateOfBirth, cancellationToken).ConfigureAwait(false);
-        switch (question)
-        {
-            case RegistryStart.NoMatch:
-                return new StartResult.Refused(T(
-                    "Taarifa hizi hazilingani na Daftari la Utambulisho wa Taifa. Angalia NIN, majina na tarehe ya kuzaliwa kama yalivyo kwenye kitambulisho chako.",
-                    "These details do not match the national ID register. Check the NIN, the names and the date of birth as they are on your ID card."));
-            case RegistryStart.Unavailable:
-                return new StartResult.Refused(RegistryUnavailable);
         }
 
         var asked = (RegistryStart.Question)question;

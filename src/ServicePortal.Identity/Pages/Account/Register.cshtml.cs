@@ -1,5 +1,7 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using ServicePortal.Core.Identity;
 using ServicePortal.Identity.Registration;
@@ -23,6 +25,17 @@ public sealed class RegisterModel(RegistrationFlow flow, TimeProvider clock) : F
     [BindProperty] public string? Phone { get; set; }
 
     public bool IsReset => HttpContext.Request.Path.StartsWithSegments("/account/forgot-password");
+
+    /// <summary>
+    /// <c>/account/forgot-password</c> is this page too. Links and redirects to the page must still lead to
+    /// <c>/account/register</c>: <c>AddPageRoute</c> would make the added route the one links are made for, and
+    /// send a person whose registration ended to the password reset.
+    /// </summary>
+    public static void AddForgotPasswordRoute(PageConventionCollection conventions) =>
+        conventions.AddPageRouteModelConvention("/Account/Register", model => model.Selectors.Add(new SelectorModel
+        {
+            AttributeRouteModel = new AttributeRouteModel { Template = "account/forgot-password", SuppressLinkGeneration = true },
+        }));
 
     public void OnGet()
     {

@@ -1,0 +1,98 @@
+using System.Net;
+using ServicePortal.DemoAgencies.Agencies.Nida;
+
+namespace ServicePortal.Identity.Tests;
+
+/// <summary>
+/// The steps of registering (and of resetting a password), as a person takes them over HTTP, for the people of
+/// the demo national ID registry. The registry asks one of two questions at random; the answer is chosen by
+/// reading the question on the page.
+/// </summary>
+internal static class RegistrationSteps
+{
+    public static RegisteredPerson Person(string firstName) =>
+        NidaRegistry.SeededPeople.Single(p => p.FirstName == firstName);
+
+    public static Dictionary<string, string?> Details(RegisteredPerson person, string? phone) => new()
+    {
+        ["Nin"] = person.Nin,
+        ["FirstName"] = person.FirstName,
+        ["LastName"] = person.LastName,
+        ["Day"] = person.DateOfBirth.Day.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Month"] = person.DateOfBirth.Month.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Year"] = person.DateOfBirth.Year.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Phone"] = phone,
+    };
+
+    /// <summary>What the person answers to the question on this page (mother's first name or region of birth).</summary>
+    public static string AnswerTo(string page, RegisteredPerson person)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(person);
+        if (page.Contains("Jina la kwanza la mama yako", StringComparison.Ordinal) ||
+            page.Contains("mother&#x27;s first name", StringComparison.Ordinal))
+        {
+            return person.MothersFirstName;
+        }
+
+        Assert.True(page.Contains("Ulizaliwa katika mkoa gani", StringComparison.Ordinal) ||
+                    page.Contains("In which region were you born", StringComparison.Ordinal), "the page asks no registry question");
+        return person.RegionOfBirth;
+    }
+
+    /// <summary>Gives the details (at <paramref name="start"/>) and answers the registry's question rightly.</summary>
+    public static async Task ProveIdentityAsync(this FormClient browser, RegisteredPerson person, string? phone,
+        string start = "/account/register")
+    {
+        ArgumentNullException.ThrowIfNull(browser);
+        var details = await browser.SubmitAsync(start, Details(person, phone));
+        Assert.Equal(HttpStatusCode.Redirect, details.StatusCode);
+        Assert.StartsWith("/account/register/question", details.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+        await browser.GetAsync("/account/register/question");
+        var answered = await browser.SubmitAsync("/account/register/question",
+            new Dictionary<string, string?> { ["Answer"] = AnswerTo(browser.LastPage, person) });
+        Assert.Equal(HttpStatusCode.Redirect, answered.StatusCode);
+        Assert.StartsWith("/account/register/code", answered.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    /// <summary>Types the code texted to <paramref name="phone"/> on the code page.</summary>
+    public static async Task ConfirmPhoneAsync(this IdentityPortalFactory portal, FormClient browser, string phone)
+    {
+        ArgumentNullException.ThrowIfNull(portal);
+        ArgumentNullException.ThrowIfNull(browser);
+        var confirmed = await browser.SubmitAsync("/account/register/code",
+            new Dictionary<string, string?> { ["Code"] = await portal.LatestCodeAsync(phone) });
+        Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+        Assert.StartsWith("/account/register/password", confirmed.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    public static Task<HttpResponseMessage> ChoosePasswordAsync(this FormClient browser, string password, string? confirm = null,
+        string? formPage = null)
+    {
+        ArgumentNullException.ThrowIfNull(browser);
+        return browser.SubmitAsync("/account/register/password",
+            new Dictionary<string, string?> { ["Password"] = password, ["Confirm"] = confirm ?? password }, formPage);
+    }
+
+    /// <summary>The whole registration, ending signed in.</summary>
+    public static async Task RegisterAsync(this IdentityPortalFactory portal, FormClient browser, RegisteredPerson person,
+        string phoneAsTyped, string normalisedPhone, string password)
+    {
+        await browser.ProveIdentityAsync(person, phoneAsTyped);
+        await portal.ConfirmPhoneAsync(browser, normalisedPhone);
+        var done = await browser.ChoosePasswordAsync(password);
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.Equal("/account", done.Headers.Location!.OriginalString);
+    }
+
+    /// <summary>The error summary of a page: what it says went wrong.</summary>
+    public static string ErrorSummary(string page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var start = page.IndexOf("<div class=\"error-summary\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, "the page shows no error summary");
+        var end = page.IndexOf("</div>", start, StringComparison.Ordinal);
+        return page[start..end];
+    }
+}
