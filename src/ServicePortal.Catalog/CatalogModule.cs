@@ -1,13 +1,25 @@
+using FluentValidation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using ServicePortal.Catalog.Api;
+using ServicePortal.Catalog.Browse;
+using ServicePortal.Catalog.Caching;
+using ServicePortal.Catalog.Changes;
+using ServicePortal.Catalog.Export;
+using ServicePortal.Catalog.Search;
+using ServicePortal.Catalog.Seed;
 using ServicePortal.Core.Database;
 
 namespace ServicePortal.Catalog;
 
 /// <summary>
-/// Catalog: agencies, their endpoints and services, categories, life events, search, the agency onboarding API.
-/// The host calls <see cref="AddCatalogModule"/> and <see cref="MapCatalogModule"/>; everything else the
-/// module needs (endpoints, pages, SQL, jobs, validators) stays inside this project.
+/// Catalog: agencies, their endpoints and services, categories, life events, search, the public catalogue
+/// API and pages (home, results, service, agency), the CPSV-AP export; the agency onboarding API and the
+/// approval pages come next. The host calls <see cref="AddCatalogModule"/> and <see cref="MapCatalogModule"/>;
+/// everything else the module needs (endpoints, pages, SQL, jobs, validators) stays inside this project.
 /// </summary>
 public static class CatalogModule
 {
@@ -17,8 +29,30 @@ public static class CatalogModule
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddMigrationsFrom(typeof(CatalogModule).Assembly);
+
+        var seedByDefault = builder.Environment.IsDevelopment();
+        builder.Services.AddOptions<CatalogOptions>()
+            .Configure(o => o.SeedDemoData = seedByDefault)
+            .Bind(builder.Configuration.GetSection("Catalog"))
+            .Validate(o => o.VersionCheckInterval >= TimeSpan.FromSeconds(1) && o.VersionCheckInterval <= TimeSpan.FromHours(1),
+                "Catalog:VersionCheckInterval must be between 00:00:01 and 01:00:00.")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(sp => new CatalogCache(sp.GetRequiredService<IOptions<CatalogOptions>>().Value.CacheReads));
+        builder.Services.AddSingleton<CatalogReader>();
+        builder.Services.AddSingleton<ServiceSearch>();
+        builder.Services.AddSingleton<ServiceChanges>();
+        builder.Services.AddSingleton<CatalogExport>();
+        builder.Services.AddValidatorsFromAssemblyContaining<SearchInputValidator>(ServiceLifetime.Singleton);
+        // Seeding (when on) finishes before the host serves its first request; the listener runs for the host's life.
+        builder.Services.AddHostedService<DemoCatalogSeeder>();
+        builder.Services.AddHostedService<CatalogChangeListener>();
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapCatalogModule(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapCatalogModule(this IEndpointRouteBuilder endpoints)
+    {
+        // The pages (Pages/) are Razor Pages of this class library, mapped with the host's MapRazorPages.
+        return endpoints.MapCatalogApi();
+    }
 }

@@ -1,0 +1,79 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
+using ServicePortal.Catalog.Browse;
+using static ServicePortal.Core.Localization.Lang;
+
+namespace ServicePortal.Catalog.Pages;
+
+/// <summary>How the catalogue's numbers and codes read on a page, in the current language.</summary>
+public static class CatalogText
+{
+    /// <summary>Search results live under Kiswahili addresses, as a citizen would say them: /huduma, /taasisi.</summary>
+    public const string ServicesPath = "/huduma";
+    public const string AgenciesPath = "/taasisi";
+
+    public static string ServiceHref(string code) => $"{ServicesPath}/{Uri.EscapeDataString(code)}";
+    public static string AgencyHref(string code) => $"{AgenciesPath}/{Uri.EscapeDataString(code)}";
+
+    public static string SearchHref(string? q = null, string? category = null, string? lifeEvent = null, string? agency = null, int page = 1)
+    {
+        var query = new QueryBuilder();
+        void Add(string key, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                query.Add(key, value);
+            }
+        }
+
+        Add("q", q);
+        Add("category", category);
+        Add("lifeEvent", lifeEvent);
+        Add("agency", agency);
+        Add("page", page > 1 ? page.ToString(CultureInfo.InvariantCulture) : null);
+        return ServicesPath + query.ToQueryString();
+    }
+
+    public static string Cost(ServiceCost cost)
+    {
+        ArgumentNullException.ThrowIfNull(cost);
+        if (cost.AmountTzs is null)
+        {
+            return T("Inategemea huduma unayopata", "Depends on the case");
+        }
+
+        if (cost.AmountTzs == 0)
+        {
+            return T("Bure", "Free");
+        }
+
+        return "TZS " + cost.AmountTzs.Value.ToString("N0", CultureInfo.InvariantCulture);
+    }
+
+    public static string WhenPaid(string paid) => paid switch
+    {
+        "on_application" => T("Hulipwa unapoomba", "Paid when you apply"),
+        "on_issue" => T("Hulipwa unapopewa huduma", "Paid when the service is delivered"),
+        "periodic" => T("Hulipwa kila kipindi (kwa mfano kila mwaka)", "Paid for each period (for example yearly)"),
+        _ => "",
+    };
+
+    public static string Time(ProcessingTime time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        return time.Days switch
+        {
+            null => T("Muda unatofautiana", "It varies"),
+            0 => T("Siku hiyo hiyo", "The same day"),
+            1 => T("Siku 1", "1 day"),
+            var days => T($"Hadi siku {days}", $"Up to {days} days"),
+        };
+    }
+
+    public static string Channel(string channel) => Browse.Channel.Describe(channel).Current;
+
+    public static string Count(int total) => total == 1
+        ? T("Huduma 1", "1 service")
+        : T($"Huduma {total:N0}", $"{total:N0} services");
+}

@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using ServicePortal.Catalog.Browse;
+
+namespace ServicePortal.Catalog.Pages;
+
+/// <summary>The home page: the search box, life events and categories.</summary>
+public sealed class IndexModel(CatalogReader reader) : PageModel
+{
+    public IReadOnlyList<NamedRef> LifeEvents { get; private set; } = [];
+    public IReadOnlyList<NamedRef> Categories { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        LifeEvents = await reader.LifeEventsAsync(cancellationToken).ConfigureAwait(false);
+        Categories = await reader.CategoriesAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

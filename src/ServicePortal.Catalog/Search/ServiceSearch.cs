@@ -1,0 +1,241 @@
+using System.Globalization;
+using Dapper;
+using FluentValidation;
+using Microsoft.AspNetCore.Http;
+using Npgsql;
+using ServicePortal.Catalog.Browse;
+using ServicePortal.Catalog.Caching;
+using static ServicePortal.Core.Localization.Lang;
+
+namespace ServicePortal.Catalog.Search;
+
+/// <summary>
+/// A search as it arrives from outside (the API's query string or the results page), still as text, so that
+/// every mistake becomes a field-level message in the caller's language instead of a binding failure.
+/// </summary>
+public sealed record SearchInput(
+    string? Q = null,
+    string? Category = null,
+    string? LifeEvent = null,
+    string? Agency = null,
+    string? Lang = null,
+    string? Page = null,
+    string? PageSize = null)
+{
+    /// <summary>Reads the query string; a parameter given twice is kept as a marker the validator rejects.</summary>
+    public static SearchInput FromQuery(IQueryCollection query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return new SearchInput(One(query, "q"), One(query, "category"), One(query, "lifeEvent"), One(query, "agency"),
+            One(query, "lang"), One(query, "page"), One(query, "pageSize"));
+    }
+
+    internal const string Repeated = "\u0000repeated";
+
+    private static string? One(IQueryCollection query, string key) =>
+        query.TryGetValue(key, out var values) ? values.Count > 1 ? Repeated : values[0] : null;
+
+    /// <summary>The checked search. Call only after the validator passed.</summary>
+    public SearchQuery ToQuery(int defaultPageSize = SearchQuery.DefaultPageSize) => new(
+        SearchQuery.Normalise(Q),
+        Blank(Category), Blank(LifeEvent), Blank(Agency),
+        string.Equals(Lang, English, StringComparison.OrdinalIgnoreCase) ? English : Swahili,
+        Blank(Page) is { } page ? int.Parse(page, NumberStyles.None, CultureInfo.InvariantCulture) : 1,
+        Blank(PageSize) is { } size ? int.Parse(size, NumberStyles.None, CultureInfo.InvariantCulture) : defaultPageSize);
+
+    internal static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+/// <summary>A validated search. <see cref="Language"/> orders results that have no query (by name).</summary>
+public sealed record SearchQuery(string Q, string? Category, string? LifeEvent, string? Agency, string Language, int Page, int PageSize)
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 50;
+    public const int MaxQueryLength = 200;
+
+    /// <summary>Deep pages are refused: nobody reads result 10,001, and OFFSET costs grow with it.</summary>
+    public const int MaxResultWindow = 10_000;
+
+    public string CacheKey => string.Join('\u001f', "search", Q, Category, LifeEvent, Agency, Language, Page, PageSize);
+
+    /// <summary>Lower case, runs of white space made one, trimmed.</summary>
+    public static string Normalise(string? q) =>
+        string.Join(' ', (q ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
+}
+
+public sealed record SearchPage(IReadOnlyList<ServiceSummary> Items, int Total, int Page, int PageSize);
+
+/// <summary>
+/// Every rule for a search from outside. Messages are in the caller's language; unknown codes are checked
+/// against the catalogue (cached), so <c>category=nothing</c> is a 400 and not an empty page.
+/// </summary>
+public sealed class SearchInputValidator : AbstractValidator<SearchInput>
+{
+    public SearchInputValidator(CatalogReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+
+        RuleFor(x => x.Q)
+            .Must(q => q != SearchInput.Repeated)
+            .WithMessage(_ => T("Toa neno la kutafuta mara moja tu.", "Give the search words only once."))
+            .DependentRules(() =>
+            {
+                RuleFor(x => x.Q)
+                    .MaximumLength(SearchQuery.MaxQueryLength)
+                    .WithMessage(_ => T($"Maneno ya kutafuta yasizidi herufi {SearchQuery.MaxQueryLength}.",
+                        $"The search words must not be longer than {SearchQuery.MaxQueryLength} characters."))
+                    .Must(q => q is null || !q.Any(char.IsControl))
+                    .WithMessage(_ => T("Maneno ya kutafuta yana herufi zisizoruhusiwa.",
+                        "The search words contain characters that are not allowed."));
+            });
+
+        RuleFor(x => x.Page)
+            .Must(BeWhole(1, int.MaxValue))
+            .WithMessage(_ => T("Ukurasa uwe namba nzima kuanzia 1.", "The page must be a whole number from 1."));
+
+        RuleFor(x => x.PageSize)
+            .Must(BeWhole(1, SearchQuery.MaxPageSize))
+            .WithMessage(_ => T($"Idadi kwa ukurasa iwe kati ya 1 na {SearchQuery.MaxPageSize}.",
+                $"The page size must be between 1 and {SearchQuery.MaxPageSize}."));
+
+        RuleFor(x => x)
+            .Must(x => !BeWhole(1, int.MaxValue)(x.Page) || !BeWhole(1, SearchQuery.MaxPageSize)(x.PageSize) ||
+                       (long)Parse(x.Page, 1) * Parse(x.PageSize, SearchQuery.DefaultPageSize) <= SearchQuery.MaxResultWindow)
+            .WithName("page")
+            .OverridePropertyName("page")
+            .WithMessage(_ => T($"Matokeo yanaonyeshwa hadi {SearchQuery.MaxResultWindow:N0} ya kwanza tu; boresha utafutaji wako.",
+                $"Only the first {SearchQuery.MaxResultWindow:N0} results are shown; narrow your search."));
+
+        RuleFor(x => x.Lang)
+            .Must(lang => SearchInput.Blank(lang) is null || IsSupported(lang))
+            .WithMessage(_ => T("Lugha iwe 'sw' au 'en'.", "The language must be 'sw' or 'en'."));
+
+        RuleFor(x => x.Category)
+            .MustAsync(async (code, ct) => SearchInput.Blank(code) is not { } c ||
+                (await reader.CategoriesAsync(ct).ConfigureAwait(false)).Any(x => x.Code == c))
+            .WithMessage(_ => T("Hakuna kundi la huduma lenye jina hilo.", "There is no category with that code."));
+
+        RuleFor(x => x.LifeEvent)
+            .MustAsync(async (code, ct) => SearchInput.Blank(code) is not { } c ||
+                (await reader.LifeEventsAsync(ct).ConfigureAwait(false)).Any(x => x.Code == c))
+            .WithMessage(_ => T("Hakuna tukio la maisha lenye jina hilo.", "There is no life event with that code."));
+
+        RuleFor(x => x.Agency)
+            .MustAsync(async (code, ct) => SearchInput.Blank(code) is not { } c ||
+                (await reader.AgenciesAsync(ct).ConfigureAwait(false)).Any(x => x.Code == c))
+            .WithMessage(_ => T("Hakuna taasisi yenye jina hilo.", "There is no institution with that code."));
+    }
+
+    private static Func<string?, bool> BeWhole(int min, int max) => value =>
+        SearchInput.Blank(value) is not { } text ||
+        (text.Length <= 9 && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max);
+
+    private static int Parse(string? value, int fallback) =>
+        SearchInput.Blank(value) is { } text ? int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) : fallback;
+}
+
+/// <summary>
+/// Ranked search over published services, in both languages at once. A service is a candidate when its full
+/// text document matches any word of the query (each word also as a prefix) or when its names are close
+/// to the query by trigram word similarity (which forgives spelling: "kuzaiwa" finds "kuzaliwa"). The
+/// score adds the weighted text rank (names A, summaries and keywords B, agency and life events C,
+/// descriptions D), twice the trigram word similarity to the names and keywords, and the whole-name
+/// similarity (which prefers the shorter, closer name: "pasipoti" finds the passport before its renewal),
+/// so the service whose name is closest to what was typed comes first even when several match every word. Both conditions use GIN indexes over published rows.
+/// </summary>
+public sealed class ServiceSearch(NpgsqlDataSource dataSource, CatalogCache cache)
+{
+    // Words too common in service names to tell services apart; dropped from the text query (never from the
+    // trigram comparison), unless the query has nothing else.
+    private static readonly string[] StopWords =
+    [
+        "a", "an", "and", "the", "of", "for", "to", "in", "on", "my", "how",
+        "ya", "wa", "la", "cha", "za", "vya", "kwa", "na", "ni", "katika", "kwenye", "au",
+    ];
+
+    public Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return cache.GetOrLoadAsync(query.CacheKey, ct => RunAsync(query, ct), cancellationToken);
+    }
+
+    private async Task<SearchPage> RunAsync(SearchQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await connection.QueryAsync<ServiceRow>(new CommandDefinition(Sql, new
+        {
+            q = query.Q,
+            stopWords = StopWords,
+            category = query.Category,
+            lifeEvent = query.LifeEvent,
+            agency = query.Agency,
+            english = query.Language == English,
+            limit = query.PageSize,
+            offset = (query.Page - 1) * query.PageSize,
+        }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+
+        var total = rows.Count > 0 ? (int)rows[0].Total : 0;
+        if (rows.Count == 0 && query.Page > 1)
+        {
+            // Past the last page: the total is still worth telling.
+            total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(CountSql, new
+            {
+                q = query.Q,
+                stopWords = StopWords,
+                category = query.Category,
+                lifeEvent = query.LifeEvent,
+                agency = query.Agency,
+            }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        return new SearchPage([.. rows.Select(r => r.ToSummary())], total, query.Page, query.PageSize);
+    }
+
+    // The text query: every word of the query (as PostgreSQL's 'simple' parser splits it, exactly as the
+    // documents were split), stop words dropped unless nothing else is left, each as a prefix, OR-ed.
+    private const string Input = """
+        WITH words AS (
+            SELECT w FROM unnest(tsvector_to_array(to_tsvector('simple', @q))) AS w
+        ),
+        input AS (
+            SELECT coalesce(
+                (SELECT to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' | '))
+                   FROM words WHERE w <> ALL (@stopWords)),
+                (SELECT to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' | ')) FROM words),
+                ''::tsquery) AS text_query
+        )
+        """;
+
+    private const string Filters = """
+          FROM catalog.services s
+          JOIN catalog.agencies a ON a.id = s.agency_id
+          JOIN catalog.categories c ON c.id = s.category_id
+          CROSS JOIN input i
+         WHERE s.status = 'published' AND a.status = 'approved'
+           AND (@q = '' OR s.search_document @@ i.text_query OR @q <% s.search_names)
+           AND (@category::text IS NULL OR c.code = @category)
+           AND (@agency::text IS NULL OR a.code = @agency)
+           AND (@lifeEvent::text IS NULL OR EXISTS (
+                SELECT 1 FROM catalog.service_life_events sle
+                  JOIN catalog.life_events e ON e.id = sle.life_event_id
+                 WHERE sle.service_id = s.id AND e.code = @lifeEvent))
+        """;
+
+    private const string Sql = $$"""
+        {{Input}}
+        SELECT {{CatalogReader.SummaryColumns}}, count(*) OVER () AS Total
+        {{Filters}}
+         ORDER BY CASE WHEN @q = '' THEN 0
+                       ELSE ts_rank('{0.1, 0.2, 0.4, 1.0}', s.search_document, i.text_query)
+                            + 2 * word_similarity(@q, s.search_names)
+                            + greatest(similarity(@q, s.name_sw), similarity(@q, s.name_en)) END DESC,
+                  CASE WHEN @english THEN s.name_en ELSE s.name_sw END, s.code
+         LIMIT @limit OFFSET @offset
+        """;
+
+    private const string CountSql = $"""
+        {Input}
+        SELECT count(*)::int
+        {Filters}
+        """;
+}

@@ -1,0 +1,161 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using ServicePortal.Catalog.Changes;
+
+namespace ServicePortal.Catalog.Tests;
+
+public sealed class CatalogPageTests(CatalogPortalFactory portal) : IClassFixture<CatalogPortalFactory>
+{
+    private async Task<(HttpStatusCode Status, string Html)> GetAsync(string url)
+    {
+        using var client = portal.CreateClient();
+        var response = await client.GetAsync(url);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_home_page_has_the_search_box_life_events_and_categories()
+    {
+        var (status, html) = await GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Huduma zote za Serikali, mahali pamoja", html, StringComparison.Ordinal);
+        Assert.Contains("action=\"/huduma\"", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"q\"", html, StringComparison.Ordinal);
+        Assert.Contains("Kuzaliwa kwa mtoto", html, StringComparison.Ordinal);
+        Assert.Contains("/huduma?lifeEvent=kuzaliwa-mtoto", html, StringComparison.Ordinal);
+        Assert.Contains("Kodi na ushuru", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Results_list_the_birth_certificate_first_for_a_misspelt_search()
+    {
+        var (status, html) = await GetAsync("/huduma?q=cheti+cha+kuzaiwa");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var first = html.IndexOf("href=\"/huduma/", StringComparison.Ordinal);
+        Assert.True(first > 0);
+        Assert.StartsWith("href=\"/huduma/rita-birth-certificate\"", html[first..], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Results_page_in_English_and_with_a_filter()
+    {
+        var (status, html) = await GetAsync("/huduma?lifeEvent=kuanzisha-biashara&lang=en");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Starting a business", html, StringComparison.Ordinal);
+        Assert.Contains("Business Name Registration", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_search_address_shows_the_message_with_status_400()
+    {
+        var (status, html) = await GetAsync("/huduma?pageSize=500&category=hakuna");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("Hakuna kundi la huduma lenye jina hilo.", html, StringComparison.Ordinal);
+        Assert.Contains("Idadi kwa ukurasa iwe kati ya 1 na 50.", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_service_page_says_what_to_bring_cost_time_provider_and_how_to_apply()
+    {
+        var (status, html) = await GetAsync("/huduma/rita-birth-certificate");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("<h1>Cheti cha Kuzaliwa</h1>", html, StringComparison.Ordinal);
+        Assert.Contains("TZS 3,500", html, StringComparison.Ordinal);
+        Assert.Contains("Hadi siku 7", html, StringComparison.Ordinal);
+        Assert.Contains("Taarifa ya kuzaliwa kutoka hospitali au kituo cha afya", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/taasisi/rita\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/apply/rita-birth-certificate\"", html, StringComparison.Ordinal);
+        Assert.Contains("Sheria ya Usajili wa Vizazi na Vifo, Sura ya 108", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_service_at_the_agencys_own_pages_links_through_the_gateway()
+    {
+        var (status, html) = await GetAsync("/huduma/uhamiaji-passport?lang=en");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("href=\"/agencies/uhamiaji/\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("/apply/", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/huduma/hakuna-huduma-hii")]
+    [InlineData("/huduma/%3Cscript%3E")]
+    [InlineData("/taasisi/hakuna")]
+    public async Task Unknown_services_and_agencies_are_the_localized_404_page(string url)
+    {
+        var (status, html) = await GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Contains("Ukurasa haupatikani", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_agency_page_lists_its_services()
+    {
+        var (status, html) = await GetAsync("/taasisi/brela");
+        var (listStatus, list) = await GetAsync("/taasisi");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Wakala wa Usajili wa Biashara na Leseni (BRELA)", html, StringComparison.Ordinal);
+        Assert.Contains("Usajili wa Jina la Biashara", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, listStatus);
+        Assert.Contains("href=\"/taasisi/nida\"", list, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Html_and_script_in_catalogue_text_are_shown_escaped()
+    {
+        const string Evil = "<script>alert('x')</script><b>Bold</b>";
+        await using (var dataSource = portal.Database.CreateDataSource())
+        await using (var insert = dataSource.CreateCommand("""
+            INSERT INTO catalog.services (code, agency_id, category_id, name_sw, name_en, summary_sw, summary_en,
+                                          evidence, output_sw, output_en, status, published_at)
+            SELECT 'rita-escaping-test', a.id, c.id, $1, $1, $1, $1,
+                   jsonb_build_array(jsonb_build_object('sw', $1, 'en', $1)), $1, $1, 'published', now()
+              FROM catalog.agencies a, catalog.categories c WHERE a.code = 'rita' AND c.code = 'utambulisho'
+            """))
+        {
+            insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = Evil });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var (status, page) = await GetAsync("/huduma/rita-escaping-test");
+        var (_, results) = await GetAsync("/huduma?agency=rita&pageSize=50");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        foreach (var html in new[] { page, results })
+        {
+            Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("<b>Bold</b>", html, StringComparison.Ordinal);
+            Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_status_change_is_written_with_its_history_in_one_go()
+    {
+        var changes = portal.Services.GetRequiredService<ServiceChanges>();
+
+        Assert.True(await changes.ChangeStatusAsync("tpa-port-pass", "retired", "staff:test", "retired", "replaced", CancellationToken.None));
+        Assert.False(await changes.ChangeStatusAsync("no-such-service", "retired", "staff:test", "retired", null, CancellationToken.None));
+
+        await using var dataSource = portal.Database.CreateDataSource();
+        await using var command = dataSource.CreateCommand("""
+            SELECT h.before ->> 'status', h.after ->> 'status', h.changed_by, h.reason
+              FROM catalog.service_history h JOIN catalog.services s ON s.id = h.service_id
+             WHERE s.code = 'tpa-port-pass' AND h.change = 'retired'
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal("published", reader.GetString(0));
+        Assert.Equal("retired", reader.GetString(1));
+        Assert.Equal("staff:test", reader.GetString(2));
+        Assert.Equal("replaced", reader.GetString(3));
+    }
+}
