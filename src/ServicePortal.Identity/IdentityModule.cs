@@ -114,7 +114,7 @@ public static class IdentityModule
         services.AddRazorPages(options => RegisterModel.AddForgotPasswordRoute(options.Conventions))
             .AddApplicationPart(typeof(IdentityModule).Assembly);
 
-        services.AddSingleton<OpenIdConnect.OidcPrincipals>();
+        services.AddScoped<OpenIdConnect.OidcPrincipals>(); // uses OpenIddict's scoped managers
         builder.AddOidcServer();
 
         if (builder.Environment.IsDevelopment())
