@@ -78,6 +78,10 @@ public sealed class RegistrationFlow(
         return new StartResult.Started(id);
     }
 
+    /// <summary>The registration this browser is in (its cookie), if it has one that has not expired.</summary>
+    public Task<PendingRegistration?> CurrentAsync(Microsoft.AspNetCore.Http.HttpContext context, CancellationToken cancellationToken) =>
+        RegistrationCookie.Get(context) is { } id ? FindAsync(id, cancellationToken) : Task.FromResult<PendingRegistration?>(null);
+
     public async Task<PendingRegistration?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(

@@ -108,6 +108,16 @@ public sealed class SignInFlow(
         return new CodeStep.Wrong(result);
     }
 
+    /// <summary>What to tell a person who asked for a new code.</summary>
+    public static string ResendNotice(CodeIssue issue)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        var seconds = Math.Ceiling(issue.RetryAfter.TotalSeconds);
+        return issue.Sent
+            ? T("Tumetuma namba mpya.", "We have sent a new code.")
+            : T($"Subiri sekunde {seconds} kabla ya kuomba namba nyingine.", $"Wait {seconds} seconds before asking for another code.");
+    }
+
     public static string Describe(CodeCheck check) => check switch
     {
         CodeCheck.Expired => T("Muda wa namba hii umeisha. Omba namba mpya.", "This code has expired. Ask for a new one."),

@@ -67,15 +67,12 @@ public sealed class RegisterCodeModel(RegistrationFlow flow) : FormPageModel
 
         MaskedPhone = PhoneNumber.Mask(registration.Phone);
         var issue = await flow.ResendCodeAsync(registration, Lang.Current, cancellationToken);
-        Notice = issue.Sent
-            ? T("Tumetuma namba mpya.", "We have sent a new code.")
-            : T($"Subiri sekunde {Math.Ceiling(issue.RetryAfter.TotalSeconds)} kabla ya kuomba namba nyingine.",
-                $"Wait {Math.Ceiling(issue.RetryAfter.TotalSeconds)} seconds before asking for another code.");
+        Notice = SignInFlow.ResendNotice(issue);
         return Page();
     }
 
     private Task<PendingRegistration?> CurrentAsync(CancellationToken cancellationToken) =>
-        RegistrationCookie.Get(HttpContext) is { } id ? flow.FindAsync(id, cancellationToken) : Task.FromResult<PendingRegistration?>(null);
+        flow.CurrentAsync(HttpContext, cancellationToken);
 
     private IActionResult Elsewhere(PendingRegistration? registration) => registration switch
     {

@@ -64,7 +64,7 @@ public sealed class RegisterPasswordModel(RegistrationFlow flow, AccountStore ac
     }
 
     private Task<PendingRegistration?> CurrentAsync(CancellationToken cancellationToken) =>
-        RegistrationCookie.Get(HttpContext) is { } id ? flow.FindAsync(id, cancellationToken) : Task.FromResult<PendingRegistration?>(null);
+        flow.CurrentAsync(HttpContext, cancellationToken);
 
     private sealed class Validator : AbstractValidator<RegisterPasswordModel>
     {

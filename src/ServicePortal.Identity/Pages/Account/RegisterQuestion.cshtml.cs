@@ -57,7 +57,7 @@ public sealed class RegisterQuestionModel(RegistrationFlow flow) : FormPageModel
     }
 
     private Task<PendingRegistration?> CurrentAsync(CancellationToken cancellationToken) =>
-        RegistrationCookie.Get(HttpContext) is { } id ? flow.FindAsync(id, cancellationToken) : Task.FromResult<PendingRegistration?>(null);
+        flow.CurrentAsync(HttpContext, cancellationToken);
 
     private IActionResult Restart(PendingRegistration? registration) => registration is { RegistryVerified: true }
         ? RedirectToPage("/Account/RegisterCode", new { returnUrl = SafeReturnUrl() })

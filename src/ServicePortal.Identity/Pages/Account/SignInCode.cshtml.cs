@@ -82,10 +82,7 @@ public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, Time
 
         MaskedPhone = PhoneNumber.Mask(account.Phone);
         var issue = await flow.SendCodeAsync(account, cancellationToken);
-        Notice = issue.Sent
-            ? T("Tumetuma namba mpya.", "We have sent a new code.")
-            : T($"Subiri sekunde {Math.Ceiling(issue.RetryAfter.TotalSeconds)} kabla ya kuomba namba nyingine.",
-                $"Wait {Math.Ceiling(issue.RetryAfter.TotalSeconds)} seconds before asking for another code.");
+        Notice = SignInFlow.ResendNotice(issue);
         return Page();
     }
 
