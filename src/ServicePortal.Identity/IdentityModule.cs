@@ -113,7 +113,9 @@ public static class IdentityModule
         services.AddRazorPages(options => options.Conventions.AddPageRoute("/Account/Register", "account/forgot-password"))
             .AddApplicationPart(typeof(IdentityModule).Assembly);
 
-        services.AddSingleton<OpenIdConnect.OidcPrincipals>();
+        // Scoped: it uses OpenIddict's managers, which are scoped (a singleton stops the host in Development,
+        // where the container checks lifetimes).
+        services.AddScoped<OpenIdConnect.OidcPrincipals>();
         builder.AddOidcServer();
 
         if (builder.Environment.IsDevelopment())
