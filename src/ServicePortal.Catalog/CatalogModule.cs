@@ -10,6 +10,7 @@ using ServicePortal.Catalog.Caching;
 using ServicePortal.Catalog.Changes;
 using ServicePortal.Catalog.Export;
 using ServicePortal.Catalog.Onboarding;
+using ServicePortal.Catalog.Pages.Admin;
 using ServicePortal.Catalog.Search;
 using ServicePortal.Catalog.Seed;
 using ServicePortal.Core.Database;
@@ -45,6 +46,7 @@ public static class CatalogModule
         builder.Services.AddSingleton<ServiceChanges>();
         builder.Services.AddSingleton<CatalogExport>();
         builder.Services.AddSingleton<AgencyProposals>();
+        builder.Services.AddCatalogAdministration();
         builder.Services.AddValidatorsFromAssemblyContaining<SearchInputValidator>(ServiceLifetime.Singleton);
         // Seeding (when on) finishes before the host serves its first request; the listener runs for the host's life.
         builder.Services.AddHostedService<DemoCatalogSeeder>();
