@@ -9,6 +9,8 @@ using ServicePortal.Catalog.Browse;
 using ServicePortal.Catalog.Caching;
 using ServicePortal.Catalog.Changes;
 using ServicePortal.Catalog.Export;
+using ServicePortal.Catalog.Onboarding;
+using ServicePortal.Catalog.Pages.Admin;
 using ServicePortal.Catalog.Search;
 using ServicePortal.Catalog.Seed;
 using ServicePortal.Core.Database;
@@ -17,8 +19,8 @@ namespace ServicePortal.Catalog;
 
 /// <summary>
 /// Catalog: agencies, their endpoints and services, categories, life events, search, the public catalogue
-/// API and pages (home, results, service, agency), the CPSV-AP export; the agency onboarding API and the
-/// approval pages come next. The host calls <see cref="AddCatalogModule"/> and <see cref="MapCatalogModule"/>;
+/// API and pages (home, results, service, agency), the CPSV-AP export, the agency onboarding API and the
+/// administrator's approval pages. The host calls <see cref="AddCatalogModule"/> and <see cref="MapCatalogModule"/>;
 /// everything else the module needs (endpoints, pages, SQL, jobs, validators) stays inside this project.
 /// </summary>
 public static class CatalogModule
@@ -43,6 +45,8 @@ public static class CatalogModule
         builder.Services.AddSingleton<ServiceSearch>();
         builder.Services.AddSingleton<ServiceChanges>();
         builder.Services.AddSingleton<CatalogExport>();
+        builder.Services.AddSingleton<AgencyProposals>();
+        builder.Services.AddCatalogAdministration();
         builder.Services.AddValidatorsFromAssemblyContaining<SearchInputValidator>(ServiceLifetime.Singleton);
         // Seeding (when on) finishes before the host serves its first request; the listener runs for the host's life.
         builder.Services.AddHostedService<DemoCatalogSeeder>();
@@ -53,6 +57,6 @@ public static class CatalogModule
     public static IEndpointRouteBuilder MapCatalogModule(this IEndpointRouteBuilder endpoints)
     {
         // The pages (Pages/) are Razor Pages of this class library, mapped with the host's MapRazorPages.
-        return endpoints.MapCatalogApi();
+        return endpoints.MapCatalogApi().MapOnboardingApi();
     }
 }

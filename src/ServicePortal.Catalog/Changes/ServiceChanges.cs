@@ -5,7 +5,7 @@ namespace ServicePortal.Catalog.Changes;
 
 /// <summary>
 /// Changes to services, each written with its history row (who, when, before, after) in one transaction.
-/// The onboarding API and the approval pages (next) go through here; so does the demo seeder.
+/// The approval pages (publishing an agency's proposal) and the demo seeder go through here.
 /// </summary>
 public sealed class ServiceChanges(NpgsqlDataSource dataSource)
 {
@@ -38,6 +38,73 @@ public sealed class ServiceChanges(NpgsqlDataSource dataSource)
              WHERE id = @id
             """, new { id = found.Id, status }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await RecordAsync(connection, transaction, [found.Id], changedBy, change, reason, found.Before, cancellationToken)
+            .ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Publishes an agency's submitted proposal (<c>catalog.proposals</c>, kind <c>service</c>): creates or
+    /// replaces the live service with it, relinks its life events, writes the <c>approved</c> history row
+    /// (before: the live service or null; after: what is now published) and removes the proposal, all in one
+    /// transaction. The statement triggers bump the catalogue version and <c>NOTIFY catalog_changed</c>, so
+    /// caches on every node and the search see it at commit. False when the proposal is not awaiting approval.
+    /// </summary>
+    public async Task<bool> PublishProposalAsync(long proposalId, string changedBy, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var proposal = await connection.QuerySingleOrDefaultAsync<(string Key, long AgencyId)?>(new CommandDefinition("""
+            SELECT key, agency_id FROM catalog.proposals
+             WHERE id = @proposalId AND kind = 'service' AND status = 'awaiting_approval' FOR UPDATE
+            """, new { proposalId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (proposal is not { } found)
+        {
+            return false;
+        }
+
+        var before = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition("""
+            SELECT catalog.service_snapshot(id)::text FROM catalog.services WHERE code = @code AND agency_id = @agencyId FOR UPDATE
+            """, new { code = found.Key, agencyId = found.AgencyId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        // The body's keys are the snapshot's (ServiceProposal.ToBody); the validator kept every value within the
+        // table's CHECKs. ON CONFLICT ... WHERE: a code can never move to another agency.
+        var serviceId = await connection.QuerySingleAsync<long>(new CommandDefinition("""
+            WITH p AS (SELECT body AS b, agency_id FROM catalog.proposals WHERE id = @proposalId)
+            INSERT INTO catalog.services AS s (code, agency_id, category_id, name_sw, name_en, summary_sw, summary_en,
+                   description_sw, description_en, channels, cost_tzs, cost_paid, cost_note_sw, cost_note_en,
+                   processing_days, eligibility, evidence, output_sw, output_en, legal_basis, keywords_sw, keywords_en,
+                   status, form_schema, submit_path, status_path, published_at)
+            SELECT @code, p.agency_id, c.id, b->>'name_sw', b->>'name_en', b->>'summary_sw', b->>'summary_en',
+                   b->>'description_sw', b->>'description_en', ARRAY(SELECT jsonb_array_elements_text(b->'channels')),
+                   (b->>'cost_tzs')::bigint, b->>'cost_paid', b->>'cost_note_sw', b->>'cost_note_en',
+                   (b->>'processing_days')::integer, b->'eligibility', b->'evidence', b->>'output_sw', b->>'output_en',
+                   b->'legal_basis', ARRAY(SELECT jsonb_array_elements_text(b->'keywords_sw')),
+                   ARRAY(SELECT jsonb_array_elements_text(b->'keywords_en')), 'published',
+                   CASE WHEN jsonb_typeof(b->'form_schema') = 'object' THEN b->'form_schema' END,
+                   b->>'submit_path', b->>'status_path', now()
+              FROM p JOIN catalog.categories c ON c.code = p.b->>'category'
+            ON CONFLICT (code) DO UPDATE SET
+                   category_id = EXCLUDED.category_id, name_sw = EXCLUDED.name_sw, name_en = EXCLUDED.name_en,
+                   summary_sw = EXCLUDED.summary_sw, summary_en = EXCLUDED.summary_en,
+                   description_sw = EXCLUDED.description_sw, description_en = EXCLUDED.description_en,
+                   channels = EXCLUDED.channels, cost_tzs = EXCLUDED.cost_tzs, cost_paid = EXCLUDED.cost_paid,
+                   cost_note_sw = EXCLUDED.cost_note_sw, cost_note_en = EXCLUDED.cost_note_en,
+                   processing_days = EXCLUDED.processing_days, eligibility = EXCLUDED.eligibility,
+                   evidence = EXCLUDED.evidence, output_sw = EXCLUDED.output_sw, output_en = EXCLUDED.output_en,
+                   legal_basis = EXCLUDED.legal_basis, keywords_sw = EXCLUDED.keywords_sw, keywords_en = EXCLUDED.keywords_en,
+                   status = 'published', form_schema = EXCLUDED.form_schema, submit_path = EXCLUDED.submit_path,
+                   status_path = EXCLUDED.status_path, published_at = now(), updated_at = now(), version = s.version + 1
+             WHERE s.agency_id = EXCLUDED.agency_id
+            RETURNING s.id
+            """, new { proposalId, code = found.Key }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            DELETE FROM catalog.service_life_events WHERE service_id = @serviceId;
+            INSERT INTO catalog.service_life_events (service_id, life_event_id)
+            SELECT @serviceId, e.id FROM catalog.life_events e
+             WHERE e.code IN (SELECT jsonb_array_elements_text(body->'life_events') FROM catalog.proposals WHERE id = @proposalId);
+            DELETE FROM catalog.proposals WHERE id = @proposalId;
+            """, new { serviceId, proposalId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await RecordAsync(connection, transaction, [serviceId], changedBy, "approved", null, before, cancellationToken)
             .ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;

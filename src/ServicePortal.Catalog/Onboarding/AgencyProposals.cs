@@ -1,0 +1,204 @@
+using System.Text.Json.Nodes;
+using Dapper;
+using Npgsql;
+using ServicePortal.Catalog.Changes;
+
+namespace ServicePortal.Catalog.Onboarding;
+
+public enum SaveOutcome { Saved, NotYours }
+
+public enum SubmitOutcome { Submitted, NotFound, AlreadySubmitted }
+
+/// <summary>An agency's entry as its own list shows it: the live row (if any) and its proposal (if any).</summary>
+public sealed record AgencyEntry(string Key, string? LiveStatus, string? ProposalStatus, string? RejectionReason,
+    DateTime? ProposalUpdatedAt, string? Proposal);
+
+/// <summary>A proposal waiting for the administrator.</summary>
+public sealed record AwaitingProposal(long Id, string Kind, string AgencyCode, string AgencyNameSw, string AgencyNameEn,
+    string Key, DateTime SubmittedAt, bool IsNew);
+
+/// <summary>A proposal with the live entry it would replace (null for a new one), both with the same keys.</summary>
+public sealed record ProposalReview(long Id, string Kind, string AgencyCode, string Key, string Status, string Body,
+    string? Live, string? RejectionReason);
+
+/// <summary>
+/// What agencies propose (<c>catalog.proposals</c>) and what the administrator decides. The live service or
+/// endpoint is not touched until approval, so citizens and the gateway keep the published version meanwhile.
+/// </summary>
+public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges serviceChanges)
+{
+    public const string ServiceKind = "service";
+    public const string EndpointKind = "endpoint";
+
+    public async Task<long?> AgencyIdAsync(string agencyCode, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT id FROM catalog.agencies WHERE code = @agencyCode",
+            new { agencyCode }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Saves the agency's proposal as a draft (a submitted one goes back to draft: it changed after it was
+    /// sent). <see cref="SaveOutcome.NotYours"/> when another agency owns the code, live or proposed.
+    /// </summary>
+    public async Task<SaveOutcome> SaveAsync(string kind, long agencyId, string key, JsonObject body, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (kind == ServiceKind)
+        {
+            var owner = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                "SELECT agency_id FROM catalog.services WHERE code = @key",
+                new { key }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (owner is { } other && other != agencyId)
+            {
+                return SaveOutcome.NotYours;
+            }
+        }
+
+        // A service's proposal is unique by code alone, an endpoint's within its agency; the WHERE keeps another
+        // agency's proposal of the same code untouched (and then no row comes back).
+        var conflict = kind == ServiceKind ? "(key) WHERE kind = 'service'" : "(agency_id, key) WHERE kind = 'endpoint'";
+        var saved = await connection.ExecuteAsync(new CommandDefinition($"""
+            INSERT INTO catalog.proposals AS p (kind, agency_id, key, body)
+            VALUES (@kind, @agencyId, @key, @body::jsonb)
+            ON CONFLICT {conflict} DO UPDATE
+               SET body = EXCLUDED.body, status = 'draft', updated_at = now(), submitted_at = NULL
+             WHERE p.agency_id = EXCLUDED.agency_id
+            """, new { kind, agencyId, key, body = body.ToJsonString() }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return saved == 1 ? SaveOutcome.Saved : SaveOutcome.NotYours;
+    }
+
+    /// <summary>The agency's own entries of one kind: live ones and proposals, drafts included.</summary>
+    public async Task<IReadOnlyList<AgencyEntry>> ListAsync(string kind, long agencyId, CancellationToken cancellationToken)
+    {
+        var live = kind == ServiceKind
+            ? "SELECT code AS key, status FROM catalog.services WHERE agency_id = @agencyId"
+            : "SELECT name AS key, status FROM catalog.agency_endpoints WHERE agency_id = @agencyId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<AgencyEntry>(new CommandDefinition($"""
+            WITH live AS ({live}),
+                 proposed AS (SELECT key, status, rejection_reason, updated_at, body
+                                FROM catalog.proposals WHERE kind = @kind AND agency_id = @agencyId)
+            SELECT coalesce(l.key, p.key) AS key, l.status AS livestatus, p.status AS proposalstatus,
+                   p.rejection_reason AS rejectionreason, p.updated_at AS proposalupdatedat, p.body::text AS proposal
+              FROM live l FULL JOIN proposed p ON p.key = l.key
+             ORDER BY 1
+            """, new { kind, agencyId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows];
+    }
+
+    public async Task<SubmitOutcome> SubmitAsync(string kind, long agencyId, string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var status = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition("""
+            WITH found AS (SELECT id, status FROM catalog.proposals
+                            WHERE kind = @kind AND agency_id = @agencyId AND key = @key FOR UPDATE),
+                 moved AS (UPDATE catalog.proposals p SET status = 'awaiting_approval', submitted_at = now(),
+                                  rejection_reason = NULL, updated_at = now()
+                             FROM found WHERE p.id = found.id AND found.status = 'draft' RETURNING p.id)
+            SELECT found.status FROM found
+            """, new { kind, agencyId, key }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return status switch
+        {
+            null => SubmitOutcome.NotFound,
+            "draft" => SubmitOutcome.Submitted,
+            _ => SubmitOutcome.AlreadySubmitted,
+        };
+    }
+
+    /// <summary>Everything awaiting approval, by agency, oldest first.</summary>
+    public async Task<IReadOnlyList<AwaitingProposal>> AwaitingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<AwaitingProposal>(new CommandDefinition("""
+            SELECT p.id, p.kind, a.code AS agencycode, a.name_sw AS agencynamesw, a.name_en AS agencynameen,
+                   p.key, p.submitted_at AS submittedat,
+                   CASE p.kind WHEN 'service' THEN NOT EXISTS (SELECT 1 FROM catalog.services s WHERE s.code = p.key)
+                               ELSE NOT EXISTS (SELECT 1 FROM catalog.agency_endpoints e
+                                                 WHERE e.agency_id = p.agency_id AND e.name = p.key) END AS isnew
+              FROM catalog.proposals p JOIN catalog.agencies a ON a.id = p.agency_id
+             WHERE p.status = 'awaiting_approval'
+             ORDER BY a.code, p.submitted_at, p.id
+            """, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows];
+    }
+
+    /// <summary>A proposal and the live entry it would replace, with the same keys, for the approval page.</summary>
+    public async Task<ProposalReview?> ReviewAsync(string kind, string? agencyCode, string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<ProposalReview>(new CommandDefinition("""
+            SELECT p.id, p.kind, a.code AS agencycode, p.key, p.status, p.body::text AS body,
+                   CASE p.kind
+                     WHEN 'service' THEN (SELECT catalog.service_snapshot(s.id)::text FROM catalog.services s
+                                           WHERE s.code = p.key AND s.agency_id = p.agency_id)
+                     ELSE (SELECT (to_jsonb(e) - 'id' - 'agency_id' || jsonb_build_object('agency', a.code))::text
+                             FROM catalog.agency_endpoints e WHERE e.agency_id = p.agency_id AND e.name = p.key)
+                   END AS live,
+                   p.rejection_reason AS rejectionreason
+              FROM catalog.proposals p JOIN catalog.agencies a ON a.id = p.agency_id
+             WHERE p.kind = @kind AND p.key = @key AND (@agencyCode::text IS NULL OR a.code = @agencyCode)
+            """, new { kind, agencyCode, key }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Approves a submitted proposal: the service is published, or the endpoint approved for the gateway.</summary>
+    public Task<bool> ApproveAsync(string kind, long proposalId, string changedBy, CancellationToken cancellationToken) =>
+        kind == ServiceKind
+            ? serviceChanges.PublishProposalAsync(proposalId, changedBy, cancellationToken)
+            : ApproveEndpointAsync(proposalId, changedBy, cancellationToken);
+
+    /// <summary>Sends a submitted proposal back to the agency as a draft, with the reason it will read in its list.</summary>
+    public async Task<bool> RejectAsync(long proposalId, string reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE catalog.proposals SET status = 'draft', rejection_reason = @reason, updated_at = now(), submitted_at = NULL
+             WHERE id = @proposalId AND status = 'awaiting_approval'
+            """, new { proposalId, reason }, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
+    }
+
+    // Approving an endpoint is what publishes a route: the gateway serves approved rows, and the statement
+    // trigger's NOTIFY catalog_changed (at commit) tells it and every node's cache to reload.
+    private async Task<bool> ApproveEndpointAsync(long proposalId, string changedBy, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var found = await connection.QuerySingleOrDefaultAsync<(long AgencyId, string Key)?>(new CommandDefinition("""
+            SELECT agency_id, key FROM catalog.proposals
+             WHERE id = @proposalId AND kind = 'endpoint' AND status = 'awaiting_approval' FOR UPDATE
+            """, new { proposalId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (found is not { } proposal)
+        {
+            return false;
+        }
+
+        const string Snapshot = "(to_jsonb(e) - 'id' - 'agency_id')";
+        var before = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition($"""
+            SELECT {Snapshot}::text FROM catalog.agency_endpoints e WHERE agency_id = @AgencyId AND name = @Key FOR UPDATE
+            """, new { proposal.AgencyId, proposal.Key }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            WITH p AS (SELECT body AS b, agency_id, key FROM catalog.proposals WHERE id = @proposalId),
+                 saved AS (
+                   INSERT INTO catalog.agency_endpoints AS e (agency_id, name, destinations, health_check_path,
+                          health_check_interval_seconds, timeout_seconds, max_request_body_bytes, auth_requirement,
+                          rate_limit_policy, status)
+                   SELECT agency_id, key, b->'destinations', b->>'health_check_path',
+                          (b->>'health_check_interval_seconds')::integer, (b->>'timeout_seconds')::integer,
+                          (b->>'max_request_body_bytes')::bigint, b->>'auth_requirement', b->>'rate_limit_policy', 'approved'
+                     FROM p
+                   ON CONFLICT (agency_id, name) DO UPDATE SET
+                          destinations = EXCLUDED.destinations, health_check_path = EXCLUDED.health_check_path,
+                          health_check_interval_seconds = EXCLUDED.health_check_interval_seconds,
+                          timeout_seconds = EXCLUDED.timeout_seconds, max_request_body_bytes = EXCLUDED.max_request_body_bytes,
+                          auth_requirement = EXCLUDED.auth_requirement, rate_limit_policy = EXCLUDED.rate_limit_policy,
+                          status = 'approved', updated_at = now(), version = e.version + 1
+                   RETURNING e.*)
+            INSERT INTO catalog.agency_history (agency_id, endpoint_id, changed_by, change, before, after)
+            SELECT e.agency_id, e.id, @changedBy, 'approved', @before::jsonb, {Snapshot} FROM saved e;
+            DELETE FROM catalog.proposals WHERE id = @proposalId;
+            """, new { proposalId, changedBy, before }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+}

@@ -1,0 +1,198 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using static ServicePortal.Core.Localization.Lang;
+
+namespace ServicePortal.Catalog.Onboarding;
+
+/// <summary>
+/// The agency onboarding API: an agency's backend, with a client-credentials token of scope
+/// <c>agency.manage</c> bound to its agency, drafts its services and endpoints, lists its own entries and submits
+/// them for approval. Another agency's entries do not exist for it (404, never 403: a code's existence is not
+/// revealed). Nothing here touches a live row: proposals wait in <c>catalog.proposals</c> for the administrator.
+/// </summary>
+public static class OnboardingApi
+{
+    // The identity module issues and validates the tokens; modules depend on Core only, so the contract is
+    // by name: OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme, the scope registered by
+    // OidcServer (PortalScopes.AgencyManage), the claim set by TokenEndpoints (PortalClaims.Agency), and the
+    // claims OpenIddict puts scopes in ("oi_scp" once validated; "scope" in the token itself).
+    public const string TokenScheme = "OpenIddict.Validation.AspNetCore";
+    public const string ManageScope = "agency.manage";
+    public const string AgencyClaim = "agency";
+    private static readonly string[] ScopeClaims = ["oi_scp", "scope"];
+
+    public const string InvalidEntryType = "urn:serviceportal:problem:invalid-entry";
+    public const string ForbiddenType = "urn:serviceportal:problem:forbidden";
+    public const string ConflictType = "urn:serviceportal:problem:already-submitted";
+
+    private static readonly AuthorizationPolicy TokenPolicy =
+        new AuthorizationPolicyBuilder(TokenScheme).RequireAuthenticatedUser().Build();
+
+    public static IEndpointRouteBuilder MapOnboardingApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/agency")
+            .RequireAuthorization(TokenPolicy)
+            .AddEndpointFilter(RequireAgencyScopeAsync)
+            .DisableAntiforgery();
+        api.MapGet("/services", (HttpContext http, AgencyProposals proposals, CancellationToken ct) =>
+            ListAsync(http, proposals, AgencyProposals.ServiceKind, ct));
+        api.MapPut("/services/{code}", PutServiceAsync);
+        api.MapPost("/services/{code}/submit", (string code, HttpContext http, AgencyProposals proposals, CancellationToken ct) =>
+            SubmitAsync(http, proposals, AgencyProposals.ServiceKind, code, ct));
+        api.MapGet("/endpoints", (HttpContext http, AgencyProposals proposals, CancellationToken ct) =>
+            ListAsync(http, proposals, AgencyProposals.EndpointKind, ct));
+        api.MapPut("/endpoints/{name}", PutEndpointAsync);
+        api.MapPost("/endpoints/{name}/submit", (string name, HttpContext http, AgencyProposals proposals, CancellationToken ct) =>
+            SubmitAsync(http, proposals, AgencyProposals.EndpointKind, name, ct));
+        return endpoints;
+    }
+
+    /// <summary>The caller's agency code and id, set by the filter.</summary>
+    private sealed record Caller(string Agency, long AgencyId);
+
+    private static async ValueTask<object?> RequireAgencyScopeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var user = http.User;
+        var scopes = user.Claims.Where(c => ScopeClaims.Contains(c.Type))
+            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        if (!scopes.Contains(ManageScope, StringComparer.Ordinal))
+        {
+            return Forbidden(T("Tokeni haina ruhusa ya agency.manage.", "The token does not carry the agency.manage scope."));
+        }
+
+        var agency = user.FindFirstValue(AgencyClaim);
+        var agencyId = string.IsNullOrEmpty(agency)
+            ? null
+            : await http.RequestServices.GetRequiredService<AgencyProposals>().AgencyIdAsync(agency, http.RequestAborted).ConfigureAwait(false);
+        if (agency is null || agencyId is null)
+        {
+            return Forbidden(T("Mteja huyu hajafungwa na taasisi iliyopo kwenye orodha.",
+                "This client is not bound to an agency in the catalogue."));
+        }
+
+        http.Items[typeof(Caller)] = new Caller(agency, agencyId.Value);
+        return await next(context).ConfigureAwait(false);
+    }
+
+    private static Caller CallerOf(HttpContext http) => (Caller)http.Items[typeof(Caller)]!;
+
+    private static async Task<IResult> PutServiceAsync(string code, ServiceProposal? proposal, HttpContext http,
+        IValidator<ServiceProposalInput> validator, AgencyProposals proposals, CancellationToken cancellationToken)
+    {
+        var caller = CallerOf(http);
+        // Only the agency's own prefix can ever be its code: anything else is "not yours", whether it exists or not.
+        if (!code.StartsWith(caller.Agency + "-", StringComparison.Ordinal))
+        {
+            return NotFound();
+        }
+
+        if (proposal is null)
+        {
+            return Invalid(new Dictionary<string, string[]>(StringComparer.Ordinal)
+            {
+                ["body"] = [OnboardingRules.Both("Tuma huduma kama JSON.", "Send the service as JSON.")],
+            });
+        }
+
+        var validation = await validator.ValidateAsync(new ServiceProposalInput(code, caller.Agency, proposal), cancellationToken)
+            .ConfigureAwait(false);
+        if (!validation.IsValid)
+        {
+            return Invalid(Errors(validation));
+        }
+
+        var outcome = await proposals.SaveAsync(AgencyProposals.ServiceKind, caller.AgencyId, code,
+            proposal.ToBody(code, caller.Agency), cancellationToken).ConfigureAwait(false);
+        return outcome == SaveOutcome.NotYours ? NotFound() : await EntryAsync(http, proposals, AgencyProposals.ServiceKind, code, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> PutEndpointAsync(string name, EndpointProposal? proposal, HttpContext http,
+        IValidator<EndpointProposalInput> validator, AgencyProposals proposals, CancellationToken cancellationToken)
+    {
+        var caller = CallerOf(http);
+        if (proposal is null)
+        {
+            return Invalid(new Dictionary<string, string[]>(StringComparer.Ordinal)
+            {
+                ["body"] = [OnboardingRules.Both("Tuma kituo kama JSON.", "Send the endpoint as JSON.")],
+            });
+        }
+
+        var validation = await validator.ValidateAsync(new EndpointProposalInput(name, proposal), cancellationToken).ConfigureAwait(false);
+        if (!validation.IsValid)
+        {
+            return Invalid(Errors(validation));
+        }
+
+        await proposals.SaveAsync(AgencyProposals.EndpointKind, caller.AgencyId, name, proposal.ToBody(name, caller.Agency),
+            cancellationToken).ConfigureAwait(false);
+        return await EntryAsync(http, proposals, AgencyProposals.EndpointKind, name, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, AgencyProposals proposals, string kind, CancellationToken cancellationToken)
+    {
+        var entries = await proposals.ListAsync(kind, CallerOf(http).AgencyId, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new { items = entries.Select(ToJson).ToArray() });
+    }
+
+    private static async Task<IResult> SubmitAsync(HttpContext http, AgencyProposals proposals, string kind, string key,
+        CancellationToken cancellationToken)
+    {
+        var outcome = await proposals.SubmitAsync(kind, CallerOf(http).AgencyId, key, cancellationToken).ConfigureAwait(false);
+        return outcome switch
+        {
+            SubmitOutcome.NotFound => NotFound(),
+            SubmitOutcome.AlreadySubmitted => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: T("Tayari imetumwa", "Already submitted"),
+                detail: T("Pendekezo hili linasubiri idhini tayari.", "This proposal is already awaiting approval."),
+                type: ConflictType),
+            _ => await EntryAsync(http, proposals, kind, key, cancellationToken).ConfigureAwait(false),
+        };
+    }
+
+    private static async Task<IResult> EntryAsync(HttpContext http, AgencyProposals proposals, string kind, string key,
+        CancellationToken cancellationToken)
+    {
+        var entries = await proposals.ListAsync(kind, CallerOf(http).AgencyId, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(ToJson(entries.Single(e => e.Key == key)));
+    }
+
+    private static object ToJson(AgencyEntry entry) => new
+    {
+        key = entry.Key,
+        status = entry.LiveStatus,
+        proposal = entry.ProposalStatus is null ? null : new
+        {
+            status = entry.ProposalStatus,
+            rejectionReason = entry.RejectionReason,
+            updatedAt = entry.ProposalUpdatedAt is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : (DateTime?)null,
+            entry = entry.Proposal is null ? null : JsonNode.Parse(entry.Proposal),
+        },
+    };
+
+    private static Dictionary<string, string[]> Errors(FluentValidation.Results.ValidationResult validation) =>
+        validation.Errors
+            .GroupBy(e => e.PropertyName, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
+
+    private static IResult Invalid(Dictionary<string, string[]> errors) => TypedResults.ValidationProblem(errors,
+        title: OnboardingRules.Both("Taarifa si sahihi", "The entry is not valid"),
+        detail: OnboardingRules.Both("Rekebisha sehemu zilizotajwa kisha utume tena.", "Correct the fields named below and send it again."),
+        type: InvalidEntryType);
+
+    private static IResult NotFound() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
+        title: T("Haipatikani", "Not found"),
+        detail: T("Taasisi yako haina kitu chenye jina hilo.", "Your agency has nothing by that name."),
+        type: Api.CatalogApi.NotFoundType);
+
+    private static IResult Forbidden(string detail) => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
+        title: T("Hairuhusiwi", "Forbidden"), detail: detail, type: ForbiddenType);
+}

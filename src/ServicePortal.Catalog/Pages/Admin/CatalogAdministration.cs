@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ServicePortal.Catalog.Pages.Admin;
+
+/// <summary>
+/// Who may approve: staff (the identity module's policy "staff": signed in with two factors and holding a
+/// role) who are administrators. Catalog does not reference the identity module, so both are by name: the
+/// policy IdentityModule.StaffPolicy = "staff" and the claim PortalSession.RoleClaim = "role" with the
+/// value AccountRole.Administrator = "administrator". Pages carry both attributes; ASP.NET Core requires both.
+/// </summary>
+public static class CatalogAdministration
+{
+    public const string StaffPolicy = "staff";
+    public const string AdministratorPolicy = "catalog-administrator";
+    public const string RoleClaim = "role";
+    public const string AdministratorRole = "administrator";
+    public const string AccountIdClaim = "account_id";
+
+    public static IServiceCollection AddCatalogAdministration(this IServiceCollection services)
+    {
+        services.AddAuthorizationBuilder().AddPolicy(AdministratorPolicy, policy =>
+            policy.RequireAssertion(context => context.User.HasClaim(RoleClaim, AdministratorRole)));
+        return services;
+    }
+}
+
+/// <summary>One field of a proposal beside the live value it would replace.</summary>
+public sealed record FieldChange(string Field, string? Before, string After, bool Changed);
+
+public static class ProposalDiff
+{
+    // Keys that are not the agency's to propose, or that name the entry itself.
+    private static readonly HashSet<string> Skipped = new(StringComparer.Ordinal) { "code", "name", "agency" };
+
+    /// <summary>Every proposed field, in the proposal's order, with the live value (null: a new entry).</summary>
+    public static IReadOnlyList<FieldChange> Compare(string body, string? live)
+    {
+        var proposed = JsonNode.Parse(body)!.AsObject();
+        var current = live is null ? null : JsonNode.Parse(live)!.AsObject();
+        var changes = new List<FieldChange>();
+        foreach (var (field, value) in proposed)
+        {
+            if (Skipped.Contains(field))
+            {
+                continue;
+            }
+
+            var after = Show(value);
+            var before = current is null ? null : Show(current[field]);
+            changes.Add(new FieldChange(field, before, after, before != after));
+        }
+
+        return changes;
+    }
+
+    private static readonly JsonSerializerOptions Readable = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    // Strings as they are (Razor escapes them on the page); anything else as compact JSON. Both sides go through
+    // here, so equal values always read the same.
+    private static string Show(JsonNode? value) => value switch
+    {
+        null => "",
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        _ => value.ToJsonString(Readable),
+    };
+}

@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Mvc;
+using ServicePortal.Catalog.Onboarding;
+
+namespace ServicePortal.Catalog.Pages.Admin;
+
+public sealed class EndpointModel(AgencyProposals proposals) : ReviewModel(proposals)
+{
+    [BindProperty(SupportsGet = true)]
+    public string Agency { get; set; } = "";
+
+    [BindProperty(SupportsGet = true)]
+    public string Name { get; set; } = "";
+
+    protected override string Kind => AgencyProposals.EndpointKind;
+    protected override string? AgencyCode => Agency;
+    public override string Key => Name;
+}

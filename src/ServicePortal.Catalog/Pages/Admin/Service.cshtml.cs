@@ -1,0 +1,14 @@
+using Microsoft.AspNetCore.Mvc;
+using ServicePortal.Catalog.Onboarding;
+
+namespace ServicePortal.Catalog.Pages.Admin;
+
+public sealed class ServiceModel(AgencyProposals proposals) : ReviewModel(proposals)
+{
+    [BindProperty(SupportsGet = true)]
+    public string Code { get; set; } = "";
+
+    protected override string Kind => AgencyProposals.ServiceKind;
+    protected override string? AgencyCode => null;
+    public override string Key => Code;
+}
