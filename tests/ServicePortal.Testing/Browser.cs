@@ -50,6 +50,9 @@ public sealed class Browser : IAsyncLifetime
             Locale = "en-US", // as most phones here are set: the portal must still open in Kiswahili
             JavaScriptEnabled = javaScript,
         });
+        // Generous: a busy machine (CI on 2 cores) must not fail a test by slowness alone.
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
         return await context.NewPageAsync();
     }
 

@@ -11,7 +11,7 @@ using static ServicePortal.Core.Localization.Lang;
 namespace ServicePortal.Identity.Pages.Account;
 
 [EnableRateLimiting(IdentityModule.AttemptsPolicy)]
-public sealed class RegisterCodeModel(RegistrationFlow flow) : FormPageModel
+public sealed class RegisterCodeModel(RegistrationFlow flow, Microsoft.Extensions.Options.IOptions<IdentityOptions> options) : FormPageModel
 {
     [BindProperty]
     public string? Code { get; set; }
@@ -19,6 +19,9 @@ public sealed class RegisterCodeModel(RegistrationFlow flow) : FormPageModel
     public string MaskedPhone { get; private set; } = "";
 
     public string? Notice { get; private set; }
+
+    /// <summary>How long a code lives, as configured (said on the page).</summary>
+    public int CodeMinutes => (int)options.Value.CodeLifetime.TotalMinutes;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {

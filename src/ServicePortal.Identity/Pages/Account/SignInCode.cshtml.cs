@@ -11,7 +11,7 @@ namespace ServicePortal.Identity.Pages.Account;
 
 /// <summary>Step two of signing in: the code sent by SMS. Only reachable with a right password just given.</summary>
 [EnableRateLimiting(IdentityModule.AttemptsPolicy)]
-public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, TimeProvider clock) : FormPageModel
+public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, TimeProvider clock, Microsoft.Extensions.Options.IOptions<IdentityOptions> options) : FormPageModel
 {
     [BindProperty]
     public string? Code { get; set; }
@@ -19,6 +19,9 @@ public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, Time
     public string MaskedPhone { get; private set; } = "";
 
     public string? Notice { get; private set; }
+
+    /// <summary>How long a code lives, as configured (said on the page).</summary>
+    public int CodeMinutes => (int)options.Value.CodeLifetime.TotalMinutes;
 
     /// <summary>True when the code comes from an authenticator app rather than an SMS.</summary>
     public bool FromApp { get; private set; }
