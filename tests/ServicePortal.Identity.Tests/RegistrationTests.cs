@@ -124,6 +124,25 @@ public sealed class RegistrationTests(IdentityPortalFactory portal) : IClassFixt
     }
 
     [Fact]
+    public async Task A_question_the_registry_no_longer_knows_ends_the_registration_with_a_clear_message()
+    {
+        var baraka = Person("Baraka");
+        using var browser = portal.CreateFormClient();
+        await browser.SubmitAsync("/account/register", Details(baraka, "0754 100 014"));
+        // What the registry says once its question has expired: it does not know the verification any more.
+        await portal.CountAsync("WITH u AS (UPDATE identity.registrations SET registry_verification = @unknown WHERE phone = '+255754100014' RETURNING 1) SELECT count(*) FROM u",
+            new { unknown = Guid.NewGuid().ToString() });
+
+        await browser.GetAsync("/account/register/question");
+        var right = AnswerTo(browser.LastPage, baraka);
+        var answer = await browser.SubmitAsync("/account/register/question", new Dictionary<string, string?> { ["Answer"] = right });
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Contains("Muda wa swali hili umeisha", ErrorSummary(browser.LastPage), StringComparison.Ordinal);
+        Assert.Equal(0, await portal.CountAsync("SELECT count(*) FROM identity.registrations WHERE phone = '+255754100014'"));
+    }
+
+    [Fact]
     public async Task Three_wrong_answers_end_the_registration()
     {
         var baraka = Person("Baraka");

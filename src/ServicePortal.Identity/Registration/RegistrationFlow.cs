@@ -125,6 +125,11 @@ public sealed class RegistrationFlow(
             case RegistryAnswer.Wrong wrong:
                 return new StepResult.Failed(T($"Jibu halilingani na daftari. Umebakiza majaribio {wrong.AttemptsLeft}.",
                     $"The answer does not match the register. You have {wrong.AttemptsLeft} attempts left."));
+            case RegistryAnswer.Expired:
+                await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+                return new StepResult.Ended(T(
+                    "Muda wa swali hili umeisha. Anza upya; hakuna kilichohifadhiwa.",
+                    "This question has expired. Please start again; nothing was saved."));
             case RegistryAnswer.Locked:
                 await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
                 return new StepResult.Ended(T(

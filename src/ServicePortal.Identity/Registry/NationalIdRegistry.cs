@@ -33,6 +33,9 @@ public abstract record RegistryAnswer
 
     public sealed record Locked : RegistryAnswer;
 
+    /// <summary>The registry no longer knows the question (it expired): start again.</summary>
+    public sealed record Expired : RegistryAnswer;
+
     public sealed record Unavailable : RegistryAnswer;
 }
 
@@ -81,7 +84,7 @@ public sealed class HttpNationalIdRegistry(HttpClient http) : INationalIdRegistr
                 new { answer }, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
-                return new RegistryAnswer.Locked(); // expired or unknown: start again
+                return new RegistryAnswer.Expired();
             }
 
             response.EnsureSuccessStatusCode();

@@ -20,7 +20,7 @@ public sealed record VerifiedPerson(string Nin, string FirstName, string MiddleN
 
 /// <summary>
 /// <c>POST /api/v1/verifications</c> starts a check of typed details and returns a question;
-/// <c>POST /api/v1/verifications/{id}/answers</c> answers it (three attempts, ten minutes).
+/// <c>POST /api/v1/verifications/{id}/answers</c> answers it (three attempts, thirty minutes).
 /// </summary>
 internal static class VerificationApi
 {
@@ -55,7 +55,8 @@ internal static class VerificationApi
 public sealed class VerificationDesk(NidaRegistry registry, TimeProvider clock)
 {
     private const int Attempts = 3;
-    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+    // As long as the portal keeps a registration in progress, so a slow typist is not turned away.
+    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
     private readonly ConcurrentDictionary<Guid, Verification> _open = new();
 
     private sealed class Verification(RegisteredPerson person, bool asksMother, DateTimeOffset expires)
