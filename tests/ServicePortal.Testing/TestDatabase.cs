@@ -55,6 +55,16 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public NpgsqlDataSource CreateDataSource() => NpgsqlDataSource.Create(ConnectionString);
 
+    /// <summary>Whether the migrated database has this schema (each module owns one).</summary>
+    public async Task<bool> HasSchemaAsync(string schema)
+    {
+        await using var dataSource = CreateDataSource();
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*) FROM information_schema.schemata WHERE schema_name = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = schema });
+        return (long)(await command.ExecuteScalarAsync())! == 1;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await ExecuteAsync(_server, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
