@@ -123,42 +123,6 @@ public sealed class IdentityBrowserTests : IClassFixture<IdentityBrowserPortalFa
         Assert.Equal("numeric", await code.GetAttributeAsync("inputmode"));
     }
 
-    [Fact]
-    public async Task Enrols_an_authenticator_app_from_the_QR_page_and_signs_in_with_it()
-    {
-        var (nin, phone) = await _portal.CreateAccountAsync(Password);
-        var page = await _browser.NewPageAsync(javaScript: false);
-        await page.GotoAsync(Url("/account/sign-in"));
-        await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(nin);
-        await page.GetByLabel("Nenosiri", new() { Exact = true }).FillAsync(Password);
-        await ClickAsync(page, "Endelea", "**/account/sign-in/code**");
-        await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await _portal.LatestCodeAsync(phone));
-        await ClickAsync(page, "Ingia", "**/account");
-
-        await page.GetByRole(AriaRole.Link, new() { Name = "Programu ya uthibitisho (authenticator)" }).ClickAsync();
-        Assert.True(await page.Locator("img.qr").IsVisibleAsync(), "the QR code is shown");
-        await Browser.ScreenshotAsync(page, "identity-authenticator-enrolment");
-        var secret = (await page.InnerTextAsync("code.secret")).Replace(" ", "", StringComparison.Ordinal);
-        var totp = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(secret));
-        await page.GetByLabel("Namba kutoka programu").FillAsync(totp.ComputeTotp());
-        await ClickAsync(page, "Washa", "**/account/authenticator");
-        Assert.Contains("Unaingia kwa namba kutoka programu yako", await page.InnerTextAsync("main"), StringComparison.Ordinal);
-
-        await page.GotoAsync(Url("/account"));
-        await ClickAsync(page, "Toka", _address.ToString());
-        await page.GotoAsync(Url("/account/sign-in"));
-        await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(nin);
-        await page.GetByLabel("Nenosiri", new() { Exact = true }).FillAsync(Password);
-        await ClickAsync(page, "Endelea", "**/account/sign-in/code**");
-        Assert.Contains("programu yako ya uthibitisho", await page.InnerTextAsync("main"), StringComparison.Ordinal);
-
-        // The enrolment code's time step is spent; the app's next code (one step of clock drift is allowed)
-        // is accepted without waiting for it.
-        await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(totp.ComputeTotp(DateTime.UtcNow.AddSeconds(30)));
-        await ClickAsync(page, "Ingia", "**/account");
-        Assert.Equal("Akaunti yangu", await page.InnerTextAsync("h1"));
-    }
-
     private string Url(string path) => new Uri(_address, path).ToString();
 
     private static async Task FillDetailsAsync(IPage page, RegisteredPerson person, string phone)
