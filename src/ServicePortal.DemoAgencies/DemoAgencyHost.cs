@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using ServicePortal.DemoAgencies.PortalIdentity;
 
 namespace ServicePortal.DemoAgencies;
 
@@ -67,6 +68,8 @@ public static class DemoAgencyHost
         builder.Host.UseConsoleLifetime(o => o.SuppressStatusMessages = true);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(agency);
+        // Every agency verifies the portal's identity assertions the same way (DemoAgencies:PortalUrl).
+        builder.Services.AddPortalIdentityVerification(builder.Configuration);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         agency.AddServices(builder.Services);
         configure?.Invoke(builder);
