@@ -43,7 +43,11 @@ public sealed class DemoAgencyTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, bare.StatusCode);
         Assert.Equal("application/problem+json", bare.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("urn:serviceportal:problem:identity-missing",
+            (await bare.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, withForgery.StatusCode);
+        Assert.Equal("urn:serviceportal:problem:identity-invalid",
+            (await withForgery.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
     }
 
     [Theory]
