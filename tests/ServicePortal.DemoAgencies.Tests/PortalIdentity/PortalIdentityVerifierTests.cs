@@ -289,11 +289,12 @@ public sealed class PortalIdentityVerifierTests
     }
 
     [Fact]
-    public void An_agency_with_a_malformed_portal_address_does_not_start()
+    public async Task An_agency_with_a_malformed_portal_address_does_not_start()
     {
-        var failure = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
-            DemoAgencyHost.Build(DemoAgency.Get("rita"), "http://127.0.0.1:0",
-                configure: builder => builder.Configuration["DemoAgencies:PortalUrl"] = "localhost:5000").StartAsync().GetAwaiter().GetResult());
+        await using var app = DemoAgencyHost.Build(DemoAgency.Get("rita"), "http://127.0.0.1:0",
+            configure: builder => builder.Configuration["DemoAgencies:PortalUrl"] = "localhost:5000");
+
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync());
 
         Assert.Contains("DemoAgencies:PortalUrl", failure.Message, StringComparison.Ordinal);
     }
