@@ -99,6 +99,12 @@ cmd_run() {
   trap stop_agencies EXIT
   trap 'exit 130' INT TERM
 
+  # The demo agencies verify the gateway's identity assertions with the portal's JWKS, and check the issuer.
+  local portal_url="${PORTAL_URLS:-http://localhost:5000}"
+  portal_url="${portal_url%%;*}"
+  export DemoAgencies__PortalUrl="${DemoAgencies__PortalUrl:-${portal_url%/}/}"
+  export Identity__Issuer="${Identity__Issuer:-${portal_url%/}/}"
+
   say "Starting the demo agencies..."
   dotnet run --no-build -c "$CONFIGURATION" --project src/ServicePortal.DemoAgencies &
   agencies_pid=$!

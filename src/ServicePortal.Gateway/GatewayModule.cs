@@ -1,11 +1,21 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using ServicePortal.Core.Database;
+using ServicePortal.Gateway.Audit;
+using ServicePortal.Gateway.Door;
+using ServicePortal.Gateway.Routing;
+using Yarp.ReverseProxy.Configuration;
 
 namespace ServicePortal.Gateway;
 
 /// <summary>
-/// Gateway: YARP in front of every agency backend, routes from the database, signed identity assertions, audit of proxied calls.
+/// Gateway: the one door to every agency backend. YARP forwards <c>/agencies/{agency}/{endpoint}/{**rest}</c> to
+/// the endpoint's destinations, with routes read from the catalogue and rebuilt on every node when it changes;
+/// the door in front of it decides who may pass and adds the signed identity assertion; every call is audited.
 /// The host calls <see cref="AddGatewayModule"/> and <see cref="MapGatewayModule"/>; everything else the
 /// module needs (endpoints, pages, SQL, jobs, validators) stays inside this project.
 /// </summary>
@@ -16,9 +26,51 @@ public static class GatewayModule
     public static WebApplicationBuilder AddGatewayModule(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddMigrationsFrom(typeof(GatewayModule).Assembly);
+        var services = builder.Services;
+        services.AddMigrationsFrom(typeof(GatewayModule).Assembly);
+        services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection("Gateway"))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton<GatewayRoutes>();
+        services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<GatewayRoutes>());
+        services.AddSingleton<IConfigChangeListener>(sp => sp.GetRequiredService<GatewayRoutes>());
+        services.AddHostedService<GatewayRouteReloader>();
+        services.AddSingleton<GatewayRateLimits>();
+        services.AddSingleton<GatewayDoor>();
+        services.AddSingleton<ProxyAudit>();
+        services.AddHostedService<AuditWriter>();
+        services.AddReverseProxy().AddTransforms<GatewayTransforms>();
+        if (builder.Environment.IsDevelopment())
+        {
+            services.AddHostedService<DemoEntitlements>();
+        }
+
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapGatewayModule(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapGatewayModule(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var door = endpoints.ServiceProvider.GetRequiredService<GatewayDoor>();
+        endpoints.MapReverseProxy(proxy =>
+        {
+            proxy.Use(door.InvokeAsync);
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+
+        // What no route took: an agency or endpoint the portal does not know (404), or one it knows but that is
+        // suspended, disabled or not valid now (503). The status pages say it in the caller's language.
+        endpoints.Map("/agencies/{agency}/{**rest}", (HttpContext context, string agency, string? rest, GatewayRoutes routes) =>
+        {
+            RequestIds.Establish(context);
+            var name = rest?.Split('/', 2)[0];
+            return routes.Current.Explain(agency, string.IsNullOrEmpty(name) ? null : name) == Unrouted.Unavailable
+                ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable)
+                : Results.StatusCode(StatusCodes.Status404NotFound);
+        }).ExcludeFromDescription();
+        return endpoints;
+    }
 }

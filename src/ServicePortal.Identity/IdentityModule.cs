@@ -115,6 +115,8 @@ public static class IdentityModule
             .AddApplicationPart(typeof(IdentityModule).Assembly);
 
         services.AddScoped<OpenIdConnect.OidcPrincipals>(); // uses OpenIddict's scoped managers
+        services.AddSingleton<Assertions.IdentityAssertionIssuer>();
+        services.AddSingleton<Core.Identity.IIdentityAssertions>(sp => sp.GetRequiredService<Assertions.IdentityAssertionIssuer>());
         builder.AddOidcServer();
 
         if (builder.Environment.IsDevelopment())

@@ -1,8 +1,11 @@
+using Dapper;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using ServicePortal.Core.Messaging;
 using Xunit;
 
 namespace ServicePortal.Testing;
@@ -54,6 +57,47 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             builder.UseSetting(key, value);
         }
+    }
+
+    /// <summary>An account created directly, as registration would leave it; returns its NIN and phone.</summary>
+    public async Task<(string Nin, string Phone)> CreateAccountAsync(string password = "Mti-Mrefu-Wa-Mwembe", string language = "sw")
+    {
+        var digits = string.Concat(Enumerable.Range(0, 12).Select(_ => Random.Shared.Next(10)));
+        var nin = "19880214" + digits;
+        var phone = "+2557" + string.Concat(Enumerable.Range(0, 8).Select(_ => Random.Shared.Next(10)));
+        var hash = Services.GetRequiredService<ServicePortal.Identity.Accounts.PasswordHashing>().Hash(password);
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO identity.accounts (nin, first_name, last_name, date_of_birth, phone, password_hash, language)
+            VALUES (@nin, 'Rehema', 'Mollel', DATE '1988-02-14', @phone, @hash, @language)
+            """, new { nin, phone, hash, language });
+        return (nin, phone);
+    }
+
+    /// <summary>The newest 6-digit code texted to this phone (read from the outbox, as the SMS gateway would).</summary>
+    public async Task<string> LatestCodeAsync(string phone)
+    {
+        await using var dataSource = Database.CreateDataSource();
+        var messages = await Outbox.RecentAsync(dataSource, 1, phone, CancellationToken.None);
+        var body = Assert.Single(messages).Body;
+        return System.Text.RegularExpressions.Regex.Match(body, @"\b(\d{6})\b").Groups[1].Value;
+    }
+
+    public async Task<long> CountAsync(string sql, object? parameters = null)
+    {
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        return await connection.ExecuteScalarAsync<long>(sql, parameters);
+    }
+
+    /// <summary>Signs <paramref name="browser"/> in with NIN, password and the SMS code (the substantial level).</summary>
+    public async Task SignInAsync(FormClient browser, string nin, string phone, string password = "Mti-Mrefu-Wa-Mwembe")
+    {
+        ArgumentNullException.ThrowIfNull(browser);
+        await browser.SubmitAsync("/account/sign-in", new Dictionary<string, string?> { ["Nin"] = nin, ["Password"] = password });
+        var done = await browser.SubmitAsync("/account/sign-in/code",
+            new Dictionary<string, string?> { ["Code"] = await LatestCodeAsync(phone) });
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, done.StatusCode);
     }
 
     async Task IAsyncLifetime.DisposeAsync()

@@ -31,7 +31,10 @@ public sealed class ErrorModel(IProblemDetailsService problems) : PageModel
         }
 
         (Title, Detail) = Describe(code);
-        RequestId = code >= 500 ? Activity.Current?.TraceId.ToString() ?? HttpContext.TraceIdentifier : null;
+        // The gateway gives every call an X-Request-Id (the agency sees it too): quote that one when there is one.
+        RequestId = code >= 500
+            ? Response.Headers["X-Request-Id"].FirstOrDefault() ?? Activity.Current?.TraceId.ToString() ?? HttpContext.TraceIdentifier
+            : null;
         Response.StatusCode = code;
 
         var originalPath = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath
@@ -77,6 +80,9 @@ public sealed class ErrorModel(IProblemDetailsService problems) : PageModel
         400 => (T("Ombi lisilo sahihi", "Bad request"),
                 T("Ombi halikueleweka. Tafadhali angalia ulichojaza kisha ujaribu tena.",
                   "The request could not be understood. Please check what you entered and try again.")),
+        401 => (T("Ingia kwanza", "Sign in first"),
+                T("Ukurasa huu unahitaji uingie kwenye akaunti yako ya ServicePortal.",
+                  "This page needs you to sign in to your ServicePortal account.")),
         403 => (T("Huna ruhusa", "Not allowed"),
                 T("Huna ruhusa ya kuona ukurasa huu.", "You are not allowed to see this page.")),
         405 => (T("Njia hairuhusiwi", "Method not allowed"),
@@ -89,6 +95,12 @@ public sealed class ErrorModel(IProblemDetailsService problems) : PageModel
         503 => (T("Huduma haipatikani kwa sasa", "Service unavailable"),
                 T("Huduma hii haipatikani kwa sasa. Tafadhali jaribu tena baadaye.",
                   "This service is not available right now. Please try again later.")),
+        502 => (T("Taasisi haikujibu ipasavyo", "The agency did not answer properly"),
+                T("Mfumo wa taasisi inayotoa huduma hii haukujibu ipasavyo. Tafadhali jaribu tena baadaye.",
+                  "The system of the agency that provides this service did not answer properly. Please try again later.")),
+        504 => (T("Taasisi imechelewa kujibu", "The agency took too long to answer"),
+                T("Mfumo wa taasisi inayotoa huduma hii umechelewa kujibu. Tafadhali jaribu tena baadaye.",
+                  "The system of the agency that provides this service took too long to answer. Please try again later.")),
         >= 500 => (T("Hitilafu imetokea", "Something went wrong"),
                 T("Samahani, tatizo limetokea upande wetu. Tafadhali jaribu tena baadaye.",
                   "Sorry, something went wrong on our side. Please try again later.")),

@@ -1,5 +1,7 @@
 using System.Globalization;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
+using ServicePortal.Core.Hosting;
 using ServicePortal.Core.Localization;
 
 namespace ServicePortal.Host.Web;
@@ -44,6 +46,34 @@ public static class WebShell
                 new CookieRequestCultureProvider { CookieName = Lang.CookieName },
             ];
         });
+        var trustedProxies = builder.Configuration.GetSection("Web:TrustedProxies").Get<string[]>() ?? [];
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            // X-Forwarded-For/Proto are believed only from the proxies named in Web:TrustedProxies (addresses or
+            // CIDR networks, e.g. the load balancer's). Nothing is trusted by default, loopback included: a
+            // client cannot claim another address for rate limits, audit or the agencies. (With both lists
+            // empty the middleware trusts everyone, so it is not used at all then: see UseWebShell.)
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            options.KnownProxies.Clear();
+            options.KnownIPNetworks.Clear();
+            foreach (var entry in trustedProxies)
+            {
+                if (System.Net.IPNetwork.TryParse(entry, out var network))
+                {
+                    options.KnownIPNetworks.Add(network);
+                }
+                else if (System.Net.IPAddress.TryParse(entry, out var address))
+                {
+                    options.KnownProxies.Add(address);
+                }
+                else
+                {
+                    throw new PortalStartupException($"Web:TrustedProxies: '{entry}' is neither an IP address nor a CIDR network.");
+                }
+            }
+
+            options.ForwardLimit = Math.Max(1, options.KnownProxies.Count + options.KnownIPNetworks.Count);
+        });
         builder.Services.AddHealthChecks();
         if (!builder.Environment.IsDevelopment())
         {
@@ -61,6 +91,11 @@ public static class WebShell
     public static WebApplication UseWebShell(this WebApplication app)
     {
         // Language first, so that error pages re-executed further in speak the language of the request.
+        if (app.Configuration.GetSection("Web:TrustedProxies").Get<string[]>() is { Length: > 0 })
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseRequestLocalization();
         app.Use(RememberLanguageChoice);
         if (!app.Environment.IsDevelopment())

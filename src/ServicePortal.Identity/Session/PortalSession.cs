@@ -111,6 +111,10 @@ public static class PortalSession
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(context.Scheme.Name).ConfigureAwait(false);
+            return;
         }
+
+        // Whoever needs the account later in this request (the gateway's assertion) need not read it again.
+        context.HttpContext.Items[typeof(Account)] = account;
     }
 }

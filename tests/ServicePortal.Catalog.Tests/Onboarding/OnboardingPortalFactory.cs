@@ -106,18 +106,8 @@ public sealed partial class OnboardingPortalFactory : CatalogPortalFactory
         }
 
         var browser = this.CreateFormClient();
-        await browser.SubmitAsync("/account/sign-in", new Dictionary<string, string?> { ["Nin"] = nin, ["Password"] = Password });
-        var done = await browser.SubmitAsync("/account/sign-in/code",
-            new Dictionary<string, string?> { ["Code"] = await LatestCodeAsync(phone) });
-        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        await SignInAsync(browser, nin, phone, Password);
         return browser;
-    }
-
-    private async Task<string> LatestCodeAsync(string phone)
-    {
-        await using var dataSource = Database.CreateDataSource();
-        var messages = await Outbox.RecentAsync(dataSource, 1, phone, CancellationToken.None);
-        return SixDigits().Match(Assert.Single(messages).Body).Groups[1].Value;
     }
 
     public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
@@ -125,7 +115,4 @@ public sealed partial class OnboardingPortalFactory : CatalogPortalFactory
         await using var connection = new NpgsqlConnection(Database.ConnectionString);
         return (await connection.ExecuteScalarAsync<T>(sql, parameters))!;
     }
-
-    [GeneratedRegex(@"\b(\d{6})\b")]
-    private static partial Regex SixDigits();
 }

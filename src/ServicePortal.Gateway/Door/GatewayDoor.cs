@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+using ServicePortal.Core.Identity;
+using ServicePortal.Gateway.Audit;
+using ServicePortal.Gateway.Routing;
+using Yarp.ReverseProxy.Model;
+
+namespace ServicePortal.Gateway.Door;
+
+/// <summary>
+/// The gateway's door, the first step of YARP's pipeline for every routed call: the request id, the path and
+/// size checks, who the citizen is and whether the endpoint lets them in, the rate limit, the identity
+/// assertion, and at the end the audit record. A refusal is a bare status code; the web shell's status pages
+/// turn it into a localized page for browsers or an RFC 9457 problem for programs.
+/// </summary>
+public sealed class GatewayDoor(
+    GatewayRoutes routes,
+    IIdentityAssertions identity,
+    GatewayRateLimits limits,
+    ProxyAudit audit,
+    TimeProvider clock)
+{
+    /// <summary>The scope an app's access token needs to be let through the gateway.</summary>
+    public const string Scope = "gateway";
+
+    public async Task InvokeAsync(HttpContext context, Func<Task> next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        var started = Stopwatch.GetTimestamp();
+        var requestId = RequestIds.Establish(context);
+        var routeId = context.GetReverseProxyFeature().Route.Config.RouteId;
+        if (!routes.Current.Endpoints.TryGetValue(routeId, out var endpoint))
+        {
+            // Its route was withdrawn while this call was on its way in.
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
+        var call = new GatewayCall(endpoint, requestId);
+        context.Features.Set(call);
+        var requestBody = context.Request.Body;
+        var responseBody = context.Response.Body;
+        var bytesIn = new CountingStream(requestBody);
+        var bytesOut = new CountingStream(responseBody);
+        context.Request.Body = bytesIn;
+        context.Response.Body = bytesOut;
+        try
+        {
+            await PassAsync(context, endpoint, call, next).ConfigureAwait(false);
+        }
+        finally
+        {
+            context.Request.Body = requestBody;
+            context.Response.Body = responseBody;
+            audit.Record(new ProxiedCall(
+                clock.GetUtcNow(),
+                requestId,
+                call.Subject,
+                endpoint.Agency,
+                endpoint.Name,
+                context.Request.Method,
+                AuditedPath(context.Request),
+                context.Response.StatusCode,
+                (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                bytesIn.Count,
+                bytesOut.Count,
+                context.Connection.RemoteIpAddress));
+        }
+    }
+
+    private async Task PassAsync(HttpContext context, GatewayEndpoint endpoint, GatewayCall call, Func<Task> next)
+    {
+        if (!PathIsPlain(context))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        if (context.Request.ContentLength > endpoint.MaxRequestBodyBytes)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
+        SignedInCitizen? citizen = null;
+        if (endpoint.Access != GatewayEndpoint.Public)
+        {
+            citizen = await identity.AuthenticateAsync(context, Scope).ConfigureAwait(false);
+            if (citizen is null)
+            {
+                Challenge(context);
+                return;
+            }
+
+            if (endpoint.Access == GatewayEndpoint.CitizenSubstantial && citizen.Acr != "urn:serviceportal:loa:substantial")
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return;
+            }
+        }
+
+        if (limits.Refuse(endpoint, citizen?.AccountId, context.Connection.RemoteIpAddress) is { } retryAfter)
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return;
+        }
+
+        if (citizen is not null)
+        {
+            var assertion = await identity.IssueAsync(citizen, endpoint.Agency, endpoint.NinEntitled, call.RequestId, context,
+                context.RequestAborted).ConfigureAwait(false);
+            call.Assertion = assertion.Token;
+            call.Subject = assertion.Subject;
+        }
+
+        await next().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A browser reading a page is sent to sign in and brought back; a program is told 401 with the scope it
+    /// needs (RFC 6750).
+    /// </summary>
+    private static void Challenge(HttpContext context)
+    {
+        var request = context.Request;
+        var accept = request.Headers.Accept.ToString();
+        if (HttpMethods.IsGet(request.Method) && accept.Contains("text/html", StringComparison.OrdinalIgnoreCase) &&
+            request.Headers.Authorization.Count == 0)
+        {
+            var back = request.PathBase + request.Path + request.QueryString;
+            context.Response.Redirect("/account/sign-in?returnUrl=" + Uri.EscapeDataString(back));
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = $"Bearer scope=\"{Scope}\"";
+    }
+
+    /// <summary>
+    /// The path as the client wrote it must not hide separators or dots in escapes (<c>%2F</c>, <c>%5C</c>,
+    /// <c>%2E</c>) or escape an escape (<c>%25</c>), and must not carry a backslash or a NUL: such a path means
+    /// one thing to the portal and perhaps another to the agency's server. Refused, as Envoy and nginx can be
+    /// told to do. Plain <c>..</c> segments were already resolved by the server before routing.
+    /// </summary>
+    private static bool PathIsPlain(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        var path = query < 0 ? raw.AsSpan() : raw.AsSpan(0, query);
+        if (path.Contains('\\'))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < path.Length; i++)
+        {
+            if (path[i] != '%')
+            {
+                continue;
+            }
+
+            if (i + 2 >= path.Length)
+            {
+                return false;
+            }
+
+            var escape = path.Slice(i + 1, 2);
+            if (escape.Equals("2F", StringComparison.OrdinalIgnoreCase) || escape.Equals("5C", StringComparison.OrdinalIgnoreCase) ||
+                escape.Equals("2E", StringComparison.OrdinalIgnoreCase) || escape.Equals("25", StringComparison.OrdinalIgnoreCase) ||
+                escape.Equals("00", StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The path and the names of the query parameters, never their values (they may be personal).</summary>
+    private static string AuditedPath(HttpRequest request)
+    {
+        var path = request.Path.Value ?? "/";
+        if (path.Length > 1024)
+        {
+            path = path[..1024];
+        }
+
+        if (!request.QueryString.HasValue)
+        {
+            return path;
+        }
+
+        var audited = new StringBuilder(path).Append('?');
+        var first = true;
+        foreach (var key in request.Query.Keys.Take(32))
+        {
+            audited.Append(first ? "" : "&").Append(Uri.EscapeDataString(key.Length > 64 ? key[..64] : key)).Append('=');
+            first = false;
+        }
+
+        return audited.ToString();
+    }
+}
