@@ -24,6 +24,13 @@ public sealed class GatewayOptions
     [Range(1_000, 10_000_000)]
     public int AuditQueueCapacity { get; set; } = 200_000;
 
+    /// <summary>
+    /// How long the writer lets records gather before a COPY that is not full: fewer, larger writes under load,
+    /// and a record is in the table this long after its call at most (while the database answers).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan AuditFlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Records written by one COPY, at most.</summary>
     [Range(1, 100_000)]
     public int AuditBatchSize { get; set; } = 5_000;

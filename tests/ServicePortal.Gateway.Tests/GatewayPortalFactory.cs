@@ -51,9 +51,9 @@ public class GatewayPortalFactory : PortalFactory
     /// <summary>Adds an approved agency with one approved endpoint; returns the agency code.</summary>
     public async Task<string> AddAgencyAsync(string endpoint, IEnumerable<Uri> destinations, string access = "citizen",
         string ratePolicy = "standard", int timeoutSeconds = 30, long maxBody = 1_048_576, int healthInterval = 5,
-        string agencyStatus = "approved", bool ninEntitled = false)
+        string agencyStatus = "approved", bool ninEntitled = false, string? code = null)
     {
-        var code = "t" + Guid.NewGuid().ToString("N")[..10];
+        code ??= "t" + Guid.NewGuid().ToString("N")[..10];
         await using var connection = new NpgsqlConnection(Database.ConnectionString);
         var agencyId = await connection.ExecuteScalarAsync<long>(
             "INSERT INTO catalog.agencies (code, name_sw, name_en, status) VALUES (@code, 'Taasisi ya Majaribio', 'Test Agency', @agencyStatus) RETURNING id",

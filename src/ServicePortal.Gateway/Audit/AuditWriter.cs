@@ -59,9 +59,19 @@ public sealed partial class AuditWriter(
             {
                 // With a batch in hand (a failed write) go straight back to it; otherwise wait for records. The
                 // wait ends false once the queue is closed and empty: everything is written.
-                if (batch.Count == 0 && !await audit.Reader.WaitToReadAsync(token).ConfigureAwait(false))
+                if (batch.Count == 0)
                 {
-                    break;
+                    if (!await audit.Reader.WaitToReadAsync(token).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    // Let a batch gather (or the queue close, at shutdown) before writing a small one.
+                    if (audit.Depth < options.Value.AuditBatchSize)
+                    {
+                        await Task.WhenAny(Task.Delay(options.Value.AuditFlushInterval, token), audit.Closed).ConfigureAwait(false);
+                        token.ThrowIfCancellationRequested();
+                    }
                 }
 
                 while (batch.Count < options.Value.AuditBatchSize && audit.Reader.TryRead(out var call))

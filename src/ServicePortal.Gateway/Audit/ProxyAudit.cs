@@ -33,6 +33,7 @@ public sealed class ProxyAudit : IDisposable
     private readonly Channel<ProxiedCall> _queue;
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _dropped;
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _depth;
     private long _droppedTotal;
 
@@ -84,8 +85,15 @@ public sealed class ProxyAudit : IDisposable
 
     internal void Taken(int count) => Interlocked.Add(ref _depth, -count);
 
+    /// <summary>Completes when the queue is closed (records may still be in it; the reader's completion waits for those).</summary>
+    internal Task Closed => _closed.Task;
+
     /// <summary>No more records: the writer drains what is queued and stops.</summary>
-    internal void Close() => _queue.Writer.TryComplete();
+    internal void Close()
+    {
+        _queue.Writer.TryComplete();
+        _closed.TrySetResult();
+    }
 
     public void Dispose() => _meter.Dispose();
 
