@@ -5,6 +5,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
@@ -402,6 +404,58 @@ public sealed partial class CodeFlowTests(IdentityPortalFactory portal) : IClass
         }
     }
 
+    [Fact]
+    public async Task An_access_token_with_the_gateway_scope_passes_the_gateway_and_one_without_it_does_not()
+    {
+        // An agency backend (a real HTTP service) that answers with the assertion it received.
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var backend = builder.Build();
+        backend.MapGet("/{**rest}", (Microsoft.AspNetCore.Http.HttpContext context) => context.Request.Headers["Portal-Identity"].ToString());
+        await backend.StartAsync();
+        var address = backend.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+        var agency = "t" + Guid.NewGuid().ToString("N")[..10];
+        var version = await portal.CountAsync(
+            """
+            WITH agency AS (
+                INSERT INTO catalog.agencies (code, name_sw, name_en, status) VALUES (@agency, 'Majaribio', 'Test', 'approved') RETURNING id),
+            endpoint AS (
+                INSERT INTO catalog.agency_endpoints (agency_id, name, destinations, status)
+                SELECT id, 'api', jsonb_build_array(jsonb_build_object('name', 'a', 'address', @address::text)), 'approved' FROM agency)
+            SELECT version + 1 FROM catalog.catalog_state
+            """, new { agency, address });
+        var routes = portal.Services.GetRequiredService<ServicePortal.Gateway.Routing.GatewayRoutes>();
+        for (var i = 0; i < 200 && routes.AppliedVersion < version; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        var (nin, phone) = await portal.CreateAccountAsync(Password);
+        var client = await CreateClientAsync();
+        using var browser = Browser();
+        var withPkce = Pkce.Create();
+        var withGateway = await RedeemAsync(client, await AuthorizeAsync(browser, client, "openid gateway", withPkce, nin, phone,
+            expectConsent: true), withPkce.Verifier);
+        var withoutPkce = Pkce.Create();
+        var withoutGateway = await RedeemAsync(client, await AuthorizeAsync(browser, client, "openid profile", withoutPkce, nin, phone,
+            expectConsent: true), withoutPkce.Verifier);
+
+        using var app = Https();
+        app.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+        app.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", withGateway.GetProperty("access_token").GetString());
+        var passed = await app.GetAsync($"/agencies/{agency}/api/me");
+        app.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", withoutGateway.GetProperty("access_token").GetString());
+        var refused = await app.GetAsync($"/agencies/{agency}/api/me");
+
+        Assert.Equal(HttpStatusCode.OK, passed.StatusCode);
+        var assertion = new JsonWebToken(await passed.Content.ReadAsStringAsync());
+        Assert.Equal(agency, Assert.Single(assertion.Audiences));
+        Assert.NotEqual(new JsonWebToken(withGateway.GetProperty("access_token").GetString()).Subject, assertion.Subject);
+        Assert.Equal("urn:serviceportal:loa:substantial", assertion.GetClaim("acr").Value);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private HttpClient Https() => portal.CreateClient(new WebApplicationFactoryClientOptions
@@ -436,7 +490,7 @@ public sealed partial class CodeFlowTests(IdentityPortalFactory portal) : IClass
                 Permissions.Endpoints.Introspection, Permissions.GrantTypes.AuthorizationCode,
                 Permissions.GrantTypes.RefreshToken, Permissions.GrantTypes.ClientCredentials, Permissions.ResponseTypes.Code,
                 Permissions.Scopes.Profile, Permissions.Scopes.Phone, Permissions.Prefixes.Scope + Scopes.OfflineAccess,
-                Permissions.Prefixes.Scope + "agency.requests",
+                Permissions.Prefixes.Scope + "agency.requests", Permissions.Prefixes.Scope + "gateway",
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };
