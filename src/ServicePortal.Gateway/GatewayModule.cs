@@ -35,6 +35,7 @@ public static class GatewayModule
         services.AddSingleton<GatewayRoutes>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<GatewayRoutes>());
         services.AddSingleton<IConfigChangeListener>(sp => sp.GetRequiredService<GatewayRoutes>());
+        services.AddSingleton<Core.Identity.IAgencyEntitlements>(sp => sp.GetRequiredService<GatewayRoutes>());
         services.AddHostedService<GatewayRouteReloader>();
         services.AddSingleton<GatewayRateLimits>();
         services.AddSingleton<GatewayDoor>();

@@ -117,6 +117,7 @@ public static class IdentityModule
         services.AddScoped<OpenIdConnect.OidcPrincipals>(); // uses OpenIddict's scoped managers
         services.AddSingleton<Assertions.IdentityAssertionIssuer>();
         services.AddSingleton<Core.Identity.IIdentityAssertions>(sp => sp.GetRequiredService<Assertions.IdentityAssertionIssuer>());
+        services.AddSingleton<Core.Identity.ICitizenDirectory>(sp => sp.GetRequiredService<Assertions.IdentityAssertionIssuer>());
         builder.AddOidcServer();
 
         if (builder.Environment.IsDevelopment())

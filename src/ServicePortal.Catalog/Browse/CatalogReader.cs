@@ -97,6 +97,44 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
         return found.Value;
     }
 
+    /// <summary>
+    /// Where an agency takes applications: its approved endpoint named <c>applications</c>, or its only approved
+    /// endpoint. Null when it has none (then nothing can be submitted to it).
+    /// </summary>
+    public async Task<AgencyEndpointTarget?> ApplicationEndpointAsync(string agency, CancellationToken cancellationToken)
+    {
+        var found = await cache.GetOrLoadAsync("application-endpoint:" + agency, async ct =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            var rows = (await connection.QueryAsync<(string Name, string Destinations, int TimeoutSeconds)>(new CommandDefinition(
+                """
+                SELECT e.name, e.destinations::text, e.timeout_seconds
+                  FROM catalog.agency_endpoints e JOIN catalog.agencies a ON a.id = e.agency_id
+                 WHERE a.code = @agency AND a.status = 'approved' AND e.status = 'approved'
+                 ORDER BY e.name
+                """, new { agency }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
+            var row = rows.FirstOrDefault(r => r.Name == "applications");
+            if (row.Name is null && rows.Count == 1)
+            {
+                row = rows[0];
+            }
+
+            if (row.Name is null)
+            {
+                return new Found<AgencyEndpointTarget>(null);
+            }
+
+            using var document = System.Text.Json.JsonDocument.Parse(row.Destinations);
+            var destinations = document.RootElement.EnumerateArray()
+                .Select(d => d.TryGetProperty("address", out var a) && Uri.TryCreate(a.GetString(), UriKind.Absolute, out var uri) ? uri : null)
+                .OfType<Uri>().ToList();
+            return new Found<AgencyEndpointTarget>(destinations.Count == 0
+                ? null
+                : new AgencyEndpointTarget(agency, row.Name, destinations, TimeSpan.FromSeconds(row.TimeoutSeconds)));
+        }, cancellationToken).ConfigureAwait(false);
+        return found.Value;
+    }
+
     /// <summary>Every published service in full, for the export (one query).</summary>
     public async Task<IReadOnlyList<ServiceDetail>> AllServicesAsync(CancellationToken cancellationToken)
     {

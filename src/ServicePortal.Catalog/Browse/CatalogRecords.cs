@@ -112,3 +112,6 @@ internal static class CatalogJson
     public static IReadOnlyList<Bilingual> Pairs(string? json) =>
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<Bilingual>>(json, Options) ?? [];
 }
+
+/// <summary>An agency endpoint as the application connector calls it (not through the gateway's door).</summary>
+public sealed record AgencyEndpointTarget(string Agency, string Name, IReadOnlyList<Uri> Destinations, TimeSpan Timeout);

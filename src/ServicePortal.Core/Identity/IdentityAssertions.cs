@@ -42,6 +42,36 @@ public interface IIdentityAssertions
     /// </summary>
     ValueTask<IssuedAssertion> IssueAsync(SignedInCitizen citizen, string agencyCode, bool includeNin, string requestId,
         HttpContext? context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The citizen of an account, outside any request (the background submission of an application), at the
+    /// assurance level they had when they applied. Null when the account is gone.
+    /// </summary>
+    Task<SignedInCitizen?> ForAccountAsync(Guid accountId, string acr, IReadOnlyList<string> amr, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// An assertion that the portal itself is calling (<c>typ</c> <see cref="ServiceTokenType"/>, <c>sub</c>
+    /// <see cref="ServiceSubject"/>, no citizen): the status sync's batch questions. Re-used like a citizen's.
+    /// </summary>
+    ValueTask<string> IssueServiceAssertionAsync(string agencyCode, CancellationToken cancellationToken);
+
+    public const string ServiceTokenType = "portal-service+jwt";
+    public const string ServiceSubject = "serviceportal";
+}
+
+/// <summary>How to reach a citizen with a notice: the Identity module's answer for the Requests module.</summary>
+public sealed record CitizenContact(Guid AccountId, string FirstName, string Phone, string? Email, string Language);
+
+/// <summary>Contacts of citizens by account, many at once (a status sync notifies a batch).</summary>
+public interface ICitizenDirectory
+{
+    Task<IReadOnlyDictionary<Guid, CitizenContact>> ContactsAsync(IReadOnlyCollection<Guid> accountIds, CancellationToken cancellationToken);
+}
+
+/// <summary>Which agencies may receive the NIN (recorded by the administrator; the gateway keeps the list).</summary>
+public interface IAgencyEntitlements
+{
+    bool ReceivesNin(string agencyCode);
 }
 
 /// <param name="Token">The compact JWS.</param>

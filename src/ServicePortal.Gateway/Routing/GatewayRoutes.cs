@@ -18,13 +18,15 @@ public sealed partial class GatewayRoutes(
     NpgsqlDataSource dataSource,
     IConfigValidator validator,
     IOptions<GatewayOptions> options,
-    ILogger<GatewayRoutes> logger) : IProxyConfigProvider, IConfigChangeListener
+    ILogger<GatewayRoutes> logger) : IProxyConfigProvider, IConfigChangeListener, Core.Identity.IAgencyEntitlements
 {
     private GatewaySnapshot _current = GatewaySnapshot.Empty;
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private long _appliedVersion = -1;
 
     public GatewaySnapshot Current => Volatile.Read(ref _current);
+
+    public bool ReceivesNin(string agencyCode) => Current.NinEntitled.Contains(agencyCode);
 
     /// <summary>The catalogue version YARP is routing by now (it applies a new snapshot a moment after the swap).</summary>
     public long AppliedVersion => Interlocked.Read(ref _appliedVersion);
@@ -146,8 +148,14 @@ public sealed partial class GatewayRoutes(
         var clusters = new List<ClusterConfig>();
         var endpoints = new Dictionary<string, GatewayEndpoint>(StringComparer.Ordinal);
         var unrouted = new Dictionary<string, Unrouted>(StringComparer.Ordinal);
+        var ninEntitled = new HashSet<string>(StringComparer.Ordinal);
         foreach (var record in records)
         {
+            if (record.NinEntitled)
+            {
+                ninEntitled.Add(record.Agency);
+            }
+
             var agencyLive = record.AgencyStatus == "approved";
             if (record.AgencyStatus == "suspended")
             {
@@ -193,7 +201,7 @@ public sealed partial class GatewayRoutes(
             endpoints[id] = built.Endpoint!;
         }
 
-        return new GatewaySnapshot(version, routes, clusters, endpoints, unrouted);
+        return new GatewaySnapshot(version, routes, clusters, endpoints, unrouted, ninEntitled);
     }
 
     private (RouteConfig? Route, ClusterConfig? Cluster, GatewayEndpoint? Endpoint, string? Error) Build(EndpointRecord record)

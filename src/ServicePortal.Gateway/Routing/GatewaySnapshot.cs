@@ -43,8 +43,10 @@ public sealed class GatewaySnapshot : IProxyConfig
     private readonly CancellationTokenSource _replaced = new();
 
     public GatewaySnapshot(long version, IReadOnlyList<RouteConfig> routes, IReadOnlyList<ClusterConfig> clusters,
-        IReadOnlyDictionary<string, GatewayEndpoint> endpoints, IReadOnlyDictionary<string, Unrouted> unrouted)
+        IReadOnlyDictionary<string, GatewayEndpoint> endpoints, IReadOnlyDictionary<string, Unrouted> unrouted,
+        IReadOnlySet<string> ninEntitled)
     {
+        NinEntitled = ninEntitled;
         Version = version;
         Routes = routes;
         Clusters = clusters;
@@ -54,7 +56,7 @@ public sealed class GatewaySnapshot : IProxyConfig
     }
 
     public static GatewaySnapshot Empty { get; } = new(-1, [], [], new Dictionary<string, GatewayEndpoint>(),
-        new Dictionary<string, Unrouted>());
+        new Dictionary<string, Unrouted>(), new HashSet<string>());
 
     /// <summary>The catalogue version it was built from.</summary>
     public long Version { get; }
@@ -70,6 +72,9 @@ public sealed class GatewaySnapshot : IProxyConfig
     public IReadOnlyDictionary<string, Unrouted> UnroutedPaths { get; }
 
     public IChangeToken ChangeToken { get; }
+
+    /// <summary>Agencies the administrator entitled to the NIN.</summary>
+    public IReadOnlySet<string> NinEntitled { get; }
 
     /// <summary>What to answer for <c>/agencies/{agency}/{name}/...</c> when no route took it.</summary>
     public Unrouted Explain(string agency, string? name)

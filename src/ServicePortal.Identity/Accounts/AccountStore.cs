@@ -20,6 +20,25 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
         return await ReadOneAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>How to reach these accounts' owners (for notices), in one query.</summary>
+    public async Task<IReadOnlyDictionary<Guid, Core.Identity.CitizenContact>> ContactsAsync(IReadOnlyCollection<Guid> ids,
+        CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT id, first_name, phone, email, language FROM identity.accounts WHERE id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var contacts = new Dictionary<Guid, Core.Identity.CitizenContact>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var id = reader.GetGuid(0);
+            contacts[id] = new Core.Identity.CitizenContact(id, reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4));
+        }
+
+        return contacts;
+    }
+
     /// <summary>Creates the account, or returns null when one already exists for the NIN.</summary>
     public static async Task<Guid?> CreateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         NewAccount account, CancellationToken cancellationToken)

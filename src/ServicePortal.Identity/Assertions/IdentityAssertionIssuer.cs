@@ -34,7 +34,8 @@ public sealed class IdentityAssertionIssuer(
     AccountStore accounts,
     PairwiseSubjects subjects,
     IOptionsMonitor<OpenIddictServerOptions> server,
-    TimeProvider clock) : IIdentityAssertions, IDisposable
+    Microsoft.AspNetCore.Hosting.Server.IServer web,
+    TimeProvider clock) : IIdentityAssertions, ICitizenDirectory, IDisposable
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(60);
 
@@ -121,6 +122,52 @@ public sealed class IdentityAssertionIssuer(
         return issued;
     }
 
+    public async Task<SignedInCitizen?> ForAccountAsync(Guid accountId, string acr, IReadOnlyList<string> amr,
+        CancellationToken cancellationToken)
+    {
+        var account = await accounts.FindByIdAsync(accountId, cancellationToken).ConfigureAwait(false);
+        return account is null
+            ? null
+            : new SignedInCitizen(account.Id, account.FullName, account.Nin, acr, amr, $"account:{account.Id:N}:{acr}");
+    }
+
+    public ValueTask<string> IssueServiceAssertionAsync(string agencyCode, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var key = ("service", agencyCode);
+        if (_cache.TryGetValue(key, out IssuedAssertion? cached) && cached!.ExpiresAt - now > Lifetime / 2)
+        {
+            return ValueTask.FromResult(cached.Token);
+        }
+
+        var expires = now + Lifetime;
+        var token = _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = IssuerOf(null),
+            Audience = agencyCode,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            Claims = new Dictionary<string, object>(StringComparer.Ordinal)
+            {
+                [Claims.Subject] = IIdentityAssertions.ServiceSubject,
+                [Claims.JwtId] = Guid.NewGuid().ToString("N"),
+            },
+            SigningCredentials = CurrentSigningCredentials(now),
+            TokenType = IIdentityAssertions.ServiceTokenType,
+        });
+        _cache.Set(key, new IssuedAssertion(token, IIdentityAssertions.ServiceSubject, expires),
+            new MemoryCacheEntryOptions { AbsoluteExpiration = expires, Size = 1 });
+        return ValueTask.FromResult(token);
+    }
+
+    public async Task<IReadOnlyDictionary<Guid, CitizenContact>> ContactsAsync(IReadOnlyCollection<Guid> accountIds,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(accountIds);
+        return await accounts.ContactsAsync(accountIds, cancellationToken).ConfigureAwait(false);
+    }
+
     public void Dispose() => _cache.Dispose();
 
     private async Task<SignedInCitizen?> FromAccessTokenAsync(ClaimsPrincipal token, CancellationToken cancellationToken)
@@ -196,7 +243,12 @@ public sealed class IdentityAssertionIssuer(
 
         if (context is null)
         {
-            throw new InvalidOperationException("Set Identity:Issuer: an assertion made outside a request needs the portal's issuer.");
+            // Outside a request (a background job): the address this node listens on. Set Identity:Issuer in
+            // production, where nodes sit behind one public address.
+            var address = web.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                          ?? throw new InvalidOperationException("Set Identity:Issuer: an assertion made outside a request needs the portal's issuer.");
+            return address.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)
+                .TrimEnd('/') + "/";
         }
 
         var request = context.Request;

@@ -1,0 +1,66 @@
+using Npgsql;
+using ServicePortal.Core.Identity;
+using ServicePortal.Core.Messaging;
+
+namespace ServicePortal.Requests.Applications;
+
+/// <summary>
+/// What a citizen is told when a request moves: an SMS, and an e-mail when they gave an address, in their
+/// language, written into the outbox in the transaction of the move, so a notice exists exactly when the move
+/// was committed, and the dispatcher (with a stable message id) never delivers it twice.
+/// </summary>
+public static class Notices
+{
+    public const string Purpose = "request_status";
+
+    public static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CitizenContact contact,
+        string reference, string status, string? agencyMessage, string? controlNumber, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(contact);
+        var english = contact.Language == "en";
+        var statusText = Describe(status, english);
+        var body = english
+            ? $"ServicePortal: your application {reference} is now: {statusText}."
+            : $"ServicePortal: ombi lako {reference} sasa: {statusText}.";
+        if (!string.IsNullOrWhiteSpace(agencyMessage))
+        {
+            body += " " + (agencyMessage.Length > 240 ? agencyMessage[..240] + "…" : agencyMessage);
+        }
+
+        if (controlNumber is not null)
+        {
+            body += english ? $" Control number: {controlNumber}." : $" Namba ya malipo: {controlNumber}.";
+        }
+
+        await Outbox.EnqueueAsync(connection, transaction, OutgoingMessage.ToPhone(contact.Phone, body, Purpose), cancellationToken)
+            .ConfigureAwait(false);
+        if (contact.Email is { Length: > 0 } email)
+        {
+            var subject = english ? $"Application {reference}: {statusText}" : $"Ombi {reference}: {statusText}";
+            await Outbox.EnqueueAsync(connection, transaction,
+                new OutgoingMessage(OutgoingMessage.Email, email, subject, body, Purpose), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // The citizen's language, not the current request's: a notice is sent long after any request.
+    private static string Describe(string status, bool english) => (status, english) switch
+    {
+        (RequestStatus.Submitted, false) => "imetumwa kwa taasisi",
+        (RequestStatus.Submitted, true) => "sent to the agency",
+        (RequestStatus.InReview, false) => "inashughulikiwa",
+        (RequestStatus.InReview, true) => "being processed",
+        (RequestStatus.ActionRequired, false) => "unahitajika kuchukua hatua",
+        (RequestStatus.ActionRequired, true) => "action needed from you",
+        (RequestStatus.AwaitingPayment, false) => "inasubiri malipo",
+        (RequestStatus.AwaitingPayment, true) => "waiting for payment",
+        (RequestStatus.Approved, false) => "imeidhinishwa",
+        (RequestStatus.Approved, true) => "approved",
+        (RequestStatus.Rejected, false) => "imekataliwa",
+        (RequestStatus.Rejected, true) => "rejected",
+        (RequestStatus.Completed, false) => "imekamilika",
+        (RequestStatus.Completed, true) => "completed",
+        (RequestStatus.Cancelled, false) => "imesitishwa",
+        (RequestStatus.Cancelled, true) => "cancelled",
+        _ => status,
+    };
+}

@@ -1,0 +1,265 @@
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using ServicePortal.Core.Identity;
+using ServicePortal.Core.Messaging;
+
+namespace ServicePortal.Requests.Applications;
+
+/// <summary>One status report from an agency (the contract's status item), already checked for shape.</summary>
+public sealed record AgencyStatusItem(
+    string AgencyReference,
+    string Status,
+    string? MessageSw,
+    string? MessageEn,
+    DateTimeOffset UpdatedAt,
+    int Version,
+    string? PaymentControlNumber,
+    long? AmountTzs,
+    string? Correction)
+{
+    /// <summary>Reads one item leniently but never trusts it: a missing or mistyped field is a problem, not a guess.</summary>
+    public static bool TryRead(JsonElement element, out AgencyStatusItem? item, out string? problem, out string? reference)
+    {
+        item = null;
+        problem = null;
+        reference = null;
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            problem = "an item is not a JSON object";
+            return false;
+        }
+
+        reference = Text(element, "agencyReference", 100);
+        var status = Text(element, "status", 60);
+        if (reference is null || status is null)
+        {
+            problem = "agencyReference and status are required strings";
+            return false;
+        }
+
+        if (!element.TryGetProperty("version", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var version) || version < 0)
+        {
+            problem = "version is required: a non-negative integer";
+            return false;
+        }
+
+        if (!element.TryGetProperty("updatedAt", out var u) || u.ValueKind != JsonValueKind.String ||
+            !DateTimeOffset.TryParse(u.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var updatedAt))
+        {
+            problem = "updatedAt is required: an RFC 3339 date-time";
+            return false;
+        }
+
+        long? amount = element.TryGetProperty("amountTzs", out var a) && a.ValueKind == JsonValueKind.Number && a.TryGetInt64(out var tzs) && tzs >= 0
+            ? tzs
+            : null;
+        var correction = element.TryGetProperty("correction", out var c) && c.ValueKind == JsonValueKind.Object && c.GetRawText().Length <= 4000
+            ? c.GetRawText()
+            : null;
+        var control = Text(element, "paymentControlNumber", 20);
+        if (control is not null && !System.Text.RegularExpressions.Regex.IsMatch(control, "^99[0-9]{10}$"))
+        {
+            problem = "paymentControlNumber must be a GePG control number (12 digits starting with 99)";
+            return false;
+        }
+
+        item = new AgencyStatusItem(reference, status, Text(element, "message_sw", 1000), Text(element, "message_en", 1000),
+            updatedAt, version, control, amount, correction);
+        return true;
+    }
+
+    private static string? Text(JsonElement element, string name, int max) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
+            ? (text.Length > max ? text[..max] : text)
+            : null;
+}
+
+public enum UpdateOutcome
+{
+    /// <summary>Applied: the request moved or its details changed.</summary>
+    Applied,
+
+    /// <summary>Already known (same version) or older than what is known: nothing changed.</summary>
+    Unchanged,
+
+    /// <summary>No request of this agency has that reference.</summary>
+    NotFound,
+
+    /// <summary>The status is unknown, or it would move the request where it cannot go: recorded as an agency error.</summary>
+    Refused,
+}
+
+/// <summary>
+/// The one place agency status reports are applied, whether pushed by the agency or pulled by the sync job:
+/// idempotent (a repeated report changes nothing), monotonic (a lower <c>version</c> or an older
+/// <c>updatedAt</c> never moves a request backwards), confined to the reporting agency's own requests, and
+/// atomic per batch: the requests, their timeline events and the citizens' notices commit together.
+/// </summary>
+public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory citizens)
+{
+    private sealed record Current(long Id, Guid AccountId, string Reference, string AgencyReference, string Status,
+        int? AgencyVersion, DateTimeOffset? AgencyUpdatedAt);
+
+    public async Task<IReadOnlyList<(string Reference, UpdateOutcome Outcome)>> ApplyAsync(string agency,
+        IReadOnlyList<AgencyStatusItem> items, string source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var outcomes = new List<(string, UpdateOutcome)>(items.Count);
+        if (items.Count == 0)
+        {
+            return outcomes;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await connection.QueryAsync<Current>(new CommandDefinition(
+            """
+            SELECT id AS Id, account_id AS AccountId, reference AS Reference, agency_reference AS AgencyReference,
+                   status AS Status, agency_version AS AgencyVersion,
+                   agency_updated_at AS AgencyUpdatedAt
+            FROM requests.requests
+            WHERE agency = @agency AND agency_reference = ANY(@references)
+            ORDER BY id
+            FOR UPDATE
+            """, new { agency, references = items.Select(i => i.AgencyReference).Distinct().ToArray() }, transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        var byReference = rows.ToDictionary(r => r.AgencyReference, StringComparer.Ordinal);
+
+        var changes = new List<(Current Row, AgencyStatusItem Item, string Status)>();
+        var errors = new List<(string Reference, string Problem)>();
+        foreach (var item in items)
+        {
+            if (!byReference.TryGetValue(item.AgencyReference, out var row))
+            {
+                outcomes.Add((item.AgencyReference, UpdateOutcome.NotFound));
+                continue;
+            }
+
+            if ((row.AgencyVersion is { } known && item.Version <= known) ||
+                (row.AgencyUpdatedAt is { } at && item.UpdatedAt < at))
+            {
+                outcomes.Add((item.AgencyReference, UpdateOutcome.Unchanged));
+                continue;
+            }
+
+            var status = RequestStatus.FromAgency(item.Status);
+            if (status is null || (status != row.Status && !RequestStatus.CanMove(row.Status, status)))
+            {
+                errors.Add((item.AgencyReference, status is null
+                    ? $"unknown status '{item.Status}'"
+                    : $"refused move from {row.Status} to {status} (version {item.Version})"));
+                outcomes.Add((item.AgencyReference, UpdateOutcome.Refused));
+                continue;
+            }
+
+            // Later items of the same batch see this one's effect.
+            byReference[item.AgencyReference] = row with { Status = status, AgencyVersion = item.Version, AgencyUpdatedAt = item.UpdatedAt };
+            changes.Add((row, item, status));
+            outcomes.Add((item.AgencyReference, UpdateOutcome.Applied));
+        }
+
+        if (changes.Count > 0)
+        {
+            await WriteChangesAsync(connection, transaction, changes, source, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (errors.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO requests.agency_errors (agency, source, agency_reference, problem)
+                SELECT @agency, @source, r, p FROM unnest(@references, @problems) AS t(r, p)
+                """, new { agency, source, references = errors.Select(e => e.Reference).ToArray(), problems = errors.Select(e => e.Problem).ToArray() },
+                transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return outcomes;
+    }
+
+    /// <summary>Records a report the portal could not read at all (bad JSON, missing fields) without applying anything.</summary>
+    public async Task RecordErrorAsync(string agency, string source, string? reference, string problem, string? excerpt,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO requests.agency_errors (agency, source, agency_reference, problem, excerpt) VALUES (@agency, @source, @reference, @problem, @excerpt)",
+            new { agency, source, reference, problem, excerpt = excerpt is { Length: > 500 } ? excerpt[..500] : excerpt },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    private async Task WriteChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        List<(Current Row, AgencyStatusItem Item, string Status)> changes, string source, CancellationToken cancellationToken)
+    {
+        // One statement for the requests, one for the timeline, set-based: a batch of 500 is three round trips
+        // plus the notices.
+        var ids = changes.Select(c => c.Row.Id).ToArray();
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE requests.requests r SET
+                status = u.status,
+                agency_status = u.agency_status,
+                agency_version = u.version,
+                agency_updated_at = u.updated_at,
+                message_sw = u.message_sw,
+                message_en = u.message_en,
+                payment_control_number = u.control,
+                amount_tzs = u.amount,
+                correction = u.correction::jsonb,
+                updated_at = now(),
+                closed_at = CASE WHEN u.status IN ('rejected', 'completed', 'cancelled') THEN coalesce(r.closed_at, now()) ELSE NULL END
+            FROM unnest(@ids, @statuses, @agencyStatuses, @versions, @updatedAts, @messagesSw, @messagesEn, @controls, @amounts, @corrections)
+                 AS u(id, status, agency_status, version, updated_at, message_sw, message_en, control, amount, correction)
+            WHERE r.id = u.id
+            """,
+            new
+            {
+                ids,
+                statuses = changes.Select(c => c.Status).ToArray(),
+                agencyStatuses = changes.Select(c => c.Item.Status).ToArray(),
+                versions = changes.Select(c => c.Item.Version).ToArray(),
+                updatedAts = changes.Select(c => c.Item.UpdatedAt.UtcDateTime).ToArray(),
+                messagesSw = changes.Select(c => c.Item.MessageSw).ToArray(),
+                messagesEn = changes.Select(c => c.Item.MessageEn).ToArray(),
+                controls = changes.Select(c => c.Item.PaymentControlNumber).ToArray(),
+                amounts = changes.Select(c => c.Item.AmountTzs).ToArray(),
+                corrections = changes.Select(c => c.Item.Correction).ToArray(),
+            }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO requests.events (request_id, kind, source, status_from, status_to, agency_status, agency_version, message_sw, message_en)
+            SELECT * FROM unnest(@ids, @kinds, @sources, @froms, @tos, @agencyStatuses, @versions, @messagesSw, @messagesEn)
+            """,
+            new
+            {
+                ids,
+                kinds = changes.Select(_ => "status").ToArray(),
+                sources = changes.Select(_ => source).ToArray(),
+                froms = changes.Select(c => c.Row.Status).ToArray(),
+                tos = changes.Select(c => c.Status).ToArray(),
+                agencyStatuses = changes.Select(c => c.Item.Status).ToArray(),
+                versions = changes.Select(c => c.Item.Version).ToArray(),
+                messagesSw = changes.Select(c => c.Item.MessageSw).ToArray(),
+                messagesEn = changes.Select(c => c.Item.MessageEn).ToArray(),
+            }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+
+        // The citizen hears of a move (not of a repeated status with new words) in their own language.
+        var moved = changes.Where(c => c.Status != c.Row.Status).ToList();
+        if (moved.Count == 0)
+        {
+            return;
+        }
+
+        var contacts = await citizens.ContactsAsync([.. moved.Select(m => m.Row.AccountId).Distinct()], cancellationToken).ConfigureAwait(false);
+        foreach (var (row, item, status) in moved)
+        {
+            if (contacts.TryGetValue(row.AccountId, out var contact))
+            {
+                await Notices.EnqueueAsync(connection, transaction, contact, row.Reference, status,
+                    contact.Language == "en" ? item.MessageEn : item.MessageSw, item.PaymentControlNumber, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}
