@@ -15,6 +15,13 @@ public interface IMessageSender
 }
 
 /// <summary>
+/// Thrown by a sender when the counterpart refused the message for good (an SMTP server's 5xx for the
+/// recipient, a gateway's 400 for the number): trying again cannot succeed, so the dispatcher gives the
+/// message up at once instead of retrying it for hours. Any other exception means "try again later".
+/// </summary>
+public sealed class PermanentDeliveryException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
 /// Development only: "sends" by keeping the message in the outbox, where <c>/dev/messages</c> shows it, so a
 /// person trying the demo can read their one-time code. Never registered outside Development.
 /// </summary>

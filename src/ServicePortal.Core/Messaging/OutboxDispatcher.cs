@@ -8,7 +8,8 @@ namespace ServicePortal.Core.Messaging;
 /// <summary>
 /// Sends what the outbox holds. Each node claims due messages with <c>FOR UPDATE SKIP LOCKED</c> (a message is
 /// worked on by one node at a time), leases them for a minute, and records the outcome: sent, or a retry
-/// with exponential backoff, or given up after <see cref="MaxAttempts"/>. It wakes on the
+/// with exponential backoff, or given up after <see cref="MaxAttempts"/> (at once when the sender says the
+/// refusal is permanent, <see cref="PermanentDeliveryException"/>). It wakes on the
 /// <c>portal_outbox</c> notification sent at commit, and polls as a safety net.
 /// </summary>
 public sealed partial class OutboxDispatcher(
@@ -87,7 +88,7 @@ public sealed partial class OutboxDispatcher(
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                var giveUp = message.Attempts >= MaxAttempts;
+                var giveUp = e is PermanentDeliveryException || message.Attempts >= MaxAttempts;
                 var delay = TimeSpan.FromSeconds(Math.Min(3600, 5 * Math.Pow(2, message.Attempts - 1)));
                 await connection.ExecuteAsync(new CommandDefinition(
                     """
