@@ -1,6 +1,18 @@
+using Hangfire;
+using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
 using ServicePortal.Core.Database;
+using ServicePortal.Requests.Agencies;
+using ServicePortal.Requests.Api;
+using ServicePortal.Requests.Applications;
+using ServicePortal.Requests.Sync;
 
 namespace ServicePortal.Requests;
 
@@ -16,9 +28,53 @@ public static class RequestsModule
     public static WebApplicationBuilder AddRequestsModule(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddMigrationsFrom(typeof(RequestsModule).Assembly);
+        var services = builder.Services;
+        services.AddMigrationsFrom(typeof(RequestsModule).Assembly);
+        services.AddOptions<RequestsOptions>().Bind(builder.Configuration.GetSection("Requests"))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton<RequestStore>();
+        services.AddSingleton<StatusUpdates>();
+        services.AddSingleton<ApplicationValidator>();
+        services.AddHttpClient<AgencyConnector>();
+        services.AddTransient<SubmissionJob>();
+        services.AddTransient<StatusSyncJob>();
+        services.AddTransient<RequestJobs>();
+
+        // Hangfire on the portal's PostgreSQL (schema "hangfire", created by Hangfire itself at first start).
+        services.AddHangfire((sp, configuration) => configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(
+                options => options.UseConnectionFactory(new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>())),
+                new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                    DistributedLockTimeout = TimeSpan.FromMinutes(1),
+                }));
+        var runJobs = builder.Configuration.GetValue("Requests:RunJobs", true);
+        if (runJobs)
+        {
+            services.AddHangfireServer((sp, server) =>
+            {
+                server.WorkerCount = sp.GetRequiredService<IOptions<RequestsOptions>>().Value.Workers;
+                server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+                server.ServerTimeout = TimeSpan.FromMinutes(2);
+            });
+            services.AddHostedService<RecurringJobsRegistrar>();
+        }
+
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapRequestsModule(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapRequestsModule(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapCitizenRequestsApi();
+        endpoints.MapAgencyStatusApi();
+        return endpoints;
+    }
 }
