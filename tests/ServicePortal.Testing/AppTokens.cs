@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
+using Xunit;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace ServicePortal.Testing;
+
+/// <summary>
+/// Access tokens as a citizen's app or an agency's backend gets them, through the real provider: an app runs
+/// the code flow with PKCE (the citizen signs in with password and SMS code; consent is implicit for this
+/// test client), an agency uses client credentials. For tests of APIs that take bearer tokens.
+/// </summary>
+public static class AppTokens
+{
+    private const string Secret = "a-long-client-secret-for-tests-only";
+
+    /// <summary>A citizen's access token with <paramref name="scope"/> (e.g. "openid requests").</summary>
+    public static async Task<string> CitizenAsync(PortalFactory portal, HttpClient browserHttp, string nin, string phone, string scope,
+        string password = "Mti-Mrefu-Wa-Mwembe")
+    {
+        ArgumentNullException.ThrowIfNull(portal);
+        ArgumentNullException.ThrowIfNull(browserHttp);
+        var clientId = "app-" + Guid.NewGuid().ToString("N")[..12];
+        var redirect = $"https://{clientId}.example/callback";
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            ClientSecret = Secret,
+            ClientType = ClientTypes.Confidential,
+            ConsentType = ConsentTypes.Implicit,
+            DisplayName = "Programu ya Majaribio",
+            RedirectUris = { new Uri(redirect) },
+            Permissions = { Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.GrantTypes.AuthorizationCode, Permissions.ResponseTypes.Code },
+            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+        };
+        foreach (var s in scope.Split(' ').Where(s => s != Scopes.OpenId))
+        {
+            descriptor.Permissions.Add(Permissions.Prefixes.Scope + s);
+        }
+
+        await using (var services = portal.Services.CreateAsyncScope())
+        {
+            await services.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(descriptor);
+        }
+
+        var verifier = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var authorize = $"/connect/authorize?client_id={clientId}&response_type=code&scope={Uri.EscapeDataString(scope)}" +
+                        $"&redirect_uri={Uri.EscapeDataString(redirect)}&state=s&code_challenge={challenge}&code_challenge_method=S256";
+        using var browser = new FormClient(browserHttp);
+        var response = await browser.GetAsync(authorize);
+        if (response.Headers.Location?.ToString().Contains("/account/sign-in", StringComparison.Ordinal) == true)
+        {
+            var returnUrl = QueryHelpers.ParseQuery(new Uri(new Uri("https://localhost"), response.Headers.Location).Query)["returnUrl"].ToString();
+            await browser.SubmitAsync("/account/sign-in", new Dictionary<string, string?> { ["Nin"] = nin, ["Password"] = password, ["ReturnUrl"] = returnUrl });
+            var afterCode = await browser.SubmitAsync("/account/sign-in/code",
+                new Dictionary<string, string?> { ["Code"] = await portal.LatestCodeAsync(phone), ["ReturnUrl"] = returnUrl });
+            response = await browser.GetAsync(afterCode.Headers.Location!.ToString());
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var code = QueryHelpers.ParseQuery(response.Headers.Location!.Query)["code"].ToString();
+        return await TokenAsync(browserHttp, new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+            ["redirect_uri"] = redirect,
+            ["code_verifier"] = verifier,
+            ["client_id"] = clientId,
+            ["client_secret"] = Secret,
+        });
+    }
+
+    /// <summary>An agency backend's client-credentials token, bound to <paramref name="agency"/>.</summary>
+    public static async Task<string> AgencyAsync(PortalFactory portal, HttpClient http, string agency, string scope)
+    {
+        ArgumentNullException.ThrowIfNull(portal);
+        var clientId = "agency-" + Guid.NewGuid().ToString("N")[..12];
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            ClientSecret = Secret,
+            ClientType = ClientTypes.Confidential,
+            DisplayName = "Taasisi ya Majaribio",
+            Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + scope },
+        };
+        descriptor.Properties["agency"] = JsonSerializer.SerializeToElement(agency);
+        await using (var services = portal.Services.CreateAsyncScope())
+        {
+            await services.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(descriptor);
+        }
+
+        return await TokenAsync(http, new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = Secret,
+            ["scope"] = scope,
+        });
+    }
+
+    private static async Task<string> TokenAsync(HttpClient http, Dictionary<string, string> form)
+    {
+        using var content = new FormUrlEncodedContent(form);
+        var response = await http.PostAsync(new Uri("/connect/token", UriKind.Relative), content);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.IsSuccessStatusCode, body.ToString());
+        return body.GetProperty("access_token").GetString()!;
+    }
+}
