@@ -73,7 +73,7 @@ public class RequestsPortalFactory : PortalFactory
     /// <summary>A request already at the agency (inserted as the submission would leave it), for push and pull tests.</summary>
     public async Task<(string Reference, string AgencyReference)> SubmittedRequestAsync(string nin, string agency, string serviceCode)
     {
-        var reference = Applications.PortalReference.New().Value;
+        var reference = ServicePortal.Requests.Applications.PortalReference.New().Value;
         var agencyReference = $"{agency.ToUpperInvariant()}-2026-{Random.Shared.Next(1_000_000):D6}";
         await ExecuteAsync(
             """
