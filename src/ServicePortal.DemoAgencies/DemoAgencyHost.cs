@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using ServicePortal.DemoAgencies.Applications;
 using ServicePortal.DemoAgencies.PortalIdentity;
 
 namespace ServicePortal.DemoAgencies;
@@ -71,6 +72,11 @@ public static class DemoAgencyHost
         // Every agency verifies the portal's identity assertions the same way (DemoAgencies:PortalUrl).
         builder.Services.AddPortalIdentityVerification(builder.Configuration);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        if (agency.Applications is { } catalogue)
+        {
+            builder.Services.AddApplicationContract(builder.Configuration, catalogue);
+        }
+
         agency.AddServices(builder.Services);
         configure?.Invoke(builder);
 
@@ -79,6 +85,11 @@ public static class DemoAgencyHost
         app.UseStatusCodePages();
         CommonEndpoints.Map(app, agency);
         agency.MapEndpoints(app);
+        if (agency.Applications is { } applications)
+        {
+            app.MapApplicationContract(applications);
+        }
+
         return app;
     }
 

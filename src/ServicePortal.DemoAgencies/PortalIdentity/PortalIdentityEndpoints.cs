@@ -25,23 +25,43 @@ public static class PortalIdentityEndpoints
     }
 
     /// <summary>
-    /// Answers 401 (problem details) unless the request carries a verified <c>Portal-Identity</c>; the handler then
-    /// reads it with <see cref="GetVerifiedIdentity"/>.
+    /// Answers 401 (problem details) unless the request carries a verified citizen <c>Portal-Identity</c>
+    /// (<c>typ</c> <c>portal-identity+jwt</c>); the handler then reads it with <see cref="GetVerifiedIdentity"/>.
+    /// The portal's service assertion is refused here: it speaks for no citizen.
     /// </summary>
     public static TBuilder RequirePortalIdentity<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.Require(PortalAssertionKind.Citizen);
+
+    /// <summary>
+    /// Answers 401 (problem details) unless the request carries the portal's own service assertion
+    /// (<c>typ</c> <c>portal-service+jwt</c>, <c>sub</c> <c>serviceportal</c>), for endpoints the portal calls on its own
+    /// behalf, such as batch status; the handler reads it with <see cref="GetVerifiedService"/>. A citizen's assertion
+    /// is refused here, so a citizen cannot read other people's applications through the gateway.
+    /// </summary>
+    public static TBuilder RequirePortalService<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.Require(PortalAssertionKind.Service);
+
+    private static TBuilder Require<TBuilder>(this TBuilder builder, PortalAssertionKind kind) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (invocation, next) =>
         {
             var verifier = invocation.HttpContext.RequestServices.GetRequiredService<PortalIdentityVerifier>();
-            var check = await verifier.VerifyAsync(invocation.HttpContext);
+            var check = await verifier.VerifyAsync(invocation.HttpContext, kind);
             return check.IsVerified ? await next(invocation) : check.ToProblem();
         });
 
-    /// <summary>The identity verified by <see cref="RequirePortalIdentity"/> for this request.</summary>
+    /// <summary>The citizen verified by <see cref="RequirePortalIdentity"/> for this request.</summary>
     public static VerifiedIdentity GetVerifiedIdentity(this HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Items.TryGetValue(typeof(PortalIdentityCheck), out var item) && item is PortalIdentityCheck { IsVerified: true } check
-            ? check.Identity!
-            : throw new InvalidOperationException("No verified portal identity: add RequirePortalIdentity() to the endpoint.");
+        return PortalIdentityVerifier.Earlier(context, PortalAssertionKind.Citizen)?.Identity
+            ?? throw new InvalidOperationException("No verified portal identity: add RequirePortalIdentity() to the endpoint.");
+    }
+
+    /// <summary>The portal service verified by <see cref="RequirePortalService"/> for this request.</summary>
+    public static VerifiedPortalService GetVerifiedService(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return PortalIdentityVerifier.Earlier(context, PortalAssertionKind.Service)?.Service
+            ?? throw new InvalidOperationException("No verified portal service: add RequirePortalService() to the endpoint.");
     }
 }

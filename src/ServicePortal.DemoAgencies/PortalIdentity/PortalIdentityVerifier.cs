@@ -12,6 +12,12 @@ namespace ServicePortal.DemoAgencies.PortalIdentity;
 /// agencies are pointed at (docs/agency-integration.md), so every rule of the contract is spelled out here, even
 /// where the library would already enforce it.
 /// </summary>
+/// <remarks>
+/// Two kinds of assertion share these rules and differ in <c>typ</c> and claims: a citizen's
+/// (<c>portal-identity+jwt</c>, on every endpoint a citizen reaches) and the portal's own
+/// (<c>portal-service+jwt</c>, <c>sub</c> <c>serviceportal</c>, no citizen claims) for the few endpoints the portal
+/// calls for itself, such as batch status. Each endpoint accepts exactly one kind.
+/// </remarks>
 public sealed partial class PortalIdentityVerifier(
     PortalKeySet keys,
     IOptions<PortalIdentityOptions> options,
@@ -20,6 +26,8 @@ public sealed partial class PortalIdentityVerifier(
 {
     public const string HeaderName = "Portal-Identity";
     public const string TokenType = "portal-identity+jwt";
+    public const string ServiceTokenType = "portal-service+jwt";
+    public const string ServiceSubject = "serviceportal";
     public const string Algorithm = SecurityAlgorithms.RsaSha256;
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan MaximumLifetime = TimeSpan.FromSeconds(60);
@@ -28,27 +36,42 @@ public sealed partial class PortalIdentityVerifier(
     // ClaimTypes.NameIdentifier): an agency reads what the contract says, not a .NET mapping of it.
     private static readonly JsonWebTokenHandler Tokens = new() { MapInboundClaims = false };
 
+    // What a citizen's assertion says about the person; the portal's own assertion must carry none of it.
+    private static readonly string[] CitizenClaims = ["nin", "name", "acr", "amr"];
+
+    // A request's checks are kept per kind, so an endpoint of one kind never reuses the other kind's answer.
+    private static readonly object CitizenCheckKey = typeof(PortalIdentityCheck);
+    private static readonly object ServiceCheckKey = typeof(VerifiedPortalService);
+
     [GeneratedRegex(@"^\d{8}-\d{5}-\d{5}-\d{2}$", RegexOptions.CultureInvariant)]
     private static partial Regex NinFormat();
+
+    /// <summary>The citizen assertion's <c>typ</c>, or the service assertion's.</summary>
+    public static string TypeOf(PortalAssertionKind kind) => kind == PortalAssertionKind.Service ? ServiceTokenType : TokenType;
 
     /// <summary>
     /// Verifies the request's assertion once per request (later calls, e.g. from an endpoint filter and then the
     /// handler, get the same answer) and logs why a refusal happened, without the token itself.
     /// </summary>
-    public async Task<PortalIdentityCheck> VerifyAsync(HttpContext context)
+    public Task<PortalIdentityCheck> VerifyAsync(HttpContext context) => VerifyAsync(context, PortalAssertionKind.Citizen);
+
+    /// <inheritdoc cref="VerifyAsync(HttpContext)"/>
+    /// <param name="context">The request.</param>
+    /// <param name="kind">The kind of assertion this endpoint accepts; the other kind is refused.</param>
+    public async Task<PortalIdentityCheck> VerifyAsync(HttpContext context, PortalAssertionKind kind)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Items.TryGetValue(typeof(PortalIdentityCheck), out var earlier) && earlier is PortalIdentityCheck done)
+        if (Earlier(context, kind) is { } done)
         {
             return done;
         }
 
-        var check = await VerifyAsync(context.Request.Headers[HeaderName], context.RequestAborted);
-        context.Items[typeof(PortalIdentityCheck)] = check;
+        var check = await VerifyAsync(context.Request.Headers[HeaderName], kind, context.RequestAborted);
+        context.Items[kind == PortalAssertionKind.Service ? ServiceCheckKey : CitizenCheckKey] = check;
         var requestId = context.Request.Headers["X-Request-Id"].ToString();
         if (check.IsVerified)
         {
-            LogVerified(logger, check.Identity.TokenId, requestId);
+            LogVerified(logger, check.TokenId, requestId);
         }
         else
         {
@@ -58,8 +81,18 @@ public sealed partial class PortalIdentityVerifier(
         return check;
     }
 
-    /// <summary>Verifies the value(s) of a <c>Portal-Identity</c> header.</summary>
-    public async Task<PortalIdentityCheck> VerifyAsync(StringValues header, CancellationToken cancellationToken)
+    /// <summary>This request's earlier check of <paramref name="kind"/>, if it was made.</summary>
+    internal static PortalIdentityCheck? Earlier(HttpContext context, PortalAssertionKind kind) =>
+        context.Items.TryGetValue(kind == PortalAssertionKind.Service ? ServiceCheckKey : CitizenCheckKey, out var item)
+            ? item as PortalIdentityCheck
+            : null;
+
+    /// <summary>Verifies the value(s) of a <c>Portal-Identity</c> header as a citizen's assertion.</summary>
+    public Task<PortalIdentityCheck> VerifyAsync(StringValues header, CancellationToken cancellationToken) =>
+        VerifyAsync(header, PortalAssertionKind.Citizen, cancellationToken);
+
+    /// <summary>Verifies the value(s) of a <c>Portal-Identity</c> header as an assertion of <paramref name="kind"/>.</summary>
+    public async Task<PortalIdentityCheck> VerifyAsync(StringValues header, PortalAssertionKind kind, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (!settings.TrustsAPortal)
@@ -97,10 +130,13 @@ public sealed partial class PortalIdentityVerifier(
         }
 
         // typ keeps a portal token of another kind (an access or ID token, also signed with the JWKS) from being
-        // replayed here as an identity assertion. Media types compare without regard to case (RFC 7515, 4.1.9).
-        if (!string.Equals(token.Typ, TokenType, StringComparison.OrdinalIgnoreCase))
+        // replayed here as an identity assertion, and keeps the two kinds of assertion apart: a citizen's cannot open
+        // the portal's batch endpoints, and the portal's own cannot act for a citizen. Media types compare without
+        // regard to case (RFC 7515, 4.1.9).
+        var expectedType = TypeOf(kind);
+        if (!string.Equals(token.Typ, expectedType, StringComparison.OrdinalIgnoreCase))
         {
-            return PortalIdentityCheck.Invalid($"The assertion's typ must be '{TokenType}'.");
+            return PortalIdentityCheck.Invalid($"The assertion's typ must be '{expectedType}'.");
         }
 
         if (string.IsNullOrEmpty(token.Kid))
@@ -136,11 +172,11 @@ public sealed partial class PortalIdentityVerifier(
             return PortalIdentityCheck.Invalid(Explain(result.Exception));
         }
 
-        return CheckContract(token);
+        return CheckContract(token, kind);
     }
 
     /// <summary>The parts of the contract a generic JWT library does not check.</summary>
-    private PortalIdentityCheck CheckContract(JsonWebToken token)
+    private PortalIdentityCheck CheckContract(JsonWebToken token, PortalAssertionKind kind)
     {
         // An assertion addressed to several agencies could be replayed by any of them to the others.
         if (token.Audiences.Count() != 1)
@@ -170,6 +206,11 @@ public sealed partial class PortalIdentityVerifier(
 
         var subject = Claim(token, JwtRegisteredClaimNames.Sub);
         var tokenId = Claim(token, JwtRegisteredClaimNames.Jti);
+        if (kind == PortalAssertionKind.Service)
+        {
+            return CheckServiceClaims(token, subject, tokenId, expiresAt);
+        }
+
         var assurance = Claim(token, "acr");
         if (subject is null || tokenId is null || assurance is null)
         {
@@ -188,6 +229,28 @@ public sealed partial class PortalIdentityVerifier(
             AssuranceLevel: assurance,
             AuthenticationMethods: [.. token.Claims.Where(c => c.Type == "amr").Select(c => c.Value)],
             Name: Claim(token, "name"),
+            Issuer: token.Issuer,
+            Audience: agency.Code,
+            ExpiresAt: expiresAt,
+            TokenId: tokenId,
+            PortalRequestId: Claim(token, "rid")));
+    }
+
+    private PortalIdentityCheck CheckServiceClaims(JsonWebToken token, string? subject, string? tokenId, DateTimeOffset expiresAt)
+    {
+        if (subject != ServiceSubject || tokenId is null)
+        {
+            return PortalIdentityCheck.Invalid($"The portal's service assertion must have sub '{ServiceSubject}' and a jti.");
+        }
+
+        // Personal data in an assertion that speaks for no citizen is a portal bug, and would leak to every agency.
+        if (CitizenClaims.Any(claim => token.TryGetPayloadValue<object>(claim, out _)))
+        {
+            return PortalIdentityCheck.Invalid("The portal's service assertion must carry no citizen claims (nin, name, acr, amr).");
+        }
+
+        return PortalIdentityCheck.Verified(new VerifiedPortalService(
+            Subject: subject,
             Issuer: token.Issuer,
             Audience: agency.Code,
             ExpiresAt: expiresAt,

@@ -26,7 +26,15 @@ internal sealed record Assertion(
     string Type = "portal-identity+jwt",
     DateTimeOffset? IssuedAt = null,
     TimeSpan? Lifetime = null,
-    string? Nin = "19900415-11111-00001-23");
+    string? Nin = "19900415-11111-00001-23",
+    string? Subject = null);
+
+/// <summary>What goes into the portal's own assertion (batch status); each test changes the one thing it is about.</summary>
+internal sealed record ServiceAssertion(
+    string Audience,
+    string Type = "portal-service+jwt",
+    string Subject = "serviceportal",
+    bool WithCitizenClaims = false);
 
 /// <summary>
 /// Stands in for the portal: serves <c>/.well-known/jwks</c> from a real Kestrel on a loopback port (as OpenIddict
@@ -87,7 +95,7 @@ internal sealed class FakePortal : IAsyncDisposable
         var issuedAt = assertion.IssuedAt ?? DateTimeOffset.UtcNow;
         var claims = new Dictionary<string, object>
         {
-            ["sub"] = "pairwise-" + assertion.Audience + "-7f3a9c",
+            ["sub"] = assertion.Subject ?? "pairwise-" + assertion.Audience + "-7f3a9c",
             ["acr"] = "urn:serviceportal:loa:substantial",
             ["amr"] = new[] { "pwd", "sms" },
             ["name"] = "Amina Hassan Mwakyusa",
@@ -109,6 +117,37 @@ internal sealed class FakePortal : IAsyncDisposable
             TokenType = assertion.Type,
             Claims = claims,
             SigningCredentials = credentials,
+        });
+    }
+
+    /// <summary>The portal's own assertion, as its status job sends it: no citizen behind it, no citizen claims.</summary>
+    public static string Mint(PortalKey key, ServiceAssertion assertion, string issuer)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(assertion);
+        var issuedAt = DateTimeOffset.UtcNow;
+        var claims = new Dictionary<string, object>
+        {
+            ["sub"] = assertion.Subject,
+            ["jti"] = Guid.NewGuid().ToString("N"),
+            ["rid"] = "status-sync-1",
+        };
+        if (assertion.WithCitizenClaims)
+        {
+            claims["nin"] = "19900415-11111-00001-23";
+            claims["name"] = "Amina Hassan Mwakyusa";
+        }
+
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = assertion.Audience,
+            IssuedAt = issuedAt.UtcDateTime,
+            NotBefore = issuedAt.UtcDateTime,
+            Expires = issuedAt.AddSeconds(60).UtcDateTime,
+            TokenType = assertion.Type,
+            Claims = claims,
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(key.Rsa) { KeyId = key.Kid }, SecurityAlgorithms.RsaSha256),
         });
     }
 
