@@ -9,8 +9,20 @@ using ServicePortal.Requests.Applications;
 namespace ServicePortal.Requests.Agencies;
 
 /// <summary>A queued request on its way to the agency.</summary>
-public sealed record OutgoingRequest(long Id, string Reference, Guid AccountId, string Agency, string ServiceCode, string Answers,
-    string Acr, string[] Amr, string SubmitPath, int SubmitAttempts, int? ProcessingDays);
+public sealed class OutgoingRequest
+{
+    public long Id { get; init; }
+    public string Reference { get; init; } = "";
+    public Guid AccountId { get; init; }
+    public string Agency { get; init; } = "";
+    public string ServiceCode { get; init; } = "";
+    public string Answers { get; init; } = "{}";
+    public string Acr { get; init; } = "";
+    public string[] Amr { get; init; } = [];
+    public string SubmitPath { get; init; } = "/";
+    public int SubmitAttempts { get; init; }
+    public int? ProcessingDays { get; init; }
+}
 
 public abstract record SubmitOutcome
 {

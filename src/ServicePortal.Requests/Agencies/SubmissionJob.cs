@@ -8,7 +8,7 @@ namespace ServicePortal.Requests.Agencies;
 
 /// <summary>
 /// Delivers queued requests to their agencies (a Hangfire job: started right after a request is queued, and
-/// every minute as a sweep, so a request whose start was lost in a crash still goes). Requests are claimed with
+/// every 15 seconds as a sweep, so a request whose start was lost in a crash still goes). Requests are claimed with
 /// <c>FOR UPDATE SKIP LOCKED</c> and a lease, so nodes share the work and none is sent twice at once. An agency
 /// that is down leaves its requests queued, retried with exponential backoff and jitter (10 s doubling to
 /// 15 minutes); the citizen sees "queued" meanwhile and is told when it goes.

@@ -18,7 +18,7 @@ public sealed record NewRequest(
     string SubmitPath,
     string StatusPath);
 
-/// <summary>A request as the citizen sees it.</summary>
+/// <summary>A request as the citizen sees it. Times are UTC.</summary>
 public sealed record RequestView(
     long Id,
     string Reference,
@@ -32,17 +32,18 @@ public sealed record RequestView(
     long? AmountTzs,
     string? Correction,
     string Answers,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    DateTimeOffset? DueAt,
-    DateTimeOffset? ClosedAt)
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    DateTime? DueAt,
+    DateTime? ClosedAt)
 {
     /// <summary>Past its due date and not finished.</summary>
-    public bool Overdue(DateTimeOffset now) => DueAt is { } due && due < now && !RequestStatus.IsFinal(Status);
+    public bool Overdue(DateTimeOffset now) => DueAt is { } due && due < now.UtcDateTime && !RequestStatus.IsFinal(Status);
 }
 
+/// <summary>Times are UTC (timestamptz as Npgsql reads it).</summary>
 public sealed record TimelineEvent(
-    DateTimeOffset At, string Kind, string Source, string? StatusFrom, string? StatusTo, string? MessageSw, string? MessageEn);
+    DateTime At, string Kind, string Source, string? StatusFrom, string? StatusTo, string? MessageSw, string? MessageEn);
 
 /// <summary>
 /// Every read and write of <c>requests.requests</c> and its timeline. Creating a request is idempotent per

@@ -100,7 +100,7 @@ public enum UpdateOutcome
 public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory citizens)
 {
     private sealed record Current(long Id, Guid AccountId, string Reference, string AgencyReference, string Status,
-        int? AgencyVersion, DateTimeOffset? AgencyUpdatedAt);
+        int? AgencyVersion, DateTime? AgencyUpdatedAt);
 
     public async Task<IReadOnlyList<(string Reference, UpdateOutcome Outcome)>> ApplyAsync(string agency,
         IReadOnlyList<AgencyStatusItem> items, string source, CancellationToken cancellationToken)
@@ -138,7 +138,7 @@ public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory
             }
 
             if ((row.AgencyVersion is { } known && item.Version <= known) ||
-                (row.AgencyUpdatedAt is { } at && item.UpdatedAt < at))
+                (row.AgencyUpdatedAt is { } at && item.UpdatedAt.UtcDateTime < at))
             {
                 outcomes.Add((item.AgencyReference, UpdateOutcome.Unchanged));
                 continue;
@@ -155,7 +155,7 @@ public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory
             }
 
             // Later items of the same batch see this one's effect.
-            byReference[item.AgencyReference] = row with { Status = status, AgencyVersion = item.Version, AgencyUpdatedAt = item.UpdatedAt };
+            byReference[item.AgencyReference] = row with { Status = status, AgencyVersion = item.Version, AgencyUpdatedAt = item.UpdatedAt.UtcDateTime };
             changes.Add((row, item, status));
             outcomes.Add((item.AgencyReference, UpdateOutcome.Applied));
         }

@@ -36,7 +36,7 @@ internal sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) :
 }
 
 /// <summary>
-/// Keeps the recurring jobs in step with the catalogue: the submission sweep every minute, and one status sync
+/// Keeps the recurring jobs in step with the catalogue: the submission sweep every 15 seconds, and one status sync
 /// per agency that has services with a status path, at the agency's interval. Checked at start and every
 /// 10 minutes, and also wakes the submission right away when a request is queued (NOTIFY).
 /// </summary>
@@ -101,7 +101,7 @@ internal sealed partial class RecurringJobsRegistrar(
 
     private async Task RegisterAsync(HashSet<string> registered, CancellationToken cancellationToken)
     {
-        recurring.AddOrUpdate<RequestJobs>(RequestJobs.SubmitRecurringId, j => j.SubmitQueuedAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<RequestJobs>(RequestJobs.SubmitRecurringId, j => j.SubmitQueuedAsync(CancellationToken.None), "*/15 * * * * *");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var agencies = await connection.QueryAsync<string>(new CommandDefinition(
             """

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace ServicePortal.Requests.Tests.EndToEnd;
+
+/// <summary>
+/// Apply, the agency down, the agency back, updates pulled by the sync job and pushed by the agency, the
+/// citizen told at each step: with the demo agencies as real HTTP services and Hangfire running the jobs.
+/// </summary>
+public sealed class ApplyAndFollowTests(RequestsPortalFactory portal) : IClassFixture<RequestsPortalFactory>
+{
+    [Fact]
+    public async Task An_application_waits_queued_while_the_agency_is_down_then_goes_and_is_followed_to_the_end()
+    {
+        using var control = new HttpClient { BaseAddress = portal.AgencyAddresses["rita"] };
+        (await control.PostAsJsonAsync("_demo/behaviour", new { mode = "fail" })).EnsureSuccessStatusCode();
+        var (_, phone, api) = await portal.CitizenAppAsync();
+
+        var created = await api.PostAsJsonAsync("/api/me/requests", new
+        {
+            serviceCode = "rita-birth-certificate",
+            answers = new
+            {
+                childName = "Neema Baraka Mollel",
+                dateOfBirth = "2026-10-01",
+                placeOfBirth = "Hospitali ya Mount Meru, Arusha",
+                sex = "female",
+                motherName = "Rehema Mollel",
+            },
+        });
+        var reference = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reference").GetString()!;
+        var queued = await WaitForAsync(() => portal.ScalarAsync<bool>(
+            "SELECT last_error IS NOT NULL AND status = 'queued' FROM requests.requests WHERE reference = @reference", new { reference }), 30);
+        (await control.PostAsJsonAsync("_demo/behaviour", new { mode = "normal" })).EnsureSuccessStatusCode();
+        var submitted = await WaitForAsync(() => portal.ScalarAsync<bool>(
+            "SELECT status <> 'queued' FROM requests.requests WHERE reference = @reference", new { reference }), 60);
+        var finished = await WaitForAsync(() => portal.ScalarAsync<bool>(
+            "SELECT status IN ('completed', 'rejected') FROM requests.requests WHERE reference = @reference", new { reference }), 90);
+        var detail = await api.GetFromJsonAsync<JsonElement>($"/api/me/requests/{reference}");
+        var timeline = detail.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("to").GetString()).ToList();
+        var notices = await portal.ScalarAsync<long>(
+            "SELECT count(*) FROM portal.outbox_messages WHERE recipient = @phone AND purpose = 'request_status'", new { phone });
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.True(queued, "the request did not wait queued while the agency failed");
+        Assert.True(submitted, "the request was not submitted once the agency was back");
+        Assert.True(finished, "the request did not reach the end of its lifecycle by pulled updates");
+        Assert.Equal("queued", timeline[0]);
+        Assert.Contains("submitted", timeline);
+        Assert.True(timeline.Count >= 4, string.Join(" → ", timeline)); // the sync saw steps between (some pass unseen)
+        Assert.Equal(detail.GetProperty("status").GetString(), timeline[^1]);
+        Assert.StartsWith("RITA-", detail.GetProperty("agencyReference").GetString(), StringComparison.Ordinal);
+        Assert.True(notices >= 3, $"only {notices} notices");
+        Assert.Equal(1, await portal.ScalarAsync<long>(
+            "SELECT count(*) FROM requests.events e JOIN requests.requests r ON r.id = e.request_id WHERE r.reference = @reference AND e.kind = 'submitted'",
+            new { reference }));
+    }
+
+    [Fact]
+    public async Task Malformed_agency_answers_are_recorded_as_errors_and_change_nothing()
+    {
+        using var control = new HttpClient { BaseAddress = portal.AgencyAddresses["tra"] };
+        var (nin, _) = await portal.CreateAccountAsync();
+        var (reference, _) = await portal.SubmittedRequestAsync(nin, "tra", "tra-tin");
+        var errorsBefore = await portal.ScalarAsync<long>("SELECT count(*) FROM requests.agency_errors WHERE agency = 'tra'");
+
+        (await control.PostAsJsonAsync("_demo/behaviour", new { mode = "malformed" })).EnsureSuccessStatusCode();
+        var recorded = await WaitForAsync(async () =>
+            await portal.ScalarAsync<long>("SELECT count(*) FROM requests.agency_errors WHERE agency = 'tra'") >= errorsBefore + 3, 60);
+        (await control.PostAsJsonAsync("_demo/behaviour", new { mode = "normal" })).EnsureSuccessStatusCode();
+
+        Assert.True(recorded, "malformed answers were not recorded");
+        Assert.Equal("submitted", await portal.ScalarAsync<string>("SELECT status FROM requests.requests WHERE reference = @reference", new { reference }));
+        Assert.Equal(0, await portal.ScalarAsync<long>(
+            "SELECT count(*) FROM requests.events e JOIN requests.requests r ON r.id = e.request_id WHERE r.reference = @reference AND e.kind = 'status'",
+            new { reference }));
+    }
+
+    private static async Task<bool> WaitForAsync(Func<Task<bool>> condition, int seconds)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(500);
+        }
+
+        return false;
+    }
+}
