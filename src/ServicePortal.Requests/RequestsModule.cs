@@ -56,6 +56,9 @@ public static class RequestsModule
                     QueuePollInterval = TimeSpan.FromSeconds(1),
                     DistributedLockTimeout = TimeSpan.FromMinutes(1),
                 }));
+        // The module's pages (the SDK does not add a referenced Razor class library on its own).
+        services.AddRazorPages().AddApplicationPart(typeof(RequestsModule).Assembly);
+
         var runJobs = builder.Configuration.GetValue("Requests:RunJobs", true);
         if (runJobs)
         {
