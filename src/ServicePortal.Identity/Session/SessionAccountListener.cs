@@ -80,8 +80,9 @@ public sealed partial class SessionAccountListener(
             if (!await connection.WaitAsync(CheckInterval, stoppingToken).ConfigureAwait(false))
             {
                 // Quiet for a while: make sure the connection is alive, or a dead one would go unnoticed and
-                // every change would wait for the cache lifetime.
-                await using var check = new NpgsqlCommand("SELECT 1", connection);
+                // every change would wait for the cache lifetime. LISTEN again is a no-op round trip that keeps
+                // what pg_stat_activity shows for this connection telling (operators and tests find it by it).
+                await using var check = new NpgsqlCommand($"LISTEN {Channel}", connection);
                 await check.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
             }
         }
