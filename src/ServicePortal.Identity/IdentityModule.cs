@@ -53,6 +53,8 @@ public static class IdentityModule
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<OneTimeCodeService>();
         services.AddSingleton<SignInFlow>();
+        services.AddSingleton<SessionAccounts>();
+        services.AddHostedService<SessionAccountListener>();
         services.AddSingleton<Authenticator.AuthenticatorApp>();
         services.AddSingleton<RegistrationFlow>();
         services.AddHttpClient<INationalIdRegistry, HttpNationalIdRegistry>((sp, http) =>

@@ -27,6 +27,14 @@ public sealed class IdentityOptions
     [Range(typeof(TimeSpan), "00:05:00", "12:00:00")]
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How long a node keeps a session's account without reading it again. A change is announced at once
+    /// (NOTIFY), so this is only the bound when a notification is missed. Zero reads the database on every
+    /// request (to measure it).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan SessionCacheLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>PBKDF2-HMAC-SHA512 iterations (OWASP 2023: at least 210,000).</summary>
     [Range(100_000, 5_000_000)]
     public int PasswordHashIterations { get; set; } = 210_000;

@@ -63,7 +63,8 @@ public sealed class IdentityAssertionIssuer(
             return null;
         }
 
-        // The cookie handler has just read the account to check its security stamp; use that copy.
+        // The cookie handler has just checked the security stamp against the account (this node's cached copy,
+        // evicted on every change); use that copy.
         var account = context.Items[typeof(Account)] as Account
                       ?? await accounts.FindByIdAsync(accountId, context.RequestAborted).ConfigureAwait(false);
         if (account is null)

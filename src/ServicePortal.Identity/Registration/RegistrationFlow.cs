@@ -4,6 +4,7 @@ using ServicePortal.Core.Identity;
 using ServicePortal.Identity.Accounts;
 using ServicePortal.Identity.OneTimeCodes;
 using ServicePortal.Identity.Registry;
+using ServicePortal.Identity.Session;
 using static ServicePortal.Core.Localization.Lang;
 
 namespace ServicePortal.Identity.Registration;
@@ -20,6 +21,7 @@ public sealed class RegistrationFlow(
     AccountStore accounts,
     PasswordHashing passwords,
     OneTimeCodeService codes,
+    SessionAccounts sessionAccounts,
     IOptions<IdentityOptions> options)
 {
     public const string Register = "register";
@@ -208,6 +210,9 @@ public sealed class RegistrationFlow(
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        // The trigger's NOTIFY reaches every node, this one too, a moment after the commit; evicting here as
+        // well means the very next request on this node already sees the new stamp.
+        sessionAccounts.Evict(accountId);
         return new CompleteResult.Completed(accountId);
     }
 

@@ -27,7 +27,8 @@ public static class Assurance
 /// <summary>
 /// The portal's browser session: an encrypted, HTTP-only cookie holding the account id, its security stamp,
 /// how the person signed in (<c>amr</c>, <c>acr</c>, <c>auth_time</c>) and their staff roles. Every request
-/// checks the stamp, so a password reset ends every session at once, on every node.
+/// checks the stamp against the account, kept for a few seconds per node by <see cref="SessionAccounts"/> and
+/// evicted on every node when it changes, so a password reset ends every session at once, on every node.
 /// </summary>
 public static class PortalSession
 {
@@ -103,10 +104,11 @@ public static class PortalSession
     {
         var id = AccountId(context.Principal);
         var stamp = context.Principal?.FindFirst(StampClaim)?.Value;
-        var accounts = context.HttpContext.RequestServices.GetService(typeof(AccountStore)) as AccountStore;
+        // Read through this node's cache: a change to the account evicts it on every node (NOTIFY).
+        var accounts = context.HttpContext.RequestServices.GetService(typeof(SessionAccounts)) as SessionAccounts;
         var account = id is null || accounts is null
             ? null
-            : await accounts.FindByIdAsync(id.Value, context.HttpContext.RequestAborted).ConfigureAwait(false);
+            : await accounts.GetAsync(id.Value, context.HttpContext.RequestAborted).ConfigureAwait(false);
         if (account is null || account.SecurityStamp.ToString() != stamp)
         {
             context.RejectPrincipal();
