@@ -156,7 +156,7 @@ internal static class FormSchemaReader
     private static decimal? Number(JsonElement schema, string keyword) =>
         schema.TryGetProperty(keyword, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var d) ? d : null;
 
-    private static Regex Compile(string field, string pattern)
+    internal static Regex Compile(string field, string pattern)
     {
         // JSON Schema patterns are ECMA-262: \d is 0-9 only, as in RegexOptions.ECMAScript. Patterns that option
         // refuses (\p{L}...) keep .NET's meaning; the schema evaluation has the last word either way.

@@ -20,6 +20,11 @@ internal sealed class SchemaGuard
         RequireFormatValidation = true,
     };
 
+    // Draft 2020-12 with pattern matching that gives up after a while (see BoundedPatternKeyword).
+    private static readonly Dialect FormDialect = Dialect.Draft202012
+        .Without([Json.Schema.Keywords.PatternKeyword.Instance])
+        .With([BoundedPatternKeyword.Instance]);
+
     private readonly JsonSchema _schema;
 
     private SchemaGuard(JsonSchema schema) => _schema = schema;
@@ -29,9 +34,12 @@ internal sealed class SchemaGuard
         try
         {
             // A registry of its own: building registers the schema, and the global registry would keep every form
-            // ever parsed (and refuse a second form with the same $id).
-            var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
-            guard = new SchemaGuard(JsonSchema.Build(schema, options));
+            // ever parsed (and refuse a second form with the same $id). The catalogue's forms are 2020-12 whether
+            // or not they say so: without $schema, JsonSchema.Net 8 would take its v1 dialect, which refuses the
+            // x-title annotations.
+            // $schema is left out so that dialect is the one used (the catalogue allows no other than 2020-12).
+            var options = new BuildOptions { SchemaRegistry = new SchemaRegistry(), Dialect = FormDialect };
+            guard = new SchemaGuard(JsonSchema.Build(WithoutDialect(schema), options));
             error = null;
             return true;
         }
@@ -41,6 +49,18 @@ internal sealed class SchemaGuard
             error = "The form is not a valid JSON Schema: " + e.Message;
             return false;
         }
+    }
+
+    private static JsonElement WithoutDialect(JsonElement schema)
+    {
+        if (!schema.TryGetProperty("$schema", out _))
+        {
+            return schema;
+        }
+
+        var copy = System.Text.Json.Nodes.JsonNode.Parse(schema.GetRawText())!.AsObject();
+        copy.Remove("$schema");
+        return JsonSerializer.SerializeToElement(copy);
     }
 
     /// <summary>Each failure: the instance location as a field path, and the keyword that failed.</summary>
