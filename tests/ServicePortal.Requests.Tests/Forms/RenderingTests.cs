@@ -164,12 +164,12 @@ public sealed partial class RenderingTests
         var sw = await Review(new ApplicationAnswersView(form, answers));
         var en = await Review(new ApplicationAnswersView(form, answers), "en");
 
-        Assert.Matches("""<dt>Tarehe ya kuzaliwa</dt>\s*<dd>2024-03-15</dd>""", sw);
-        Assert.Matches("""<dt>Jinsi</dt>\s*<dd>Ke</dd>""", sw);
-        Assert.Matches("""<dt>Umeoa au kuolewa</dt>\s*<dd>Hapana</dd>""", sw);
+        Assert.Matches("""<dt>Tarehe ya kuzaliwa</dt>\s*<dd>\s*<span class="answer-text">2024-03-15</span>\s*</dd>""", sw);
+        Assert.Matches("""<dt>Jinsi</dt>\s*<dd>\s*<span class="answer-text">Ke</span>\s*</dd>""", sw);
+        Assert.Matches("""<dt>Umeoa au kuolewa</dt>\s*<dd>\s*<span class="answer-text">Hapana</span>\s*</dd>""", sw);
         Assert.Matches("""<dt>Maelezo</dt>\s*<dd>\s*<span class="muted">Haijajazwa</span>\s*</dd>""", sw);
-        Assert.Matches("""<dt>Sex</dt>\s*<dd>Female</dd>""", en);
-        Assert.Matches("""<dt>Married</dt>\s*<dd>No</dd>""", en);
+        Assert.Matches("""<dt>Sex</dt>\s*<dd>\s*<span class="answer-text">Female</span>\s*</dd>""", en);
+        Assert.Matches("""<dt>Married</dt>\s*<dd>\s*<span class="answer-text">No</span>\s*</dd>""", en);
     }
 
     [Fact]
@@ -188,6 +188,37 @@ public sealed partial class RenderingTests
         }
     }
 
+    [Fact]
+    public async Task Every_error_links_to_an_element_of_the_form_even_inside_a_list()
+    {
+        var form = Seeded("brela-company");
+        var answers = form.ReadAnswers(Posted(
+            ("answers.proposedName", "Kilimo Bora"), ("answers.companyType", "public"), ("answers.shareCapitalTzs", "elfu"),
+            ("answers.directors[0].name", "Asha"), ("answers.directors[0].nin", "19900415-11111-00001-23"),
+            ("answers.directors[1].name", "Baraka")));
+        var errors = In("en", () => form.Validate(answers));
+
+        var html = await Fields(new ApplicationFormView(form, answers, errors), "en");
+
+        Assert.Equal(["shareCapitalTzs", "directors[1].nin"], errors.Select(e => e.Field));
+        Assert.Equal("Fill in “NIN (Directors 2)”.", errors[1].Message);
+        var ids = IdAttribute().Matches(html).Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.All(LinkTarget().Matches(html).Select(m => m.Groups[1].Value), target => Assert.Contains(target, ids));
+        Assert.Contains("""value="Baraka" """.TrimEnd(), html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_review_shows_each_entry_of_a_list()
+    {
+        var form = Seeded("brela-company");
+        var answers = Answers("""{"directors": [{"name": "Asha", "nin": "1"}, {"name": "Baraka", "nin": "2"}]}""");
+
+        var html = await Review(new ApplicationAnswersView(form, answers), "en");
+
+        Assert.Matches("""<dt>Directors</dt>\s*<dd>\s*<ol>\s*<li>\s*<dl class="summary answers">\s*<dt>Name</dt>\s*<dd>\s*<span class="answer-text">Asha</span>""", html);
+        Assert.Contains("Baraka", html, StringComparison.Ordinal);
+    }
+
     private static IEnumerable<string> SeededSchemaCodes() => SeededSchemas.Keys;
 
     [GeneratedRegex("<input[^>]*>")]
@@ -195,6 +226,9 @@ public sealed partial class RenderingTests
 
     [GeneratedRegex(@"\sid=""([^""]+)""")]
     private static partial Regex IdAttribute();
+
+    [GeneratedRegex(@"<a href=""#([^""]+)""")]
+    private static partial Regex LinkTarget();
 
     [GeneratedRegex(@"<label for=""([^""]+)""")]
     private static partial Regex LabelFor();
