@@ -1,0 +1,89 @@
+using System.Globalization;
+using static ServicePortal.Core.Localization.Lang;
+
+namespace ServicePortal.Requests.Forms;
+
+/// <summary>
+/// Every message the engine gives, Kiswahili and English side by side. <c>{FieldLabel}</c> is filled in when the
+/// message is given (FluentValidation's placeholder), with the field's title in the person's language and, for a
+/// field inside a list, which entry: «Jina (Wakurugenzi 2)».
+/// </summary>
+internal static class FieldMessages
+{
+    public const string LabelPlaceholder = "FieldLabel";
+
+    public static string FillIn() => T("Jaza «{FieldLabel}».", "Fill in “{FieldLabel}”.");
+
+    public static string Choose() => T("Chagua «{FieldLabel}».", "Choose “{FieldLabel}”.");
+
+    public static string AddOne() => T("Ongeza angalau kimoja katika «{FieldLabel}».", "Add at least one entry to “{FieldLabel}”.");
+
+    public static string NotText() => T("«{FieldLabel}» iwe maandishi.", "“{FieldLabel}” must be text.");
+
+    public static string NotWholeNumber() =>
+        T("«{FieldLabel}» iwe namba kamili, kwa tarakimu tu, mfano 2024.", "“{FieldLabel}” must be a whole number, in digits only, for example 2024.");
+
+    public static string NotNumber() =>
+        T("«{FieldLabel}» iwe namba, mfano 1500 au 12.5.", "“{FieldLabel}” must be a number, for example 1500 or 12.5.");
+
+    public static string NotYesNo() => T("«{FieldLabel}» iwe Ndiyo au Hapana.", "“{FieldLabel}” must be Yes or No.");
+
+    public static string NotGroup() => T("«{FieldLabel}» haijajazwa ipasavyo.", "“{FieldLabel}” is not filled in as expected.");
+
+    public static string NotList() => T("«{FieldLabel}» iwe orodha.", "“{FieldLabel}” must be a list.");
+
+    public static string NotAnOption() =>
+        T("Chagua mojawapo ya majibu yaliyoorodheshwa kwa «{FieldLabel}».", "Choose one of the answers listed for “{FieldLabel}”.");
+
+    public static string NotADate() =>
+        T("«{FieldLabel}» si tarehe sahihi. Andika mwaka-mwezi-siku, mfano 2024-03-15.",
+          "“{FieldLabel}” is not a real date. Write year-month-day, for example 2024-03-15.");
+
+    public static string NotAnEmail() =>
+        T("«{FieldLabel}» si anwani sahihi ya barua pepe. Andika kama jina@mfano.go.tz.",
+          "“{FieldLabel}” is not a valid email address. Write it like name@example.go.tz.");
+
+    public static string TooShort(int min) => min == 1
+        ? FillIn()
+        : T($"«{{FieldLabel}}» iwe na herufi {N(min)} au zaidi.", $"“{{FieldLabel}}” must be {N(min)} characters or more.");
+
+    public static string TooLong(int max) =>
+        T($"«{{FieldLabel}}» isizidi herufi {N(max)}.", $"“{{FieldLabel}}” must be {N(max)} characters or fewer.");
+
+    public static string NotInPattern() =>
+        T("«{FieldLabel}» haijaandikwa kwa muundo unaotakiwa. Iangalie tena.", "“{FieldLabel}” is not written in the expected format. Please check it.");
+
+    public static string OutOfRange(decimal? min, decimal? max) => (min, max) switch
+    {
+        ({ } lo, { } hi) => T($"«{{FieldLabel}}» iwe kati ya {N(lo)} na {N(hi)}.", $"“{{FieldLabel}}” must be between {N(lo)} and {N(hi)}."),
+        ({ } lo, null) => T($"«{{FieldLabel}}» isiwe chini ya {N(lo)}.", $"“{{FieldLabel}}” must be {N(lo)} or more."),
+        (null, { } hi) => T($"«{{FieldLabel}}» isizidi {N(hi)}.", $"“{{FieldLabel}}” must be {N(hi)} or less."),
+        _ => NotNumber(),
+    };
+
+    public static string TooFewItems(int min) =>
+        T($"Ongeza angalau {N(min)} katika «{{FieldLabel}}».", $"Add at least {N(min)} to “{{FieldLabel}}”.");
+
+    public static string TooManyItems(int max) =>
+        T($"«{{FieldLabel}}» isizidi {N(max)}.", $"“{{FieldLabel}}” can have at most {N(max)}.");
+
+    // The messages below are given whole, not through FluentValidation: the label is already in them.
+    public static string NotAccepted(string label) =>
+        T($"Jibu la «{label}» halikubaliki. Liangalie tena.", $"The answer to “{label}” is not accepted. Please check it.");
+
+    public static string AnswersNotAccepted() =>
+        T("Majibu hayatimizi masharti ya fomu hii. Yaangalie tena.", "The answers do not meet this form's rules. Please check them.");
+
+    public static string UnknownField(string name) =>
+        T($"Fomu hii haina sehemu «{name}».", $"This form has no field “{name}”.");
+
+    public static string TooManyAnswers(int max) =>
+        T($"Majibu yana sehemu nyingi mno (zaidi ya {N(max)}).", $"The answers have too many parts (more than {N(max)}).");
+
+    public static string WayTooLong(string label, int max) =>
+        T($"«{label}» ni ndefu mno: isizidi herufi {N(max)}.", $"“{label}” is too long: it must be {N(max)} characters or fewer.");
+
+    /// <summary>A number as both languages write it: 2000, 10,000, 12.5.</summary>
+    private static string N(decimal value) =>
+        value.ToString(Math.Abs(value) >= 10_000 ? "#,0.##########" : "0.##########", CultureInfo.InvariantCulture);
+}
