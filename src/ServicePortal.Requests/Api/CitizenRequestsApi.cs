@@ -102,7 +102,8 @@ public static class CitizenRequestsApi
         {
             foreach (var error in validator.Validate(service!, answers!))
             {
-                errors["answers." + error.Field] = [error.Message];
+                var field = error.Field.Length == 0 ? "answers" : "answers." + error.Field;
+                errors[field] = errors.TryGetValue(field, out var known) ? [.. known, error.Message] : [error.Message];
             }
         }
 

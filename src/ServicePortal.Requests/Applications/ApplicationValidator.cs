@@ -1,41 +1,36 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServicePortal.Catalog.Browse;
+using ServicePortal.Requests.Forms;
 using static ServicePortal.Core.Localization.Lang;
 
 namespace ServicePortal.Requests.Applications;
 
-/// <summary>One problem with one answer (or with the form as a whole when <see cref="Field"/> is empty).</summary>
-public sealed record AnswerError(string Field, string Message);
-
 /// <summary>
-/// Checks a citizen's answers against the service's form before anything is stored: the same check for the
-/// apply page and the citizen API.
+/// The service's form, parsed once per catalogue version of the service, and the check of a citizen's answers
+/// against it: the same for the apply page and the citizen API (JSON Schema and the generated rules, messages
+/// in the citizen's language).
 /// </summary>
 public sealed class ApplicationValidator
 {
-    public IReadOnlyList<AnswerError> Validate(ServiceDetail service, JsonObject answers)
+    private readonly ConcurrentDictionary<(string Code, int Version), ApplicationForm?> _forms = new();
+
+    /// <summary>The service's form; null when it has none the portal can draw.</summary>
+    public ApplicationForm? FormOf(ServiceDetail service)
     {
         ArgumentNullException.ThrowIfNull(service);
+        return _forms.GetOrAdd((service.Code, service.Version), _ =>
+            service.FormSchema is { ValueKind: JsonValueKind.Object } schema && ApplicationForm.TryParse(schema, out var form, out string? _)
+                ? form
+                : null);
+    }
+
+    public IReadOnlyList<FieldError> Validate(ServiceDetail service, JsonObject answers)
+    {
         ArgumentNullException.ThrowIfNull(answers);
-        var errors = new List<AnswerError>();
-        if (service.FormSchema is not { ValueKind: JsonValueKind.Object } schema)
-        {
-            errors.Add(new AnswerError("", T("Huduma hii haina fomu ya mtandaoni.", "This service has no online form.")));
-            return errors;
-        }
-
-        if (schema.TryGetProperty("required", out var required) && required.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var name in required.EnumerateArray().Select(r => r.GetString()).OfType<string>())
-            {
-                if (answers[name] is null || (answers[name] is JsonValue v && v.TryGetValue(out string? s) && string.IsNullOrWhiteSpace(s)))
-                {
-                    errors.Add(new AnswerError(name, T("Jaza sehemu hii.", "Fill in this field.")));
-                }
-            }
-        }
-
-        return errors;
+        return FormOf(service) is { } form
+            ? form.Validate(answers)
+            : [new FieldError("", T("Huduma hii haina fomu ya mtandaoni.", "This service has no online form."))];
     }
 }

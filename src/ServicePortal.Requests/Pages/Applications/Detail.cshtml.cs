@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using ServicePortal.Core.Identity;
+using ServicePortal.Requests.Applications;
+
+namespace ServicePortal.Requests.Pages.Applications;
+
+/// <summary>One application: where it is, what the agency said, what to do next, and its timeline.</summary>
+[Authorize]
+public sealed class DetailModel(RequestStore store, IIdentityAssertions identity, TimeProvider clock) : PageModel
+{
+    public RequestView Application { get; private set; } = null!;
+
+    public IReadOnlyList<TimelineEvent> Timeline { get; private set; } = [];
+
+    public bool JustSent { get; private set; }
+
+    public DateTimeOffset Now => clock.GetUtcNow();
+
+    public async Task<IActionResult> OnGetAsync(string reference, bool? @new, CancellationToken cancellationToken)
+    {
+        if (await identity.AuthenticateAsync(HttpContext, "requests").ConfigureAwait(false) is not { } citizen)
+        {
+            return Challenge();
+        }
+
+        // Another citizen's reference is "not found", exactly as a reference that does not exist.
+        if (!PortalReference.TryParse(reference, out var parsed) ||
+            await store.FindAsync(citizen.AccountId, parsed.Value.Value, cancellationToken).ConfigureAwait(false) is not { } request)
+        {
+            return NotFound();
+        }
+
+        Application = request;
+        JustSent = @new == true;
+        Timeline = await store.TimelineAsync(request.Id, cancellationToken).ConfigureAwait(false);
+        return Page();
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using ServicePortal.Core.Identity;
+using ServicePortal.Requests.Applications;
+
+namespace ServicePortal.Requests.Pages.Applications;
+
+/// <summary>"Maombi yangu / My applications": the citizen's requests, newest first, filtered by status.</summary>
+[Authorize]
+public sealed class MineModel(RequestStore store, IIdentityAssertions identity, TimeProvider clock) : PageModel
+{
+    public const int PageSize = 20;
+
+    public IReadOnlyList<RequestView> Items { get; private set; } = [];
+
+    public long Total { get; private set; }
+
+    [FromQuery(Name = "status")]
+    public string? Status { get; set; }
+
+    [FromQuery(Name = "page")]
+    public int PageNumber { get; set; } = 1;
+
+    public DateTimeOffset Now => clock.GetUtcNow();
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (await identity.AuthenticateAsync(HttpContext, "requests").ConfigureAwait(false) is not { } citizen)
+        {
+            return Challenge();
+        }
+
+        // A filter that is not a status, or a page out of range, shows everything from the start: nothing to explain.
+        if (Status is not null && !RequestStatus.All.Contains(Status))
+        {
+            Status = null;
+        }
+
+        PageNumber = Math.Clamp(PageNumber, 1, 10_000);
+        (Items, Total) = await store.ListAsync(citizen.AccountId, Status, PageNumber, PageSize, cancellationToken).ConfigureAwait(false);
+        return Page();
+    }
+}
