@@ -90,6 +90,23 @@ public sealed class ApplicationRegistry(
         _byIdempotencyKey.GetValueOrDefault((subject, idempotencyKey));
 
     /// <summary>
+    /// For benchmark agencies only (<see cref="ApplicationCatalogue.AdoptsUnknownReferences"/>): the application
+    /// with this reference, made up the first time it is asked about as one of the first service received one
+    /// step ago, so that it is <c>under_review</c> (version 2) for the next step. Kept, so it answers the same
+    /// when asked again.
+    /// </summary>
+    public SubmittedApplication Adopt(string agencyReference) =>
+        _byReference.GetOrAdd(agencyReference, static (reference, state) =>
+        {
+            var (catalogue, now, step) = state;
+            var receivedAt = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero) - step;
+            return new SubmittedApplication(reference, reference, 0, catalogue.Services[0], "bench", reference, receivedAt,
+                ApplicationLifecycle.PathFor(reference, paid: catalogue.Services[0].FeeTzs > 0), null, NoAnswers);
+        }, (catalogue, clock.GetUtcNow(), Step));
+
+    private static readonly JsonElement NoAnswers = JsonDocument.Parse("{}").RootElement.Clone();
+
+    /// <summary>
     /// Records a new application, unless this citizen already made one with this key: then that one is returned,
     /// and <c>Created</c> is false.
     /// </summary>
