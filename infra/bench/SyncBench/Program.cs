@@ -401,8 +401,8 @@ internal static class Report
 
         text.AppendLine();
         text.AppendLine(c,
-            $"Where the time goes (one more first pass, every database command timed, which slows it: {profiled.WallSeconds:F2} s, " +
-            $"{profiled.PerSecond:N0} updates/s). The {settings.Agencies} passes ran {settings.Parallel} at a time, so their times add up to " +
+            $"Where the time goes, from one more first pass with every database command timed (Npgsql's activities; timing costs a little, and runs vary): {profiled.WallSeconds:F2} s, " +
+            $"{profiled.PerSecond:N0} updates/s. The {settings.Agencies} passes ran {settings.Parallel} at a time, so their times add up to " +
             $"{profiled.Passes.Sum(p => p.Seconds):F1} s of pass time:");
         text.AppendLine();
         text.AppendLine("| part of the passes | calls | time, summed over the passes | share of pass time | per call |");

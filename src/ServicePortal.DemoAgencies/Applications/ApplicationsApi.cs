@@ -149,7 +149,7 @@ public static partial class ApplicationsApi
             writer.WriteStartArray("items");
             foreach (var reference in references)
             {
-                if ((registry.Find(reference) ?? (catalogue.AdoptsUnknownReferences ? registry.Adopt(reference) : null)) is { } application)
+                if ((registry.Find(reference) ?? (catalogue.AdoptsUnknownReferences ? registry.Adopt(reference, now) : null)) is { } application)
                 {
                     items.Write(writer, application, now, step);
                 }
