@@ -23,9 +23,11 @@ public static class DemoAgencyHost
         var apps = new List<WebApplication>();
         try
         {
-            foreach (var agency in DemoAgency.All)
+            // The demo agencies at their configured addresses, then the benchmark agencies if any are asked for.
+            var agencies = DemoAgency.All.Select(agency => (Agency: agency, Url: configuration[$"DemoAgencies:{agency.Code}"]))
+                .Concat(Agencies.Bench.BenchAgency.Configured(configuration).Select(bench => ((DemoAgency)bench.Agency, (string?)bench.Url)));
+            foreach (var (agency, url) in agencies)
             {
-                var url = configuration[$"DemoAgencies:{agency.Code}"];
                 if (string.IsNullOrWhiteSpace(url))
                 {
                     continue;

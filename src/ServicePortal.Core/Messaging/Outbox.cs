@@ -38,6 +38,38 @@ public static class Outbox
             message, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Many messages in one statement (and one notification): what <see cref="EnqueueAsync"/> does for each, in
+    /// list order, but one round trip instead of one per message. PostgreSQL folds identical notifications of a
+    /// transaction into one anyway, so the dispatcher sees the same.
+    /// </summary>
+    public static async Task EnqueueManyAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO portal.outbox_messages (channel, recipient, subject, body, purpose)
+            SELECT channel, recipient, subject, body, purpose
+            FROM unnest(@channels, @recipients, @subjects, @bodies, @purposes) WITH ORDINALITY AS m(channel, recipient, subject, body, purpose, n)
+            ORDER BY n;
+            SELECT pg_notify('portal_outbox', '');
+            """,
+            new
+            {
+                channels = messages.Select(m => m.Channel).ToArray(),
+                recipients = messages.Select(m => m.Recipient).ToArray(),
+                subjects = messages.Select(m => m.Subject).ToArray(),
+                bodies = messages.Select(m => m.Body).ToArray(),
+                purposes = messages.Select(m => m.Purpose).ToArray(),
+            }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
     /// <summary>The latest messages, newest first (the Development message viewer and tests read these).</summary>
     public static async Task<IReadOnlyList<OutboxMessage>> RecentAsync(NpgsqlDataSource dataSource, int count,
         string? recipient, CancellationToken cancellationToken)

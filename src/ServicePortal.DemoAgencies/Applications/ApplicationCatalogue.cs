@@ -43,9 +43,15 @@ public sealed record StatusWording(
 /// </summary>
 /// <param name="ReferencePrefix">E.g. <c>RITA</c>, giving references <c>RITA-2026-000123</c>.</param>
 /// <param name="ControlNumberPrefix">The first three digits of the agency's GePG control numbers (<c>99</c> and one more).</param>
+/// <param name="AdoptsUnknownReferences">
+/// Benchmark agencies only (<see cref="Agencies.Bench.BenchAgency"/>): batch status answers a reference it does not
+/// know as an application of its first service received one lifecycle step ago (<c>under_review</c>, version 2),
+/// instead of <c>not_found</c>. A real agency never does this.
+/// </param>
 public sealed record ApplicationCatalogue(
     string ReferencePrefix,
     string ControlNumberPrefix,
     string StatusPath,
     StatusWording Wording,
-    IReadOnlyList<ApplicationService> Services);
+    IReadOnlyList<ApplicationService> Services,
+    bool AdoptsUnknownReferences = false);

@@ -90,6 +90,24 @@ public sealed class ApplicationRegistry(
         _byIdempotencyKey.GetValueOrDefault((subject, idempotencyKey));
 
     /// <summary>
+    /// For benchmark agencies only (<see cref="ApplicationCatalogue.AdoptsUnknownReferences"/>): the application
+    /// with this reference, made up the first time it is asked about as one of the first service received one
+    /// step before <paramref name="now"/> (the time of the answer being written, so that the status the answer
+    /// gives is <c>under_review</c>, version 2, even across a second's boundary), and stays so for a step. Kept,
+    /// so it answers the same when asked again.
+    /// </summary>
+    public SubmittedApplication Adopt(string agencyReference, DateTimeOffset now) =>
+        _byReference.GetOrAdd(agencyReference, static (reference, state) =>
+        {
+            var (services, at, step) = state;
+            var receivedAt = new DateTimeOffset(at.Ticks - (at.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero) - step;
+            return new SubmittedApplication(reference, reference, 0, services.Services[0], "bench", reference, receivedAt,
+                ApplicationLifecycle.PathFor(reference, paid: services.Services[0].FeeTzs > 0), null, NoAnswers);
+        }, (catalogue, now, Step));
+
+    private static readonly JsonElement NoAnswers = JsonDocument.Parse("{}").RootElement.Clone();
+
+    /// <summary>
     /// Records a new application, unless this citizen already made one with this key: then that one is returned,
     /// and <c>Created</c> is false.
     /// </summary>

@@ -99,7 +99,7 @@ public static partial class ApplicationsApi
 
     /// <summary>The status of up to 500 applications, one item per reference, in the order asked.</summary>
     private static async Task<IResult> StatusAsync(
-        HttpContext context, ApplicationRegistry registry, StatusItemWriter items, DemoBehaviour behaviour)
+        HttpContext context, ApplicationRegistry registry, StatusItemWriter items, DemoBehaviour behaviour, ApplicationCatalogue catalogue)
     {
         var (document, problem) = await ReadJsonAsync(context.Request);
         using var parsed = document;
@@ -149,7 +149,7 @@ public static partial class ApplicationsApi
             writer.WriteStartArray("items");
             foreach (var reference in references)
             {
-                if (registry.Find(reference) is { } application)
+                if ((registry.Find(reference) ?? (catalogue.AdoptsUnknownReferences ? registry.Adopt(reference, now) : null)) is { } application)
                 {
                     items.Write(writer, application, now, step);
                 }

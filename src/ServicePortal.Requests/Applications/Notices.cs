@@ -14,7 +14,16 @@ public static class Notices
     public const string Purpose = "request_status";
 
     public static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CitizenContact contact,
-        string reference, string status, string? agencyMessage, string? controlNumber, CancellationToken cancellationToken)
+        string reference, string status, string? agencyMessage, string? controlNumber, CancellationToken cancellationToken) =>
+        await Outbox.EnqueueManyAsync(connection, transaction, Compose(contact, reference, status, agencyMessage, controlNumber), cancellationToken)
+            .ConfigureAwait(false);
+
+    /// <summary>
+    /// The notices of one move: the SMS, then the e-mail when the citizen gave an address. A batch of moves
+    /// writes all its notices with one <see cref="Outbox.EnqueueManyAsync"/>.
+    /// </summary>
+    public static IReadOnlyList<OutgoingMessage> Compose(CitizenContact contact, string reference, string status, string? agencyMessage,
+        string? controlNumber)
     {
         ArgumentNullException.ThrowIfNull(contact);
         var english = contact.Language == "en";
@@ -32,14 +41,14 @@ public static class Notices
             body += english ? $" Control number: {controlNumber}." : $" Namba ya malipo: {controlNumber}.";
         }
 
-        await Outbox.EnqueueAsync(connection, transaction, OutgoingMessage.ToPhone(contact.Phone, body, Purpose), cancellationToken)
-            .ConfigureAwait(false);
-        if (contact.Email is { Length: > 0 } email)
+        var sms = OutgoingMessage.ToPhone(contact.Phone, body, Purpose);
+        if (contact.Email is not { Length: > 0 } email)
         {
-            var subject = english ? $"Application {reference}: {statusText}" : $"Ombi {reference}: {statusText}";
-            await Outbox.EnqueueAsync(connection, transaction,
-                new OutgoingMessage(OutgoingMessage.Email, email, subject, body, Purpose), cancellationToken).ConfigureAwait(false);
+            return [sms];
         }
+
+        var subject = english ? $"Application {reference}: {statusText}" : $"Ombi {reference}: {statusText}";
+        return [sms, new OutgoingMessage(OutgoingMessage.Email, email, subject, body, Purpose)];
     }
 
     // The citizen's language, not the current request's: a notice is sent long after any request.

@@ -193,8 +193,8 @@ public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory
     private async Task WriteChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         List<(Current Row, AgencyStatusItem Item, string Status)> changes, string source, CancellationToken cancellationToken)
     {
-        // One statement for the requests, one for the timeline, set-based: a batch of 500 is three round trips
-        // plus the notices.
+        // One statement for the requests, one for the timeline, one for the notices, set-based: a batch of 500 is
+        // a handful of round trips whatever its size.
         var ids = changes.Select(c => c.Row.Id).ToArray();
         await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -252,14 +252,19 @@ public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory
             return;
         }
 
+        // All the batch's notices in one statement: one INSERT per notice was a round trip each, and with 1.5
+        // notices per move it was most of a sync pass's time (docs/benchmarks.md, "Status sync").
         var contacts = await citizens.ContactsAsync([.. moved.Select(m => m.Row.AccountId).Distinct()], cancellationToken).ConfigureAwait(false);
+        var notices = new List<OutgoingMessage>(moved.Count * 2);
         foreach (var (row, item, status) in moved)
         {
             if (contacts.TryGetValue(row.AccountId, out var contact))
             {
-                await Notices.EnqueueAsync(connection, transaction, contact, row.Reference, status,
-                    contact.Language == "en" ? item.MessageEn : item.MessageSw, item.PaymentControlNumber, cancellationToken).ConfigureAwait(false);
+                notices.AddRange(Notices.Compose(contact, row.Reference, status,
+                    contact.Language == "en" ? item.MessageEn : item.MessageSw, item.PaymentControlNumber));
             }
         }
+
+        await Outbox.EnqueueManyAsync(connection, transaction, notices, cancellationToken).ConfigureAwait(false);
     }
 }
