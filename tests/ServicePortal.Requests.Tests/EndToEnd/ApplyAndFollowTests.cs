@@ -31,12 +31,12 @@ public sealed class ApplyAndFollowTests(RequestsPortalFactory portal) : IClassFi
         });
         var reference = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reference").GetString()!;
         var queued = await WaitForAsync(() => portal.ScalarAsync<bool>(
-            "SELECT last_error IS NOT NULL AND status = 'queued' FROM requests.requests WHERE reference = @reference", new { reference }), 30);
+            "SELECT last_error IS NOT NULL AND status = 'queued' FROM requests.requests WHERE reference = @reference", new { reference }), 120);
         (await control.PostAsJsonAsync("_demo/behaviour", new { mode = "normal" })).EnsureSuccessStatusCode();
         var submitted = await WaitForAsync(() => portal.ScalarAsync<bool>(
-            "SELECT status <> 'queued' FROM requests.requests WHERE reference = @reference", new { reference }), 60);
+            "SELECT status <> 'queued' FROM requests.requests WHERE reference = @reference", new { reference }), 180);
         var finished = await WaitForAsync(() => portal.ScalarAsync<bool>(
-            "SELECT status IN ('completed', 'rejected') FROM requests.requests WHERE reference = @reference", new { reference }), 90);
+            "SELECT status IN ('completed', 'rejected') FROM requests.requests WHERE reference = @reference", new { reference }), 240);
         var detail = await api.GetFromJsonAsync<JsonElement>($"/api/me/requests/{reference}");
         var timeline = detail.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("to").GetString()).ToList();
         var notices = await portal.ScalarAsync<long>(
@@ -67,7 +67,7 @@ public sealed class ApplyAndFollowTests(RequestsPortalFactory portal) : IClassFi
 
         (await control.PostAsJsonAsync("_demo/behaviour", new { mode = "malformed" })).EnsureSuccessStatusCode();
         var recorded = await WaitForAsync(async () =>
-            await portal.ScalarAsync<long>("SELECT count(*) FROM requests.agency_errors WHERE agency = 'tra'") >= errorsBefore + 3, 60);
+            await portal.ScalarAsync<long>("SELECT count(*) FROM requests.agency_errors WHERE agency = 'tra'") >= errorsBefore + 3, 180);
         (await control.PostAsJsonAsync("_demo/behaviour", new { mode = "normal" })).EnsureSuccessStatusCode();
 
         Assert.True(recorded, "malformed answers were not recorded");
@@ -77,6 +77,7 @@ public sealed class ApplyAndFollowTests(RequestsPortalFactory portal) : IClassFi
             new { reference }));
     }
 
+    // Generous limits: a busy machine slows the jobs down, and a limit only costs time when something is wrong.
     private static async Task<bool> WaitForAsync(Func<Task<bool>> condition, int seconds)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);

@@ -102,7 +102,7 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
         var (request, _) = await store.CreateAsync(new NewRequest(citizen.AccountId, Service.Code, Service.Agency.Code, Answers,
             "form:" + Token, Lang.Current, citizen.Acr, citizen.Amr, Service.ProcessingTime.Days, Service.SubmitPath!, Service.StatusPath!),
             cancellationToken).ConfigureAwait(false);
-        return Redirect($"/maombi/{request.Reference}?new=1");
+        return Redirect($"/maombi/{request.Reference}?sent=1");
     }
 
     private const string CitizenRequestsScope = "requests";

@@ -18,7 +18,7 @@ public sealed class DetailModel(RequestStore store, IIdentityAssertions identity
 
     public DateTimeOffset Now => clock.GetUtcNow();
 
-    public async Task<IActionResult> OnGetAsync(string reference, bool? @new, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string reference, CancellationToken cancellationToken)
     {
         if (await identity.AuthenticateAsync(HttpContext, "requests").ConfigureAwait(false) is not { } citizen)
         {
@@ -33,7 +33,7 @@ public sealed class DetailModel(RequestStore store, IIdentityAssertions identity
         }
 
         Application = request;
-        JustSent = @new == true;
+        JustSent = HttpContext.Request.Query.ContainsKey("sent");
         Timeline = await store.TimelineAsync(request.Id, cancellationToken).ConfigureAwait(false);
         return Page();
     }
