@@ -17,8 +17,9 @@ public sealed class RequestJobs(SubmissionJob submission, StatusSyncJob sync)
 
     public static string SyncRecurringId(string agency) => "requests-sync-" + agency;
 
-    [AutomaticRetry(Attempts = 0)] // the job retries requests itself, with backoff; the next run comes anyway
-    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    // The job retries requests itself, with backoff, and the next run comes anyway. Runs may overlap: the claim
+    // (SKIP LOCKED + lease) shares the work, and a lock here would only keep workers waiting that the syncs need.
+    [AutomaticRetry(Attempts = 0)]
     public Task<int> SubmitQueuedAsync(CancellationToken cancellationToken) => submission.RunAsync(cancellationToken);
 
     [AutomaticRetry(Attempts = 0)]
