@@ -89,12 +89,6 @@ public class GatewayPortalFactory : PortalFactory
             """, new { agencyId, endpoint, json, healthInterval, timeoutSeconds, maxBody, access, ratePolicy, status });
     }
 
-    public async Task ExecuteAsync(string sql, object? parameters = null)
-    {
-        await using var connection = new NpgsqlConnection(Database.ConnectionString);
-        await connection.ExecuteAsync(sql, parameters);
-    }
-
     /// <summary>Waits (up to 10 s) until this node's gateway has built the routes of the catalogue as it is now.</summary>
     public async Task RoutesCaughtUpAsync()
     {

@@ -97,16 +97,4 @@ public class RequestsPortalFactory : PortalFactory
         api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         return (nin, phone, api);
     }
-
-    public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
-    {
-        await using var connection = new NpgsqlConnection(Database.ConnectionString);
-        return (await connection.ExecuteScalarAsync<T>(sql, parameters))!;
-    }
-
-    public async Task ExecuteAsync(string sql, object? parameters = null)
-    {
-        await using var connection = new NpgsqlConnection(Database.ConnectionString);
-        await connection.ExecuteAsync(sql, parameters);
-    }
 }

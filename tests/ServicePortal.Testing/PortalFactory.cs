@@ -90,6 +90,20 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return await connection.ExecuteScalarAsync<long>(sql, parameters);
     }
 
+    /// <summary>One value from the test's database (counts, a status, a flag).</summary>
+    public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        return (await connection.ExecuteScalarAsync<T>(sql, parameters))!;
+    }
+
+    /// <summary>A statement on the test's database (arranging data the way another node or an agency would).</summary>
+    public async Task ExecuteAsync(string sql, object? parameters = null)
+    {
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.ExecuteAsync(sql, parameters);
+    }
+
     /// <summary>Signs <paramref name="browser"/> in with NIN, password and the SMS code (the substantial level).</summary>
     public async Task SignInAsync(FormClient browser, string nin, string phone, string password = "Mti-Mrefu-Wa-Mwembe")
     {

@@ -50,7 +50,6 @@ internal sealed partial class RecurringJobsRegistrar(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var registered = new HashSet<string>(StringComparer.Ordinal);
         var nextRegistration = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -66,7 +65,7 @@ internal sealed partial class RecurringJobsRegistrar(
                 {
                     if (DateTimeOffset.UtcNow >= nextRegistration)
                     {
-                        await RegisterAsync(registered, stoppingToken).ConfigureAwait(false);
+                        await RegisterAsync(stoppingToken).ConfigureAwait(false);
                         nextRegistration = DateTimeOffset.UtcNow.AddMinutes(10);
                     }
 
@@ -100,7 +99,7 @@ internal sealed partial class RecurringJobsRegistrar(
         }
     }
 
-    private async Task RegisterAsync(HashSet<string> registered, CancellationToken cancellationToken)
+    private async Task RegisterAsync(CancellationToken cancellationToken)
     {
         recurring.AddOrUpdate<RequestJobs>(RequestJobs.SubmitRecurringId, j => j.SubmitQueuedAsync(CancellationToken.None), "*/15 * * * * *");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -116,7 +115,6 @@ internal sealed partial class RecurringJobsRegistrar(
         {
             recurring.AddOrUpdate<RequestJobs>(RequestJobs.SyncRecurringId(agency), j => j.SyncAgencyAsync(agency, CancellationToken.None),
                 CronOf(options.Value.IntervalFor(agency)));
-            registered.Add(agency);
         }
     }
 

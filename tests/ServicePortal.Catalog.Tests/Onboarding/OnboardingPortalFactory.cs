@@ -109,10 +109,4 @@ public sealed partial class OnboardingPortalFactory : CatalogPortalFactory
         await SignInAsync(browser, nin, phone, Password);
         return browser;
     }
-
-    public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
-    {
-        await using var connection = new NpgsqlConnection(Database.ConnectionString);
-        return (await connection.ExecuteScalarAsync<T>(sql, parameters))!;
-    }
 }

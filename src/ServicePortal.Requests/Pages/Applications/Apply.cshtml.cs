@@ -93,7 +93,7 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
             return Page();
         }
 
-        var citizen = await identity.AuthenticateAsync(HttpContext, CitizenRequestsScope).ConfigureAwait(false);
+        var citizen = await identity.AuthenticateAsync(HttpContext, Api.CitizenRequestsApi.Scope).ConfigureAwait(false);
         if (citizen is null)
         {
             return Challenge();
@@ -104,8 +104,6 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
             cancellationToken).ConfigureAwait(false);
         return Redirect($"/maombi/{request.Reference}?sent=1");
     }
-
-    private const string CitizenRequestsScope = "requests";
 
     private async Task<bool> LoadAsync(string code, CancellationToken cancellationToken)
     {

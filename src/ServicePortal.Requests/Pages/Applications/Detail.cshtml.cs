@@ -20,7 +20,7 @@ public sealed class DetailModel(RequestStore store, IIdentityAssertions identity
 
     public async Task<IActionResult> OnGetAsync(string reference, CancellationToken cancellationToken)
     {
-        if (await identity.AuthenticateAsync(HttpContext, "requests").ConfigureAwait(false) is not { } citizen)
+        if (await identity.AuthenticateAsync(HttpContext, Api.CitizenRequestsApi.Scope).ConfigureAwait(false) is not { } citizen)
         {
             return Challenge();
         }

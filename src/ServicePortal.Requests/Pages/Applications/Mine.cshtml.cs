@@ -26,7 +26,7 @@ public sealed class MineModel(RequestStore store, IIdentityAssertions identity, 
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await identity.AuthenticateAsync(HttpContext, "requests").ConfigureAwait(false) is not { } citizen)
+        if (await identity.AuthenticateAsync(HttpContext, Api.CitizenRequestsApi.Scope).ConfigureAwait(false) is not { } citizen)
         {
             return Challenge();
         }
