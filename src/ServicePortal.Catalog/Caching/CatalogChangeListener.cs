@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ServicePortal.Core.Database;
 
 namespace ServicePortal.Catalog.Caching;
 
@@ -15,71 +15,30 @@ public sealed partial class CatalogChangeListener(
     NpgsqlDataSource dataSource,
     CatalogCache cache,
     IOptions<CatalogOptions> options,
-    ILogger<CatalogChangeListener> logger) : BackgroundService
+    ILogger<CatalogChangeListener> logger) : ChannelListener(dataSource, logger)
 {
     public const string Channel = "catalog_changed";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string ChannelName => Channel;
+
+    protected override TimeSpan CheckInterval => options.Value.VersionCheckInterval;
+
+    protected override void OnNotification(string payload)
     {
-        var delay = TimeSpan.FromSeconds(1);
-        while (!stoppingToken.IsCancellationRequested)
+        if (long.TryParse(payload, System.Globalization.CultureInfo.InvariantCulture, out var version))
         {
-            try
-            {
-                await ListenAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException or IOException)
-            {
-                LogListenFailed(logger, e, delay.TotalSeconds);
-                try
-                {
-                    await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
-                continue;
-            }
-
-            delay = TimeSpan.FromSeconds(1);
+            cache.Observe(version);
         }
     }
 
-    private async Task ListenAsync(CancellationToken stoppingToken)
+    protected override async Task ListeningAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
-        connection.Notification += (_, e) =>
-        {
-            if (long.TryParse(e.Payload, System.Globalization.CultureInfo.InvariantCulture, out var version))
-            {
-                cache.Observe(version);
-            }
-        };
-        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
-        {
-            await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
-        }
-
-        // Listening first, then reading the version: a change between the two is seen either way.
-        await CheckVersionAsync(connection, stoppingToken).ConfigureAwait(false);
+        await CheckVersionAsync(connection, cancellationToken).ConfigureAwait(false);
         LogListening(logger, cache.Version);
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var notified = await connection.WaitAsync(options.Value.VersionCheckInterval, stoppingToken).ConfigureAwait(false);
-            if (!notified)
-            {
-                await CheckVersionAsync(connection, stoppingToken).ConfigureAwait(false);
-            }
-        }
     }
+
+    protected override Task WokeAsync(NpgsqlConnection connection, bool notified, CancellationToken cancellationToken) =>
+        notified ? Task.CompletedTask : CheckVersionAsync(connection, cancellationToken);
 
     private async Task CheckVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
@@ -89,9 +48,6 @@ public sealed partial class CatalogChangeListener(
             cache.Observe(version);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Catalogue change listener lost its connection; retrying in {Seconds} s")]
-    private static partial void LogListenFailed(ILogger logger, Exception exception, double seconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Listening for catalogue changes at version {Version}")]
     private static partial void LogListening(ILogger logger, long version);

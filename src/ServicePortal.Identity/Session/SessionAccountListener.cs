@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using ServicePortal.Core.Database;
 
 namespace ServicePortal.Identity.Session;
 
@@ -13,83 +13,47 @@ namespace ServicePortal.Identity.Session;
 public sealed partial class SessionAccountListener(
     NpgsqlDataSource dataSource,
     SessionAccounts accounts,
-    ILogger<SessionAccountListener> logger) : BackgroundService
+    ILogger<SessionAccountListener> logger) : ChannelListener(dataSource, logger)
 {
     public const string Channel = "identity_account_changed";
 
+    protected override string ChannelName => Channel;
+
     /// <summary>How long the connection may stay silent before a query checks it is still there.</summary>
-    private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(15);
+    protected override TimeSpan CheckInterval => TimeSpan.FromSeconds(15);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override void OnNotification(string payload)
     {
-        var delay = TimeSpan.FromSeconds(1);
-        while (!stoppingToken.IsCancellationRequested)
+        if (Guid.TryParse(payload, out var id))
         {
-            try
-            {
-                await ListenAsync(stoppingToken).ConfigureAwait(false);
-                delay = TimeSpan.FromSeconds(1);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException or IOException)
-            {
-                LogListenFailed(logger, e, delay.TotalSeconds);
-                try
-                {
-                    await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
-            }
+            accounts.Evict(id);
+        }
+        else
+        {
+            accounts.Clear(); // no single account named (a TRUNCATE)
         }
     }
 
-    private async Task ListenAsync(CancellationToken stoppingToken)
+    // Listening first, then clearing: a change committed while we were away is read afresh, and one committed
+    // from now on is announced.
+    protected override Task ListeningAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
-        connection.Notification += (_, e) =>
-        {
-            if (Guid.TryParse(e.Payload, out var id))
-            {
-                accounts.Evict(id);
-            }
-            else
-            {
-                accounts.Clear(); // no single account named (a TRUNCATE)
-            }
-        };
-        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
-        {
-            await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
-        }
-
-        // Listening first, then clearing: a change committed while we were away is read afresh, and one
-        // committed from now on is announced.
         accounts.Clear();
         LogListening(logger);
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            if (!await connection.WaitAsync(CheckInterval, stoppingToken).ConfigureAwait(false))
-            {
-                // Quiet for a while: make sure the connection is alive, or a dead one would go unnoticed and
-                // every change would wait for the cache lifetime. LISTEN again is a no-op round trip that keeps
-                // what pg_stat_activity shows for this connection telling (operators and tests find it by it).
-                await using var check = new NpgsqlCommand($"LISTEN {Channel}", connection);
-                await check.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
-            }
-        }
+        return Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session account listener lost its connection; retrying in {Seconds} s")]
-    private static partial void LogListenFailed(ILogger logger, Exception exception, double seconds);
+    protected override async Task WokeAsync(NpgsqlConnection connection, bool notified, CancellationToken cancellationToken)
+    {
+        if (!notified)
+        {
+            // Quiet for a while: make sure the connection is alive, or a dead one would go unnoticed and every
+            // change would wait for the cache lifetime. LISTEN again is a no-op round trip that keeps what
+            // pg_stat_activity shows for this connection telling (operators and tests find it by it).
+            await using var check = new NpgsqlCommand($"LISTEN {Channel}", connection);
+            await check.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Listening for account changes; the session account cache is cleared")]
     private static partial void LogListening(ILogger logger);

@@ -2,10 +2,10 @@ using System.Globalization;
 using Dapper;
 using Hangfire;
 using Hangfire.PostgreSql;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ServicePortal.Core.Database;
 using ServicePortal.Requests.Agencies;
 
 namespace ServicePortal.Requests.Sync;
@@ -41,68 +41,49 @@ internal sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) :
 /// per agency that has services with a status path, at the agency's interval. Checked at start and every
 /// 10 minutes, and also wakes the submission right away when a request is queued (NOTIFY).
 /// </summary>
-internal sealed partial class RecurringJobsRegistrar(
+internal sealed class RecurringJobsRegistrar(
     NpgsqlDataSource dataSource,
     IRecurringJobManager recurring,
     IBackgroundJobClient jobs,
     IOptions<RequestsOptions> options,
-    ILogger<RecurringJobsRegistrar> logger) : BackgroundService
+    ILogger<RecurringJobsRegistrar> logger) : ChannelListener(dataSource, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private DateTimeOffset _nextRegistration = DateTimeOffset.MinValue;
+
+    protected override string ChannelName => Applications.RequestStore.QueuedChannel;
+
+    protected override TimeSpan CheckInterval => TimeSpan.FromSeconds(30);
+
+    protected override Task ListeningAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        RegisterWhenDueAsync(cancellationToken);
+
+    protected override async Task WokeAsync(NpgsqlConnection connection, bool notified, CancellationToken cancellationToken)
     {
-        var nextRegistration = DateTimeOffset.MinValue;
-        while (!stoppingToken.IsCancellationRequested)
+        await RegisterWhenDueAsync(cancellationToken).ConfigureAwait(false);
+        if (notified)
         {
-            try
+            // A queued request: send now rather than at the next sweep (several in a burst: one run).
+            while (await connection.WaitAsync(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false))
             {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Applications.RequestStore.QueuedChannel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
-                }
-
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    if (DateTimeOffset.UtcNow >= nextRegistration)
-                    {
-                        await RegisterAsync(stoppingToken).ConfigureAwait(false);
-                        nextRegistration = DateTimeOffset.UtcNow.AddMinutes(10);
-                    }
-
-                    // A queued request: send now rather than at the next sweep (several in a burst: one run).
-                    if (await connection.WaitAsync(TimeSpan.FromSeconds(30), stoppingToken).ConfigureAwait(false))
-                    {
-                        while (await connection.WaitAsync(TimeSpan.FromMilliseconds(50), stoppingToken).ConfigureAwait(false))
-                        {
-                        }
-
-                        jobs.Enqueue<RequestJobs>(j => j.SubmitQueuedAsync(CancellationToken.None));
-                    }
-                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or InvalidOperationException)
-            {
-                LogFailed(logger, e);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
+
+            jobs.Enqueue<RequestJobs>(j => j.SubmitQueuedAsync(CancellationToken.None));
+        }
+    }
+
+    private async Task RegisterWhenDueAsync(CancellationToken cancellationToken)
+    {
+        if (DateTimeOffset.UtcNow >= _nextRegistration)
+        {
+            await RegisterAsync(cancellationToken).ConfigureAwait(false);
+            _nextRegistration = DateTimeOffset.UtcNow.AddMinutes(10);
         }
     }
 
     private async Task RegisterAsync(CancellationToken cancellationToken)
     {
         recurring.AddOrUpdate<RequestJobs>(RequestJobs.SubmitRecurringId, j => j.SubmitQueuedAsync(CancellationToken.None), "*/15 * * * * *");
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var agencies = await connection.QueryAsync<string>(new CommandDefinition(
             """
             SELECT DISTINCT a.code FROM catalog.services s JOIN catalog.agencies a ON a.id = s.agency_id
@@ -122,7 +103,4 @@ internal sealed partial class RecurringJobsRegistrar(
     internal static string CronOf(TimeSpan interval) => interval < TimeSpan.FromMinutes(1)
         ? $"*/{Math.Max(5, (int)interval.TotalSeconds)} * * * * *"
         : $"*/{Math.Clamp((int)interval.TotalMinutes, 1, 59)} * * * *";
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Request job registration lost its database connection; retrying")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }
