@@ -82,6 +82,7 @@ public sealed partial class SubmissionJob(
     {
         var contact = (await citizens.ContactsAsync([request.AccountId], cancellationToken).ConfigureAwait(false))
             .GetValueOrDefault(request.AccountId);
+        var received = RequestStatus.FromAgency(item.Status) == RequestStatus.Submitted;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -89,18 +90,33 @@ public sealed partial class SubmissionJob(
                 """
                 UPDATE requests.requests
                 SET status = 'submitted', agency_reference = @agencyReference, submitted_at = now(), updated_at = now(),
+                    agency_status = CASE WHEN @received THEN @agencyStatus END,
+                    agency_version = CASE WHEN @received THEN @version END,
+                    agency_updated_at = CASE WHEN @received THEN @updatedAt END,
+                    message_sw = CASE WHEN @received THEN @messageSw END,
+                    message_en = CASE WHEN @received THEN @messageEn END,
                     due_at = CASE WHEN processing_days IS NULL THEN NULL ELSE now() + make_interval(days => processing_days) END,
                     next_attempt_at = NULL, last_error = NULL, submit_attempts = submit_attempts + 1
                 WHERE id = @id AND status = 'queued'
-                """, new { request.Id, agencyReference = item.AgencyReference }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                """, new
+                {
+                    request.Id, agencyReference = item.AgencyReference, received, agencyStatus = item.Status, version = item.Version,
+                    updatedAt = item.UpdatedAt.UtcDateTime, messageSw = item.MessageSw, messageEn = item.MessageEn,
+                }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (moved == 0)
             {
                 return; // cancelled meanwhile, or another node recorded it: nothing to add
             }
 
             await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO requests.events (request_id, kind, source, status_from, status_to) VALUES (@id, 'submitted', 'portal', 'queued', 'submitted')",
-                new { request.Id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                """
+                INSERT INTO requests.events (request_id, kind, source, status_from, status_to, agency_status, agency_version, message_sw, message_en)
+                VALUES (@id, 'submitted', 'portal', 'queued', 'submitted', @agencyStatus, @version, @messageSw, @messageEn)
+                """, new
+                {
+                    request.Id, agencyStatus = received ? item.Status : null, version = received ? item.Version : (int?)null,
+                    messageSw = received ? item.MessageSw : null, messageEn = received ? item.MessageEn : null,
+                }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (contact is not null)
             {
                 await Notices.EnqueueAsync(connection, transaction, contact, request.Reference, RequestStatus.Submitted, null, null,
@@ -110,8 +126,14 @@ public sealed partial class SubmissionJob(
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        // The agency's first answer is a status report like any other (its version, its words).
-        await updates.ApplyAsync(request.Agency, [item], "pull", cancellationToken).ConfigureAwait(false);
+        // The agency's first answer is a status report like any other. When it only says "received" it is the
+        // submission's own event (one line on the timeline, with the agency's words); when the agency already
+        // moved it further, that move is applied as any report is (its version, its words, its notice).
+        if (!received)
+        {
+            await updates.ApplyAsync(request.Agency, [item], "pull", cancellationToken).ConfigureAwait(false);
+        }
+
         LogSubmitted(logger, request.Reference, request.Agency, item.AgencyReference);
     }
 

@@ -48,6 +48,7 @@ public sealed class ApplyAndFollowTests(RequestsPortalFactory portal) : IClassFi
         Assert.True(finished, "the request did not reach the end of its lifecycle by pulled updates");
         Assert.Equal("queued", timeline[0]);
         Assert.Contains("submitted", timeline);
+        Assert.Single(timeline, status => status == "submitted"); // the agency's "received" is the submission's own line
         Assert.True(timeline.Count >= 4, string.Join(" → ", timeline)); // the sync saw steps between (some pass unseen)
         Assert.Equal(detail.GetProperty("status").GetString(), timeline[^1]);
         Assert.StartsWith("RITA-", detail.GetProperty("agencyReference").GetString(), StringComparison.Ordinal);
