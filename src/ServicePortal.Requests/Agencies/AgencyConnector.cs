@@ -204,5 +204,16 @@ public sealed class AgencyConnector(HttpClient http, CatalogReader catalog, IIde
         }
     }
 
-    private static string Excerpt(string text) => text.Length > 300 ? text[..300] : text;
+    /// <summary>
+    /// A short piece of an agency's answer for the error record and the log: at most 300 characters, control
+    /// characters (line breaks included) as spaces, so an answer cannot forge log lines.
+    /// </summary>
+    private static string Excerpt(string text) =>
+        string.Create(Math.Min(text.Length, 300), text, (span, source) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? ' ' : source[i];
+            }
+        });
 }
