@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ServicePortal.Core.Database;
@@ -43,19 +45,24 @@ public static class RequestsModule
         services.AddTransient<RequestJobs>();
 
         // Hangfire on the portal's PostgreSQL (schema "hangfire", created by Hangfire itself at first start).
+        // Hangfire keeps its storage, activator and log provider in process-wide statics; the host registers its
+        // own instances first (AddHangfire only adds what is missing), so two hosts in one process (the tests
+        // run several at once) never hand jobs to each other's database or to a disposed container.
+        services.AddSingleton<JobStorage>(sp => new PostgreSqlStorage(
+            new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>()),
+            new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+                DistributedLockTimeout = TimeSpan.FromMinutes(1),
+            }));
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((sp, configuration) => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(
-                options => options.UseConnectionFactory(new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>())),
-                new PostgreSqlStorageOptions
-                {
-                    SchemaName = "hangfire",
-                    PrepareSchemaIfNecessary = true,
-                    QueuePollInterval = TimeSpan.FromSeconds(1),
-                    DistributedLockTimeout = TimeSpan.FromMinutes(1),
-                }));
+            .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>())));
         // The module's pages (the SDK does not add a referenced Razor class library on its own).
         services.AddRazorPages().AddApplicationPart(typeof(RequestsModule).Assembly);
 
