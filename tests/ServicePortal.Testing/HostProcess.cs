@@ -81,6 +81,13 @@ public static class HostProcess
             return new Result(_process.ExitCode, await _stdout, await _stderr);
         }
 
+        /// <summary>Ends the program at once (SIGKILL), as a crash or a power cut would: none of its shutdown code runs.</summary>
+        public void Kill()
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
         public void Dispose()
         {
             if (!_process.HasExited)
