@@ -53,7 +53,13 @@ public sealed class Browser : IAsyncLifetime
         // Generous: a busy machine (CI on 2 cores) must not fail a test by slowness alone.
         context.SetDefaultTimeout(60_000);
         context.SetDefaultNavigationTimeout(60_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        if (!javaScript)
+        {
+            WithoutJavaScript.Add(page, new object());
+        }
+
+        return page;
     }
 
     public async Task DisposeAsync()
@@ -66,10 +72,22 @@ public sealed class Browser : IAsyncLifetime
         _playwright?.Dispose();
     }
 
-    /// <summary>Runs axe and returns the violations that are serious or critical.</summary>
+    // Pages opened with JavaScript off: axe is a script, and there it would wait forever for its own timers.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, object> WithoutJavaScript = [];
+
+    /// <summary>
+    /// Runs axe and returns the violations that are serious or critical. Axe is a script: run it on a page opened
+    /// with JavaScript on (the portal's pages render the same either way); on a page without it axe would hang.
+    /// </summary>
     public static async Task<IReadOnlyList<AxeResultItem>> SeriousAccessibilityViolationsAsync(IPage page)
     {
         ArgumentNullException.ThrowIfNull(page);
+        if (WithoutJavaScript.TryGetValue(page, out _))
+        {
+            throw new InvalidOperationException("axe cannot run on a page opened with JavaScript off (it would wait forever): " +
+                                                "check accessibility on a page opened with javaScript: true.");
+        }
+
         var result = await page.RunAxe();
         return [.. result.Violations.Where(v => v.Impact is "serious" or "critical")];
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ServicePortal.Catalog.Browse;
 using ServicePortal.Core.Identity;
 using ServicePortal.Requests.Applications;
 
@@ -8,8 +9,11 @@ namespace ServicePortal.Requests.Pages.Applications;
 
 /// <summary>One application: where it is, what the agency said, what to do next, and its timeline.</summary>
 [Authorize]
-public sealed class DetailModel(RequestStore store, IIdentityAssertions identity, TimeProvider clock) : PageModel
+public sealed class DetailModel(RequestStore store, CatalogReader catalog, IIdentityAssertions identity, TimeProvider clock) : PageModel
 {
+    /// <summary>The service's catalogue entry, for its name and its agency's (null if it has left the catalogue).</summary>
+    public ServiceDetail? Service { get; private set; }
+
     public RequestView Application { get; private set; } = null!;
 
     public IReadOnlyList<TimelineEvent> Timeline { get; private set; } = [];
@@ -35,6 +39,7 @@ public sealed class DetailModel(RequestStore store, IIdentityAssertions identity
         Application = request;
         JustSent = HttpContext.Request.Query.ContainsKey("sent");
         Timeline = await store.TimelineAsync(request.Id, cancellationToken).ConfigureAwait(false);
+        Service = await catalog.ServiceAsync(request.ServiceCode, cancellationToken).ConfigureAwait(false);
         return Page();
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ServicePortal.Catalog.Browse;
 using ServicePortal.Core.Identity;
 using ServicePortal.Requests.Applications;
 
@@ -8,13 +9,16 @@ namespace ServicePortal.Requests.Pages.Applications;
 
 /// <summary>"Maombi yangu / My applications": the citizen's requests, newest first, filtered by status.</summary>
 [Authorize]
-public sealed class MineModel(RequestStore store, IIdentityAssertions identity, TimeProvider clock) : PageModel
+public sealed class MineModel(RequestStore store, CatalogReader catalog, IIdentityAssertions identity, TimeProvider clock) : PageModel
 {
     public const int PageSize = 20;
 
     public IReadOnlyList<RequestView> Items { get; private set; } = [];
 
     public long Total { get; private set; }
+
+    /// <summary>The catalogue entries of the services on this page, by code (one that left the catalogue is missing).</summary>
+    public IReadOnlyDictionary<string, ServiceDetail> Services { get; private set; } = new Dictionary<string, ServiceDetail>();
 
     [FromQuery(Name = "status")]
     public string? Status { get; set; }
@@ -39,6 +43,16 @@ public sealed class MineModel(RequestStore store, IIdentityAssertions identity, 
 
         PageNumber = Math.Clamp(PageNumber, 1, 10_000);
         (Items, Total) = await store.ListAsync(citizen.AccountId, Status, PageNumber, PageSize, cancellationToken).ConfigureAwait(false);
+        var services = new Dictionary<string, ServiceDetail>(StringComparer.Ordinal);
+        foreach (var code in Items.Select(i => i.ServiceCode).Distinct(StringComparer.Ordinal))
+        {
+            if (await catalog.ServiceAsync(code, cancellationToken).ConfigureAwait(false) is { } service)
+            {
+                services[code] = service;
+            }
+        }
+
+        Services = services;
         return Page();
     }
 }
