@@ -257,6 +257,7 @@ public sealed class PortalIdentityVerifierTests
         Assert.Equal(HttpStatusCode.OK, (await agency.WhoAmIAsync(FakePortal.Mint(key, new Assertion("nida"), portal.Issuer))).StatusCode);
         clock.Advance(TimeSpan.FromSeconds(31));
 
+        var flood = System.Diagnostics.Stopwatch.StartNew();
         var junk = Enumerable.Range(0, 40).Select(async i =>
         {
             using var unknown = new PortalKey($"junk-{i}");
@@ -264,9 +265,11 @@ public sealed class PortalIdentityVerifierTests
         });
         var responses = await Task.WhenAll(junk);
         var stillValid = await agency.WhoAmIAsync(FakePortal.Mint(key, new Assertion("nida"), portal.Issuer));
+        // The clock runs on: on a machine so busy that the flood itself lasts over 30 s, one more read is allowed per 30 s.
+        var allowed = 2 + (int)(flood.Elapsed.TotalSeconds / ServicePortal.DemoAgencies.PortalIdentity.PortalKeySet.MinimumRefetchInterval.TotalSeconds);
 
         Assert.All(responses, response => Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode));
-        Assert.Equal(2, portal.JwksReads);
+        Assert.InRange(portal.JwksReads, 2, allowed);
         Assert.Equal(HttpStatusCode.OK, stillValid.StatusCode);
     }
 
