@@ -69,6 +69,58 @@ public sealed class AuditAndAssertionTests(GatewayPortalFactory portal) : IClass
     }
 
     [Fact]
+    public async Task Records_wait_while_PostgreSQL_is_away_and_are_written_once_when_it_returns()
+    {
+        var own = new GatewayPortalFactory();
+        own.With("Gateway:AuditFlushInterval", "00:00:00.200");
+        await ((IAsyncLifetime)own).InitializeAsync();
+        try
+        {
+            await using var backend = await EchoBackend.StartAsync();
+            var agency = await own.AddAgencyAsync("api", [backend.Address], access: "public");
+            await own.RoutesCaughtUpAsync();
+            using var client = own.NewBrowser();
+
+            // PostgreSQL goes away for this portal: no new connection is let in, and the open ones are ended.
+            await SetConnectionsAllowedAsync(own, false);
+            var answers = new List<HttpStatusCode>();
+            for (var i = 0; i < 20; i++)
+            {
+                answers.Add((await client.Http.GetAsync($"/agencies/{agency}/api/away{i}")).StatusCode);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(3)); // the writer tries, fails and backs off meanwhile
+            await SetConnectionsAllowedAsync(own, true);
+            var rows = await WaitForRowsAsync(own, agency, 20, TimeSpan.FromSeconds(90));
+
+            Assert.All(answers, status => Assert.Equal(HttpStatusCode.OK, status)); // citizens were served all along
+            Assert.Equal(20, rows.Count);
+            Assert.Equal(20, rows.Select(r => r.RequestId).Distinct().Count());
+        }
+        finally
+        {
+            await SetConnectionsAllowedAsync(own, true);
+            await ((IAsyncLifetime)own).DisposeAsync();
+        }
+    }
+
+    private static async Task SetConnectionsAllowedAsync(GatewayPortalFactory portal, bool allowed)
+    {
+        var server = new Npgsql.NpgsqlConnectionStringBuilder(portal.Database.ConnectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new Npgsql.NpgsqlConnection(server.ConnectionString);
+        await Dapper.SqlMapper.ExecuteAsync(connection,
+            $"ALTER DATABASE \"{portal.Database.Name}\" WITH ALLOW_CONNECTIONS {(allowed ? "true" : "false")}");
+        if (!allowed)
+        {
+            await Dapper.SqlMapper.ExecuteAsync(connection,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = @name AND pid <> pg_backend_pid()",
+                new { name = portal.Database.Name });
+        }
+
+        Npgsql.NpgsqlConnection.ClearAllPools(); // the test's own pooled connections were ended too
+    }
+
+    [Fact]
     public async Task A_demo_agency_verifies_the_assertion_with_the_portals_JWKS_and_names_the_citizen()
     {
         await using var rita = DemoAgencyHost.Build(DemoAgency.Get("rita"), "http://127.0.0.1:0",
@@ -104,9 +156,10 @@ public sealed class AuditAndAssertionTests(GatewayPortalFactory portal) : IClass
 
     private sealed record AuditRow(string RequestId, string? Subject, string Endpoint, string Method, string Path, short Status, long BytesOut);
 
-    private static async Task<List<AuditRow>> WaitForRowsAsync(GatewayPortalFactory portal, string agency, int count)
+    private static async Task<List<AuditRow>> WaitForRowsAsync(GatewayPortalFactory portal, string agency, int count,
+        TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
         while (true)
         {
             await using var connection = new Npgsql.NpgsqlConnection(portal.Database.ConnectionString);

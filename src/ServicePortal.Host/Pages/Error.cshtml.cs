@@ -30,6 +30,12 @@ public sealed class ErrorModel(IProblemDetailsService problems) : PageModel
             code = StatusCodes.Status404NotFound;
         }
 
+        // The exception handler chose the status (503 when the database is away): the page says that one.
+        if (HttpContext.Features.Get<IExceptionHandlerFeature>() is not null && Response.StatusCode is >= 500 and <= 599)
+        {
+            code = Response.StatusCode;
+        }
+
         (Title, Detail) = Describe(code);
         // The gateway gives every call an X-Request-Id (the agency sees it too): quote that one when there is one.
         RequestId = code >= 500

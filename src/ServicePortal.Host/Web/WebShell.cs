@@ -100,7 +100,12 @@ public static class WebShell
         app.Use(RememberLanguageChoice);
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler("/error/500");
+            app.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandlingPath = "/error/500",
+                // PostgreSQL away (restarting, failing over, out of connections): "try again shortly", not a fault.
+                StatusCodeSelector = e => DatabaseUnavailable(e) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
+            });
             app.UseHsts();
         }
 
@@ -122,6 +127,17 @@ public static class WebShell
         endpoints.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
         return endpoints;
     }
+
+    /// <summary>Whether a request failed because PostgreSQL could not be reached or refused connections for now.</summary>
+    internal static bool DatabaseUnavailable(Exception exception) => exception switch
+    {
+        // 55000: the database does not accept connections now; 57P01-57P03: shut down or starting; 53300: too many
+        // connections; 08xxx: the connection failed.
+        Npgsql.PostgresException p => p.SqlState is "55000" or "57P01" or "57P02" or "57P03" or "53300" || p.SqlState.StartsWith("08", StringComparison.Ordinal),
+        Npgsql.NpgsqlException n => n.IsTransient,
+        TimeoutException or InvalidOperationException when exception.InnerException is { } inner => DatabaseUnavailable(inner),
+        _ => exception.InnerException is Npgsql.NpgsqlException inner && DatabaseUnavailable(inner),
+    };
 
     private static Task SecurityHeaders(HttpContext context, Func<Task> next)
     {

@@ -161,15 +161,30 @@ public sealed partial class KeyRing(
     private static partial void LogKeyCreated(ILogger logger, string use, string id, DateTimeOffset activates, DateTimeOffset retires);
 
     /// <summary>Gives OpenIddict the ring's keys each time its options are built (at start and after a change).</summary>
-    internal sealed class Configurer(KeyRing ring) : IConfigureOptions<OpenIddictServerOptions>
+    internal sealed partial class Configurer(KeyRing ring, ILogger<Configurer> logger) : IConfigureOptions<OpenIddictServerOptions>
     {
+        // The keys last given: if PostgreSQL is away when the options are rebuilt, they stay in use (the ring
+        // only changes by adding keys days ahead, so an hour-old set still signs and verifies everything).
+        private IReadOnlyList<Key>? _last;
+
         public void Configure(OpenIddictServerOptions options)
         {
-            var keys = ring.Load();
-            if (!keys.Any(k => k.Use == "sig") || !keys.Any(k => k.Use == "enc"))
+            IReadOnlyList<Key> keys;
+            try
             {
-                ring.RotateAsync(CancellationToken.None).GetAwaiter().GetResult();
                 keys = ring.Load();
+                if (!keys.Any(k => k.Use == "sig") || !keys.Any(k => k.Use == "enc"))
+                {
+                    ring.RotateAsync(CancellationToken.None).GetAwaiter().GetResult();
+                    keys = ring.Load();
+                }
+
+                _last = keys;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && _last is not null)
+            {
+                LogKeptKeys(logger, e);
+                keys = _last;
             }
 
             foreach (var key in keys)
@@ -186,6 +201,9 @@ public sealed partial class KeyRing(
                 }
             }
         }
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The key ring could not be read; the keys loaded before stay in use")]
+        private static partial void LogKeptKeys(ILogger logger, Exception exception);
     }
 
     internal sealed class ChangeSource(KeyRing ring) : IOptionsChangeTokenSource<OpenIddictServerOptions>
@@ -196,8 +214,28 @@ public sealed partial class KeyRing(
     }
 
     /// <summary>Rotates hourly on every node (only one acts at a time) and reloads when any node rotated.</summary>
-    internal sealed partial class RotationJob(KeyRing ring, ILogger<RotationJob> logger) : BackgroundService
+    internal sealed partial class RotationJob(KeyRing ring, IOptionsMonitor<OpenIddictServerOptions> server, ILogger<RotationJob> logger)
+        : BackgroundService
     {
+        /// <summary>
+        /// Builds OpenIddict's options (and so loads the keys, making them at the very first start) before the web
+        /// server takes requests: every request passes OpenIddict's handler, and none should wait on, or fail with,
+        /// the database for that.
+        /// </summary>
+        public override Task StartAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                _ = server.CurrentValue;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                LogWarmUpFailed(logger, e); // the first request that needs them tries again
+            }
+
+            return base.StartAsync(cancellationToken);
+        }
+
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
             DateTimeOffset? seen = null;
@@ -222,6 +260,9 @@ public sealed partial class KeyRing(
             }
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The provider's keys could not be loaded at start; the first request that needs them tries again")]
+        private static partial void LogWarmUpFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Key rotation failed; the current keys stay in use")]
         private static partial void LogRotationFailed(ILogger logger, Exception exception);

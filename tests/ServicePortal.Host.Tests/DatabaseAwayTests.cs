@@ -1,0 +1,61 @@
+using System.Net;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace ServicePortal.Host.Tests;
+
+/// <summary>PostgreSQL away for a moment: what needs it says "try again shortly" (503) in the caller's language, never a 500.</summary>
+public sealed class DatabaseAwayTests : IAsyncLifetime
+{
+    private readonly PortalFactory _portal = new();
+
+    public Task InitializeAsync() => _portal.InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        await SetConnectionsAllowedAsync(true);
+        await _portal.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_page_and_an_API_call_that_need_the_database_answer_503_while_it_is_away_and_work_when_it_is_back()
+    {
+        var (nin, _) = await _portal.CreateAccountAsync();
+        using var browser = _portal.CreateFormClient();
+        await browser.GetAsync("/account/sign-in");
+        using var api = _portal.CreateClient();
+
+        await SetConnectionsAllowedAsync(false);
+        var page = await browser.SubmitLoadedFormAsync("/account/sign-in",
+            new Dictionary<string, string?> { ["Nin"] = nin, ["Password"] = "Mti-Mrefu-Wa-Mwembe" });
+        var pageText = browser.LastPage;
+        var call = await api.GetAsync($"/api/catalog/services?q=kitu{Guid.NewGuid():N}"); // a search never made: the database, not the cache
+        var problem = JsonDocument.Parse(await call.Content.ReadAsStringAsync()).RootElement;
+        await SetConnectionsAllowedAsync(true);
+        var again = await browser.SubmitAsync("/account/sign-in",
+            new Dictionary<string, string?> { ["Nin"] = nin, ["Password"] = "Mti-Mrefu-Wa-Mwembe" });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+        Assert.Contains("Huduma haipatikani kwa sasa", pageText, StringComparison.Ordinal);
+        Assert.DoesNotContain("Npgsql", pageText, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, call.StatusCode);
+        Assert.Equal(503, problem.GetProperty("status").GetInt32());
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode); // back: the password step passes to the code step
+    }
+
+    private async Task SetConnectionsAllowedAsync(bool allowed)
+    {
+        var server = new NpgsqlConnectionStringBuilder(_portal.Database.ConnectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.ExecuteAsync($"ALTER DATABASE \"{_portal.Database.Name}\" WITH ALLOW_CONNECTIONS {(allowed ? "true" : "false")}");
+        if (!allowed)
+        {
+            await connection.ExecuteAsync(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = @name AND pid <> pg_backend_pid()",
+                new { name = _portal.Database.Name });
+        }
+
+        NpgsqlConnection.ClearAllPools();
+    }
+}
