@@ -28,12 +28,12 @@ public sealed class ApplyJourneyBrowserTests(RequestsPortalFactory portal) : ICl
         await page.GetByRole(AriaRole.Button, new() { Name = "Endelea" }).ClickAsync();
         await page.GetByLabel("Namba ya uthibitisho").FillAsync(await portal.LatestCodeAsync(phone));
         await page.GetByRole(AriaRole.Button, new() { Name = "Ingia", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/account");
+        await ShowsAsync(page, "h1:has-text('Akaunti yangu')");
 
         await page.GotoAsync(new Uri(portal.Address, "/apply/rita-birth-certificate").ToString());
         await CheckAsync(page, javaScript, "requests-apply-sw");
         await page.GetByRole(AriaRole.Button, new() { Name = "Endelea" }).ClickAsync();
-        await page.WaitForSelectorAsync(".error-summary");
+        await ShowsAsync(page, ".error-summary");
         Assert.Contains("Tafadhali rekebisha yafuatayo", await page.InnerTextAsync(".error-summary"), StringComparison.Ordinal);
         await CheckAsync(page, javaScript, "requests-apply-errors-sw");
         await page.GetByLabel("Jina kamili la mtoto").FillAsync("Neema Baraka Mollel");
@@ -42,12 +42,12 @@ public sealed class ApplyJourneyBrowserTests(RequestsPortalFactory portal) : ICl
         await page.GetByLabel("Ke", new() { Exact = true }).CheckAsync();
         await page.GetByLabel("Jina kamili la mama").FillAsync("Rehema Mollel");
         await page.GetByRole(AriaRole.Button, new() { Name = "Endelea" }).ClickAsync();
-        await page.WaitForSelectorAsync("text=Hakiki majibu yako");
+        await ShowsAsync(page, "h1:has-text('Hakiki majibu yako')");
         Assert.Contains("Hakiki majibu yako", await page.InnerTextAsync("h1"), StringComparison.Ordinal);
         Assert.Contains("Neema Baraka Mollel", await page.InnerTextAsync("main"), StringComparison.Ordinal);
         await CheckAsync(page, javaScript, "requests-review-sw");
         await page.GetByRole(AriaRole.Button, new() { Name = "Tuma ombi" }).ClickAsync();
-        await page.WaitForURLAsync("**/maombi/SP-*");
+        await ShowsAsync(page, ".notice >> text=Ombi lako limepokelewa");
         Assert.Matches("/maombi/SP-[0-9A-Z]{9}", page.Url);
         Assert.Contains("Cheti cha Kuzaliwa", await page.InnerTextAsync("main"), StringComparison.Ordinal);
         await CheckAsync(page, javaScript, "requests-sent-sw");
@@ -57,6 +57,21 @@ public sealed class ApplyJourneyBrowserTests(RequestsPortalFactory portal) : ICl
         await CheckAsync(page, javaScript, "requests-mine-sw");
         await page.SetViewportSizeAsync(320, 640);
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 320"), "the list is wider than 320 px");
+    }
+
+    /// <summary>Waits for the page to show <paramref name="selector"/>; if it does not, says where the browser is and what it shows.</summary>
+    private static async Task ShowsAsync(IPage page, string selector)
+    {
+        try
+        {
+            await page.WaitForSelectorAsync(selector);
+        }
+        catch (TimeoutException)
+        {
+            var shown = await page.InnerTextAsync("body", new() { Timeout = 5_000 }).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "(unreadable)",
+                TaskScheduler.Default);
+            Assert.Fail($"The page never showed {selector}. At {page.Url}, it shows: {shown[..Math.Min(shown.Length, 1500)]}");
+        }
     }
 
     /// <summary>With JavaScript on, axe on the page; with it off, the screenshot for the docs (what a cheap phone shows).</summary>
