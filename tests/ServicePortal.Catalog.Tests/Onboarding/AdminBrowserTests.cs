@@ -38,17 +38,20 @@ public sealed class AdminBrowserTests : IClassFixture<AdminBrowserFactory>, IAsy
             INSERT INTO catalog.agency_history (agency_id, changed_by, change, reason, before, after)
             SELECT a.id, 'staff:1', 'suspended', @reason, NULL, to_jsonb(a) - 'id' FROM a
             """, new { suspended, reason = "Uvujaji wa taarifa unachunguzwa." });
+        // A service without a form: the page (and its screenshot) stays readable.
         var code = await _portal.ScalarAsync<string>("""
+            SELECT code FROM catalog.services WHERE status = 'published' AND form_schema IS NULL ORDER BY code LIMIT 1
+            """);
+        await _portal.ExecuteAsync("""
             INSERT INTO catalog.proposals (kind, agency_id, key, body, status, submitted_at)
             SELECT 'service', s.agency_id, s.code,
                    catalog.service_snapshot(s.id) - 'status' - 'created_at' - 'updated_at' - 'published_at' - 'version'
                    || jsonb_build_object('name_sw', s.name_sw || ' (toleo jipya)', 'cost_tzs', coalesce(s.cost_tzs, 0) + 1500),
                    'awaiting_approval', now()
               FROM catalog.services s
-             WHERE s.code = 'rita-birth-certificate'
-               AND NOT EXISTS (SELECT 1 FROM catalog.proposals p WHERE p.kind = 'service' AND p.key = s.code)
-            RETURNING key
-            """) ?? "rita-birth-certificate";
+             WHERE s.code = @code
+            ON CONFLICT (key) WHERE kind = 'service' DO NOTHING
+            """, new { code });
         return (waiting, suspended, code);
     }
 
