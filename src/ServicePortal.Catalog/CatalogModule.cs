@@ -44,6 +44,7 @@ public static class CatalogModule
         builder.Services.AddSingleton<CatalogReader>();
         builder.Services.AddSingleton<ServiceSearch>();
         builder.Services.AddSingleton<ServiceChanges>();
+        builder.Services.AddSingleton<AgencyChanges>();
         builder.Services.AddSingleton<CatalogExport>();
         builder.Services.AddSingleton<AgencyProposals>();
         builder.Services.AddCatalogAdministration();

@@ -44,6 +44,41 @@ public sealed class ServiceChanges(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
+    /// The agency withdraws one of its live services at once (an agency must be able to stop a broken or abolished
+    /// service without waiting for anyone): status <c>retired</c>, with the <c>retired</c> history row and the
+    /// agency's reason. It leaves the search, the lists and the export at commit. Already retired: nothing is
+    /// written (a retried call is harmless). Not the agency's service, or only a proposal: NotFound. A proposal
+    /// for the same code stays; approving it publishes the service again.
+    /// </summary>
+    public async Task<AgencyRequestOutcome> RetireAsync(long agencyId, string code, string reason, string changedBy,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var current = await connection.QuerySingleOrDefaultAsync<(long Id, string Status, string Before)?>(new CommandDefinition("""
+            SELECT id, status, catalog.service_snapshot(id)::text FROM catalog.services
+             WHERE code = @code AND agency_id = @agencyId FOR UPDATE
+            """, new { code, agencyId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (current is not { } found)
+        {
+            return AgencyRequestOutcome.NotFound;
+        }
+
+        if (found.Status == "retired")
+        {
+            return AgencyRequestOutcome.AlreadyDone;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE catalog.services SET status = 'retired', updated_at = now(), version = version + 1 WHERE id = @id
+            """, new { id = found.Id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await RecordAsync(connection, transaction, [found.Id], changedBy, "retired", reason, found.Before, cancellationToken)
+            .ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return AgencyRequestOutcome.Done;
+    }
+
+    /// <summary>
     /// Publishes an agency's submitted proposal (<c>catalog.proposals</c>, kind <c>service</c>): creates or
     /// replaces the live service with it, relinks its life events, writes the <c>approved</c> history row
     /// (before: the live service or null; after: what is now published) and removes the proposal, all in one

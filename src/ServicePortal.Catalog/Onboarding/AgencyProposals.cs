@@ -148,14 +148,33 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
             ? serviceChanges.PublishProposalAsync(proposalId, changedBy, cancellationToken)
             : ApproveEndpointAsync(proposalId, changedBy, cancellationToken);
 
-    /// <summary>Sends a submitted proposal back to the agency as a draft, with the reason it will read in its list.</summary>
-    public async Task<bool> RejectAsync(long proposalId, string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a submitted proposal back to the agency as a draft, with the reason it will read in its list. When the
+    /// proposal would have changed a live service or endpoint, that entry's history gets a <c>rejected</c> row
+    /// (who, when, why, and what was proposed) in the same statement; the live entry itself does not change.
+    /// </summary>
+    public async Task<bool> RejectAsync(long proposalId, string reason, string changedBy, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE catalog.proposals SET status = 'draft', rejection_reason = @reason, updated_at = now(), submitted_at = NULL
-             WHERE id = @proposalId AND status = 'awaiting_approval'
-            """, new { proposalId, reason }, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
+        // One statement, so one transaction: the proposal's new status and the history rows stand or fall together.
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            WITH rejected AS (
+                   UPDATE catalog.proposals SET status = 'draft', rejection_reason = @reason, updated_at = now(), submitted_at = NULL
+                    WHERE id = @proposalId AND status = 'awaiting_approval'
+                   RETURNING kind, agency_id, key, body),
+                 service AS (
+                   INSERT INTO catalog.service_history (service_id, changed_by, change, reason, before, after, proposed)
+                   SELECT s.id, @changedBy, 'rejected', @reason, catalog.service_snapshot(s.id), catalog.service_snapshot(s.id), r.body
+                     FROM rejected r JOIN catalog.services s ON s.code = r.key AND s.agency_id = r.agency_id
+                    WHERE r.kind = 'service'),
+                 endpoint AS (
+                   INSERT INTO catalog.agency_history (agency_id, endpoint_id, changed_by, change, reason, before, after, proposed)
+                   SELECT e.agency_id, e.id, @changedBy, 'rejected', @reason, to_jsonb(e) - 'id' - 'agency_id',
+                          to_jsonb(e) - 'id' - 'agency_id', r.body
+                     FROM rejected r JOIN catalog.agency_endpoints e ON e.agency_id = r.agency_id AND e.name = r.key
+                    WHERE r.kind = 'endpoint')
+            SELECT count(*) FROM rejected
+            """, new { proposalId, reason, changedBy }, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
     }
 
     // Approving an endpoint is what publishes a route: the gateway serves approved rows, and the statement

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using ServicePortal.Catalog.Changes;
 using static ServicePortal.Core.Localization.Lang;
 
 namespace ServicePortal.Catalog.Onboarding;
@@ -31,6 +32,7 @@ public static class OnboardingApi
     public const string InvalidEntryType = "urn:serviceportal:problem:invalid-entry";
     public const string ForbiddenType = "urn:serviceportal:problem:forbidden";
     public const string ConflictType = "urn:serviceportal:problem:already-submitted";
+    public const string WrongStatusType = "urn:serviceportal:problem:wrong-status";
 
     private static readonly AuthorizationPolicy TokenPolicy =
         new AuthorizationPolicyBuilder(TokenScheme).RequireAuthenticatedUser().Build();
@@ -41,16 +43,20 @@ public static class OnboardingApi
             .RequireAuthorization(TokenPolicy)
             .AddEndpointFilter(RequireAgencyScopeAsync)
             .DisableAntiforgery();
+        api.MapGet("", GetAgencyAsync);
+        api.MapPost("/submit", SubmitAgencyAsync);
         api.MapGet("/services", (HttpContext http, AgencyProposals proposals, CancellationToken ct) =>
             ListAsync(http, proposals, AgencyProposals.ServiceKind, ct));
         api.MapPut("/services/{code}", PutServiceAsync);
         api.MapPost("/services/{code}/submit", (string code, HttpContext http, AgencyProposals proposals, CancellationToken ct) =>
             SubmitAsync(http, proposals, AgencyProposals.ServiceKind, code, ct));
+        api.MapPost("/services/{code}/retire", RetireServiceAsync);
         api.MapGet("/endpoints", (HttpContext http, AgencyProposals proposals, CancellationToken ct) =>
             ListAsync(http, proposals, AgencyProposals.EndpointKind, ct));
         api.MapPut("/endpoints/{name}", PutEndpointAsync);
         api.MapPost("/endpoints/{name}/submit", (string name, HttpContext http, AgencyProposals proposals, CancellationToken ct) =>
             SubmitAsync(http, proposals, AgencyProposals.EndpointKind, name, ct));
+        api.MapPost("/endpoints/{name}/disable", DisableEndpointAsync);
         return endpoints;
     }
 
@@ -136,6 +142,103 @@ public static class OnboardingApi
             cancellationToken).ConfigureAwait(false);
         return await EntryAsync(http, proposals, AgencyProposals.EndpointKind, name, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The caller's agency: its status and the reason of the administrator's last decision.</summary>
+    private static async Task<IResult> GetAgencyAsync(HttpContext http, AgencyChanges agencies, CancellationToken cancellationToken)
+    {
+        var agency = await agencies.GetAsync(CallerOf(http).AgencyId, cancellationToken).ConfigureAwait(false);
+        return agency is null ? NotFound() : TypedResults.Ok(ToJson(agency));
+    }
+
+    /// <summary>A draft agency (new, or rejected) asks the administrator to approve it.</summary>
+    private static async Task<IResult> SubmitAgencyAsync(HttpContext http, AgencyChanges agencies, CancellationToken cancellationToken)
+    {
+        var caller = CallerOf(http);
+        var outcome = await agencies.SubmitAsync(caller.AgencyId, "agency:" + caller.Agency, cancellationToken).ConfigureAwait(false);
+        return outcome switch
+        {
+            AgencyRequestOutcome.NotFound => NotFound(),
+            AgencyRequestOutcome.AlreadyDone => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: T("Tayari imetumwa", "Already submitted"),
+                detail: T("Taasisi yako inasubiri idhini tayari.", "Your agency is already awaiting approval."),
+                type: ConflictType),
+            AgencyRequestOutcome.WrongStatus => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: T("Hali hairuhusu", "Not in this status"),
+                detail: T("Taasisi iliyoidhinishwa au iliyositishwa haiombi idhini tena.",
+                    "An approved or suspended agency does not ask for approval again."),
+                type: WrongStatusType),
+            _ => await GetAgencyAsync(http, agencies, cancellationToken).ConfigureAwait(false),
+        };
+    }
+
+    /// <summary>
+    /// The agency withdraws a live service at once (no approval: an agency must be able to stop a broken or
+    /// abolished service). Another agency's code, or a code with nothing live, is 404 and changes nothing.
+    /// </summary>
+    private static async Task<IResult> RetireServiceAsync(string code, StopRequest? request, HttpContext http,
+        IValidator<StopRequest> validator, ServiceChanges changes, AgencyProposals proposals, CancellationToken cancellationToken)
+    {
+        var caller = CallerOf(http);
+        if (!code.StartsWith(caller.Agency + "-", StringComparison.Ordinal))
+        {
+            return NotFound();
+        }
+
+        if (await InvalidStopAsync(request, validator, cancellationToken).ConfigureAwait(false) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var outcome = await changes.RetireAsync(caller.AgencyId, code, request!.Reason!.Trim(), "agency:" + caller.Agency,
+            cancellationToken).ConfigureAwait(false);
+        return outcome == AgencyRequestOutcome.NotFound
+            ? NotFound()
+            : await EntryAsync(http, proposals, AgencyProposals.ServiceKind, code, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The agency stops one of its gateway endpoints at once; the gateway answers 503 for it.</summary>
+    private static async Task<IResult> DisableEndpointAsync(string name, StopRequest? request, HttpContext http,
+        IValidator<StopRequest> validator, AgencyChanges agencies, AgencyProposals proposals, CancellationToken cancellationToken)
+    {
+        var caller = CallerOf(http);
+        if (await InvalidStopAsync(request, validator, cancellationToken).ConfigureAwait(false) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var outcome = await agencies.DisableEndpointAsync(caller.AgencyId, name, request!.Reason!.Trim(), "agency:" + caller.Agency,
+            cancellationToken).ConfigureAwait(false);
+        return outcome == AgencyRequestOutcome.NotFound
+            ? NotFound()
+            : await EntryAsync(http, proposals, AgencyProposals.EndpointKind, name, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult?> InvalidStopAsync(StopRequest? request, IValidator<StopRequest> validator,
+        CancellationToken cancellationToken)
+    {
+        if (request is null)
+        {
+            return Invalid(new Dictionary<string, string[]>(StringComparer.Ordinal)
+            {
+                ["body"] = [OnboardingRules.Both("Tuma sababu kama JSON: {\"reason\": \"...\"}.", "Send the reason as JSON: {\"reason\": \"...\"}.")],
+            });
+        }
+
+        var validation = await validator.ValidateAsync(request, cancellationToken).ConfigureAwait(false);
+        return validation.IsValid ? null : Invalid(Errors(validation));
+    }
+
+    private static object ToJson(AgencyRecord agency) => new
+    {
+        code = agency.Code,
+        shortName = agency.ShortName,
+        name = new { sw = agency.NameSw, en = agency.NameEn },
+        status = agency.Status,
+        statusReason = agency.StatusReason,
+        statusChangedAt = agency.StatusChangedAt is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : (DateTime?)null,
+        publishedServices = agency.PublishedServices,
+        approvedEndpoints = agency.ApprovedEndpoints,
+    };
 
     private static async Task<IResult> ListAsync(HttpContext http, AgencyProposals proposals, string kind, CancellationToken cancellationToken)
     {

@@ -133,6 +133,37 @@ public sealed class ApprovalPageTests(OnboardingPortalFactory portal) : IClassFi
     }
 
     [Fact]
+    public async Task A_rejected_change_to_a_published_service_leaves_a_history_row_with_who_when_and_why()
+    {
+        var (_, code, api) = await SubmittedServiceAsync();
+        using var _ = api;
+        using var admin = await portal.SignedInAsync("administrator");
+        await admin.SubmitAsync($"/admin/catalog/services/{code}?handler=Approve", new Dictionary<string, string?>(),
+            formPage: $"/admin/catalog/services/{code}");
+        var changed = OnboardingApiTests.ValidService("Kibali cha Uvuvi (Ada Mpya)", "Deep Sea Fishing Permit");
+        changed["costTzs"] = 90000;
+        await api.PutAsJsonAsync($"/api/agency/services/{code}", changed);
+        await api.PostAsync($"/api/agency/services/{code}/submit", null);
+
+        var rejected = await admin.SubmitAsync($"/admin/catalog/services/{code}?handler=Reject",
+            new Dictionary<string, string?> { ["Reason"] = "Ada mpya haijaidhinishwa." }, formPage: $"/admin/catalog/services/{code}");
+
+        Assert.Equal(HttpStatusCode.Redirect, rejected.StatusCode);
+        var row = Assert.Single(await portal.QueryAsync<(string ChangedBy, string? Reason, DateTime ChangedAt, string Live, string Proposed)>("""
+            SELECT h.changed_by, h.reason, h.changed_at, h.after->>'cost_tzs', h.proposed->>'cost_tzs'
+              FROM catalog.service_history h JOIN catalog.services s ON s.id = h.service_id
+             WHERE s.code = @code AND h.change = 'rejected'
+            """, new { code }));
+        Assert.StartsWith("staff:", row.ChangedBy, StringComparison.Ordinal);
+        Assert.NotEqual("staff:unknown", row.ChangedBy);
+        Assert.Equal("Ada mpya haijaidhinishwa.", row.Reason);
+        Assert.True(DateTime.UtcNow - row.ChangedAt < TimeSpan.FromMinutes(5));
+        Assert.Equal("5000", row.Live);       // what stays published
+        Assert.Equal("90000", row.Proposed);  // what was refused
+        Assert.Equal(5000L, await portal.ScalarAsync<long>("SELECT cost_tzs FROM catalog.services WHERE code = @code", new { code }));
+    }
+
+    [Fact]
     public async Task Approving_an_endpoint_makes_it_the_approved_route_for_the_gateway()
     {
         var agency = await portal.CreateAgencyAsync();

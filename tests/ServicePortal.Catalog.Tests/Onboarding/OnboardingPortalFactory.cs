@@ -18,20 +18,20 @@ namespace ServicePortal.Catalog.Tests.Onboarding;
 /// them with real client-credentials tokens (over HTTPS: OpenIddict refuses plain HTTP outside Development),
 /// and staff sessions signed in with password and SMS code. Helpers copied in small from the identity tests.
 /// </summary>
-public sealed partial class OnboardingPortalFactory : CatalogPortalFactory
+public partial class OnboardingPortalFactory : CatalogPortalFactory
 {
     public const string Password = "Mti-Mrefu-Wa-Mwembe";
     private const string Secret = "siri-ya-taasisi-ndefu-kabisa-2026";
 
-    /// <summary>A new approved agency with a unique code.</summary>
-    public async Task<string> CreateAgencyAsync()
+    /// <summary>A new agency (approved unless told otherwise) with a unique code.</summary>
+    public async Task<string> CreateAgencyAsync(string status = "approved")
     {
         var code = "t" + Guid.NewGuid().ToString("N")[..8];
         await using var connection = new NpgsqlConnection(Database.ConnectionString);
         await connection.ExecuteAsync("""
             INSERT INTO catalog.agencies (code, short_name, name_sw, name_en, status)
-            VALUES (@code, upper(@code), 'Taasisi ya Majaribio ' || @code, 'Test Agency ' || @code, 'approved')
-            """, new { code });
+            VALUES (@code, upper(@code), 'Taasisi ya Majaribio ' || @code, 'Test Agency ' || @code, @status)
+            """, new { code, status });
         return code;
     }
 
@@ -87,8 +87,24 @@ public sealed partial class OnboardingPortalFactory : CatalogPortalFactory
         return http;
     }
 
+    /// <summary>Rows from the test's database (history rows, in order).</summary>
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        return [.. await connection.QueryAsync<T>(sql, parameters)];
+    }
+
     /// <summary>A signed-in browser (password and SMS code) of a new account with these roles.</summary>
     public async Task<FormClient> SignedInAsync(params string[] roles)
+    {
+        var (nin, phone) = await CreateStaffAsync(roles);
+        var browser = this.CreateFormClient();
+        await SignInAsync(browser, nin, phone, Password);
+        return browser;
+    }
+
+    /// <summary>A new account with these roles (password <see cref="Password"/>); returns its NIN and phone.</summary>
+    public async Task<(string Nin, string Phone)> CreateStaffAsync(params string[] roles)
     {
         var digits = string.Concat(Enumerable.Range(0, 12).Select(_ => Random.Shared.Next(10)));
         var nin = "19880214" + digits;
@@ -105,8 +121,6 @@ public sealed partial class OnboardingPortalFactory : CatalogPortalFactory
                 """, new { nin, phone, hash, roles });
         }
 
-        var browser = this.CreateFormClient();
-        await SignInAsync(browser, nin, phone, Password);
-        return browser;
+        return (nin, phone);
     }
 }

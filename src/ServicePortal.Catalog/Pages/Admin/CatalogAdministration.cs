@@ -1,7 +1,9 @@
+using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
+using static ServicePortal.Core.Localization.Lang;
 
 namespace ServicePortal.Catalog.Pages.Admin;
 
@@ -25,6 +27,38 @@ public static class CatalogAdministration
             policy.RequireAssertion(context => context.User.HasClaim(RoleClaim, AdministratorRole)));
         return services;
     }
+
+    /// <summary>Who made a change, as history rows name staff: <c>staff:&lt;account id&gt;</c>.</summary>
+    public static string ChangedBy(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return "staff:" + (user.FindFirst(AccountIdClaim)?.Value ?? "unknown");
+    }
+
+    /// <summary>An agency's status as the administrator reads it.</summary>
+    public static string AgencyStatus(string status) => status switch
+    {
+        "draft" => T("Rasimu (haijaomba idhini)", "Draft (has not asked for approval)"),
+        "awaiting_approval" => T("Inasubiri idhini", "Awaiting approval"),
+        "approved" => T("Imeidhinishwa", "Approved"),
+        "suspended" => T("Imesitishwa", "Suspended"),
+        _ => status,
+    };
+
+    /// <summary>A history row's change as the administrator reads it.</summary>
+    public static string Change(string change) => change switch
+    {
+        "created" => T("Imeundwa", "Created"),
+        "updated" => T("Imebadilishwa", "Updated"),
+        "submitted" => T("Imeomba idhini", "Asked for approval"),
+        "approved" => T("Imeidhinishwa", "Approved"),
+        "rejected" => T("Imekataliwa", "Rejected"),
+        "suspended" => T("Imesitishwa", "Suspended"),
+        "reinstated" => T("Imerejeshwa", "Reinstated"),
+        "disabled" => T("Imezimwa", "Disabled"),
+        "retired" => T("Imeondolewa", "Retired"),
+        _ => change,
+    };
 }
 
 /// <summary>One field of a proposal beside the live value it would replace.</summary>

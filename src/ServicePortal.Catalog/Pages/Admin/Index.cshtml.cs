@@ -1,20 +1,24 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ServicePortal.Catalog.Changes;
 using ServicePortal.Catalog.Onboarding;
 
 namespace ServicePortal.Catalog.Pages.Admin;
 
-/// <summary>What agencies have submitted and awaits the administrator, by agency.</summary>
+/// <summary>What awaits the administrator: agencies asking to join, then what agencies have submitted, by agency.</summary>
 [Authorize(Policy = CatalogAdministration.StaffPolicy)]
 [Authorize(Policy = CatalogAdministration.AdministratorPolicy)]
-public sealed class IndexModel(AgencyProposals proposals) : PageModel
+public sealed class IndexModel(AgencyProposals proposals, AgencyChanges agencies) : PageModel
 {
+    public IReadOnlyList<AgencyRecord> AwaitingAgencies { get; private set; } = [];
+
     public IReadOnlyList<IGrouping<string, AwaitingProposal>> ByAgency { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var awaiting = await proposals.AwaitingAsync(cancellationToken).ConfigureAwait(false);
         ByAgency = [.. awaiting.GroupBy(p => p.AgencyCode)];
+        AwaitingAgencies = await agencies.GetManyAsync("awaiting_approval", cancellationToken).ConfigureAwait(false);
     }
 
     public static string ReviewHref(AwaitingProposal proposal)

@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -14,7 +14,7 @@ namespace ServicePortal.Catalog.Pages.Admin;
 /// </summary>
 [Authorize(Policy = CatalogAdministration.StaffPolicy)]
 [Authorize(Policy = CatalogAdministration.AdministratorPolicy)]
-public abstract class ReviewModel(AgencyProposals proposals) : PageModel
+public abstract class ReviewModel(AgencyProposals proposals, IValidator<DecisionReason> reasons) : PageModel
 {
     protected abstract string Kind { get; }
     protected abstract string? AgencyCode { get; }
@@ -25,7 +25,6 @@ public abstract class ReviewModel(AgencyProposals proposals) : PageModel
     public string? Message { get; private set; }
 
     [BindProperty]
-    [StringLength(2000)]
     public string? Reason { get; set; }
 
     public bool IsService => Kind == AgencyProposals.ServiceKind;
@@ -40,7 +39,7 @@ public abstract class ReviewModel(AgencyProposals proposals) : PageModel
             return NotFound();
         }
 
-        if (!await proposals.ApproveAsync(Kind, Proposal!.Id, ChangedBy(), cancellationToken).ConfigureAwait(false))
+        if (!await proposals.ApproveAsync(Kind, Proposal!.Id, CatalogAdministration.ChangedBy(User), cancellationToken).ConfigureAwait(false))
         {
             Message = T("Pendekezo hili halisubiri idhini tena.", "This proposal is no longer awaiting approval.");
             return Page();
@@ -56,15 +55,18 @@ public abstract class ReviewModel(AgencyProposals proposals) : PageModel
             return NotFound();
         }
 
-        var reason = Reason?.Trim();
-        if (string.IsNullOrEmpty(reason) || reason.Length > 2000 || reason.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        var validation = await reasons.ValidateAsync(new DecisionReason(Reason), cancellationToken).ConfigureAwait(false);
+        if (!validation.IsValid)
         {
-            ModelState.AddModelError(nameof(Reason), T("Andika sababu (hadi herufi 2000) ili taasisi ijue cha kurekebisha.",
-                "Write the reason (up to 2000 characters) so the agency knows what to correct."));
+            foreach (var error in validation.Errors)
+            {
+                ModelState.AddModelError(error.PropertyName, error.ErrorMessage);
+            }
+
             return Page();
         }
 
-        if (!await proposals.RejectAsync(Proposal!.Id, reason, cancellationToken).ConfigureAwait(false))
+        if (!await proposals.RejectAsync(Proposal!.Id, Reason!.Trim(), CatalogAdministration.ChangedBy(User), cancellationToken).ConfigureAwait(false))
         {
             Message = T("Pendekezo hili halisubiri idhini tena.", "This proposal is no longer awaiting approval.");
             return Page();
@@ -84,6 +86,4 @@ public abstract class ReviewModel(AgencyProposals proposals) : PageModel
         Changes = ProposalDiff.Compare(Proposal.Body, Proposal.Live);
         return true;
     }
-
-    private string ChangedBy() => "staff:" + (User.FindFirst(CatalogAdministration.AccountIdClaim)?.Value ?? "unknown");
 }

@@ -1,9 +1,10 @@
+using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using ServicePortal.Catalog.Onboarding;
 
 namespace ServicePortal.Catalog.Pages.Admin;
 
-public sealed class ServiceModel(AgencyProposals proposals) : ReviewModel(proposals)
+public sealed class ServiceModel(AgencyProposals proposals, IValidator<DecisionReason> reasons) : ReviewModel(proposals, reasons)
 {
     [BindProperty(SupportsGet = true)]
     public string Code { get; set; } = "";

@@ -1,0 +1,212 @@
+using Dapper;
+using Npgsql;
+
+namespace ServicePortal.Catalog.Changes;
+
+/// <summary>What the administrator decides about an agency itself.</summary>
+public enum AgencyDecision { Approve, Reject, Suspend, Reinstate }
+
+public enum DecisionOutcome { Changed, NotFound, WrongStatus }
+
+/// <summary>What an agency asks for its own entries (submit itself, retire a service, disable an endpoint).</summary>
+public enum AgencyRequestOutcome { Done, AlreadyDone, NotFound, WrongStatus }
+
+/// <summary>An agency as the administrator sees it: its texts, status, last decision and what it has live.</summary>
+public sealed record AgencyRecord(long Id, string Code, string ShortName, string NameSw, string NameEn, string DescriptionSw,
+    string DescriptionEn, string? Website, string Status, string? StatusReason, DateTime? StatusChangedAt,
+    int PublishedServices, int ApprovedEndpoints);
+
+/// <summary>One row of an agency's history (the agency itself when <see cref="Endpoint"/> is null).</summary>
+public sealed record AgencyHistoryEntry(DateTime ChangedAt, string ChangedBy, string Change, string? Endpoint, string? Reason);
+
+/// <summary>
+/// Changes to agencies and their endpoints, each written with its <c>agency_history</c> row (who, when, why,
+/// before, after) in one transaction. The statement triggers bump the catalogue version and
+/// <c>NOTIFY catalog_changed</c> at commit, so the caches, the search and the gateway (which routes only approved
+/// agencies and answers 503 for a suspended one) follow on every node.
+/// </summary>
+public sealed class AgencyChanges(NpgsqlDataSource dataSource)
+{
+    // The agency as history keeps it: the row without its internal id.
+    private const string Snapshot = "(to_jsonb(a) - 'id')";
+
+    /// <summary>
+    /// Each decision moves the agency from exactly one status to another: approving and rejecting answer an
+    /// agency that asked to join (rejecting sends it back to draft with the reason), suspending stops an approved
+    /// agency, reinstating brings a suspended one back.
+    /// </summary>
+    public static (string From, string To, string Change) Transition(AgencyDecision decision) => decision switch
+    {
+        AgencyDecision.Approve => ("awaiting_approval", "approved", "approved"),
+        AgencyDecision.Reject => ("awaiting_approval", "draft", "rejected"),
+        AgencyDecision.Suspend => ("approved", "suspended", "suspended"),
+        AgencyDecision.Reinstate => ("suspended", "approved", "reinstated"),
+        _ => throw new ArgumentOutOfRangeException(nameof(decision), decision, null),
+    };
+
+    public async Task<DecisionOutcome> DecideAsync(string code, AgencyDecision decision, string? reason, string changedBy,
+        CancellationToken cancellationToken)
+    {
+        var (from, to, change) = Transition(decision);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var current = await connection.QuerySingleOrDefaultAsync<(long Id, string Status, string Before)?>(new CommandDefinition($"""
+            SELECT a.id, a.status, {Snapshot}::text FROM catalog.agencies a WHERE a.code = @code FOR UPDATE
+            """, new { code }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (current is not { } found)
+        {
+            return DecisionOutcome.NotFound;
+        }
+
+        if (found.Status != from)
+        {
+            return DecisionOutcome.WrongStatus;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            WITH changed AS (
+                UPDATE catalog.agencies a
+                   SET status = @to, status_reason = @reason, status_changed_at = now(), updated_at = now(), version = version + 1
+                 WHERE a.id = @id
+                RETURNING a.*)
+            INSERT INTO catalog.agency_history (agency_id, changed_by, change, reason, before, after)
+            SELECT a.id, @changedBy, @change, @reason, @before::jsonb, {Snapshot} FROM changed a
+            """, new { id = found.Id, to, reason, changedBy, change, before = found.Before }, transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return DecisionOutcome.Changed;
+    }
+
+    /// <summary>
+    /// The agency asks to join: draft → awaiting_approval (the last rejection reason is cleared, as a proposal's
+    /// is). <see cref="AgencyRequestOutcome.AlreadyDone"/> when it is already waiting; WrongStatus when approved
+    /// or suspended.
+    /// </summary>
+    public async Task<AgencyRequestOutcome> SubmitAsync(long agencyId, string changedBy, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var current = await connection.QuerySingleOrDefaultAsync<(string Status, string Before)?>(new CommandDefinition($"""
+            SELECT a.status, {Snapshot}::text FROM catalog.agencies a WHERE a.id = @agencyId FOR UPDATE
+            """, new { agencyId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (current is not { } found)
+        {
+            return AgencyRequestOutcome.NotFound;
+        }
+
+        switch (found.Status)
+        {
+            case "awaiting_approval":
+                return AgencyRequestOutcome.AlreadyDone;
+            case not "draft":
+                return AgencyRequestOutcome.WrongStatus;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            WITH changed AS (
+                UPDATE catalog.agencies a
+                   SET status = 'awaiting_approval', status_reason = NULL, status_changed_at = now(), updated_at = now(),
+                       version = version + 1
+                 WHERE a.id = @agencyId
+                RETURNING a.*)
+            INSERT INTO catalog.agency_history (agency_id, changed_by, change, before, after)
+            SELECT a.id, @changedBy, 'submitted', @before::jsonb, {Snapshot} FROM changed a
+            """, new { agencyId, changedBy, before = found.Before }, transaction, cancellationToken: cancellationToken))
+            .ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return AgencyRequestOutcome.Done;
+    }
+
+    /// <summary>
+    /// The agency stops one of its live endpoints at once (a broken backend must be stoppable without waiting
+    /// for anyone): status <c>disabled</c>, so the gateway answers 503 for it after the next reload (a second or
+    /// two). Already disabled: nothing is written (a retried call is harmless). Not its endpoint, or only a
+    /// proposal: NotFound.
+    /// </summary>
+    public async Task<AgencyRequestOutcome> DisableEndpointAsync(long agencyId, string name, string reason, string changedBy,
+        CancellationToken cancellationToken)
+    {
+        const string EndpointSnapshot = "(to_jsonb(e) - 'id' - 'agency_id')";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var current = await connection.QuerySingleOrDefaultAsync<(long Id, string Status, string Before)?>(new CommandDefinition($"""
+            SELECT e.id, e.status, {EndpointSnapshot}::text FROM catalog.agency_endpoints e
+             WHERE e.agency_id = @agencyId AND e.name = @name FOR UPDATE
+            """, new { agencyId, name }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (current is not { } found)
+        {
+            return AgencyRequestOutcome.NotFound;
+        }
+
+        if (found.Status == "disabled")
+        {
+            return AgencyRequestOutcome.AlreadyDone;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            WITH changed AS (
+                UPDATE catalog.agency_endpoints e SET status = 'disabled', updated_at = now(), version = version + 1
+                 WHERE e.id = @id
+                RETURNING e.*)
+            INSERT INTO catalog.agency_history (agency_id, endpoint_id, changed_by, change, reason, before, after)
+            SELECT e.agency_id, e.id, @changedBy, 'disabled', @reason, @before::jsonb, {EndpointSnapshot} FROM changed e
+            """, new { id = found.Id, changedBy, reason, before = found.Before }, transaction, cancellationToken: cancellationToken))
+            .ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return AgencyRequestOutcome.Done;
+    }
+
+    private const string RecordColumns = """
+        a.id, a.code, a.short_name AS shortname, a.name_sw AS namesw, a.name_en AS nameen,
+        a.description_sw AS descriptionsw, a.description_en AS descriptionen, a.website, a.status,
+        a.status_reason AS statusreason, a.status_changed_at AS statuschangedat,
+        (SELECT count(*)::int FROM catalog.services s WHERE s.agency_id = a.id AND s.status = 'published') AS publishedservices,
+        (SELECT count(*)::int FROM catalog.agency_endpoints e WHERE e.agency_id = a.id AND e.status = 'approved') AS approvedendpoints
+        """;
+
+    public async Task<AgencyRecord?> GetAsync(string code, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<AgencyRecord>(new CommandDefinition(
+            $"SELECT {RecordColumns} FROM catalog.agencies a WHERE a.code = @code",
+            new { code }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<AgencyRecord?> GetAsync(long agencyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<AgencyRecord>(new CommandDefinition(
+            $"SELECT {RecordColumns} FROM catalog.agencies a WHERE a.id = @agencyId",
+            new { agencyId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Agencies for the administrator: those waiting for a decision first, then suspended ones, then the rest,
+    /// each by Kiswahili name. <paramref name="status"/> narrows the list to one status.
+    /// </summary>
+    public async Task<IReadOnlyList<AgencyRecord>> GetManyAsync(string? status, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<AgencyRecord>(new CommandDefinition($"""
+            SELECT {RecordColumns} FROM catalog.agencies a
+             WHERE @status::text IS NULL OR a.status = @status
+             ORDER BY CASE a.status WHEN 'awaiting_approval' THEN 0 WHEN 'suspended' THEN 1 WHEN 'draft' THEN 2 ELSE 3 END,
+                      a.name_sw, a.code
+            """, new { status }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows];
+    }
+
+    /// <summary>The newest history rows of an agency and its endpoints.</summary>
+    public async Task<IReadOnlyList<AgencyHistoryEntry>> HistoryAsync(long agencyId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<AgencyHistoryEntry>(new CommandDefinition("""
+            SELECT h.changed_at AS changedat, h.changed_by AS changedby, h.change, e.name AS endpoint, h.reason
+              FROM catalog.agency_history h LEFT JOIN catalog.agency_endpoints e ON e.id = h.endpoint_id
+             WHERE h.agency_id = @agencyId
+             ORDER BY h.changed_at DESC, h.id DESC
+             LIMIT @limit
+            """, new { agencyId, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows];
+    }
+}

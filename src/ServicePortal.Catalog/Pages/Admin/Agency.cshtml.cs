@@ -1,0 +1,120 @@
+using System.Text.RegularExpressions;
+using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using ServicePortal.Catalog.Changes;
+using static ServicePortal.Core.Localization.Lang;
+
+namespace ServicePortal.Catalog.Pages.Admin;
+
+/// <summary>
+/// One agency for the administrator: its status, the reason of the last decision, what it has live, its
+/// history, and the decision its status allows: approve or reject an agency awaiting approval, suspend an
+/// approved one, reinstate a suspended one. Rejecting, suspending and reinstating need a reason (the agency
+/// reads it in <c>GET /api/agency</c>); each decision and its history row are one transaction.
+/// </summary>
+[Authorize(Policy = CatalogAdministration.StaffPolicy)]
+[Authorize(Policy = CatalogAdministration.AdministratorPolicy)]
+public sealed partial class AgencyModel(AgencyChanges agencies, IValidator<DecisionReason> reasons) : PageModel
+{
+    public const int HistoryRows = 30;
+
+    [BindProperty(SupportsGet = true)]
+    public string Code { get; set; } = "";
+
+    [BindProperty]
+    public string? Reason { get; set; }
+
+    public AgencyRecord? Agency { get; private set; }
+    public IReadOnlyList<AgencyHistoryEntry> History { get; private set; } = [];
+    public string? Message { get; private set; }
+    public string? Done { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? done, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return NotFound();
+        }
+
+        Done = done switch
+        {
+            "approved" => T("Taasisi imeidhinishwa.", "The agency is approved."),
+            "rejected" => T("Taasisi imerudishwa kama rasimu pamoja na sababu.", "The agency is back in draft, with the reason."),
+            "suspended" => T("Taasisi imesitishwa: huduma zake zimeondoka kwenye orodha ya umma na lango linajibu 503.",
+                "The agency is suspended: its services left the public catalogue and the gateway answers 503."),
+            "reinstated" => T("Taasisi imerejeshwa.", "The agency is reinstated."),
+            _ => null,
+        };
+        return Page();
+    }
+
+    public Task<IActionResult> OnPostApproveAsync(CancellationToken cancellationToken) =>
+        DecideAsync(AgencyDecision.Approve, reasonRequired: false, cancellationToken);
+
+    public Task<IActionResult> OnPostRejectAsync(CancellationToken cancellationToken) =>
+        DecideAsync(AgencyDecision.Reject, reasonRequired: true, cancellationToken);
+
+    public Task<IActionResult> OnPostSuspendAsync(CancellationToken cancellationToken) =>
+        DecideAsync(AgencyDecision.Suspend, reasonRequired: true, cancellationToken);
+
+    public Task<IActionResult> OnPostReinstateAsync(CancellationToken cancellationToken) =>
+        DecideAsync(AgencyDecision.Reinstate, reasonRequired: true, cancellationToken);
+
+    private async Task<IActionResult> DecideAsync(AgencyDecision decision, bool reasonRequired, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return NotFound();
+        }
+
+        string? reason = null;
+        if (reasonRequired)
+        {
+            var validation = await reasons.ValidateAsync(new DecisionReason(Reason), cancellationToken).ConfigureAwait(false);
+            if (!validation.IsValid)
+            {
+                foreach (var error in validation.Errors)
+                {
+                    ModelState.AddModelError(error.PropertyName, error.ErrorMessage);
+                }
+
+                return Page();
+            }
+
+            reason = Reason!.Trim();
+        }
+
+        var outcome = await agencies.DecideAsync(Code, decision, reason, CatalogAdministration.ChangedBy(User), cancellationToken)
+            .ConfigureAwait(false);
+        switch (outcome)
+        {
+            case DecisionOutcome.NotFound:
+                return NotFound();
+            case DecisionOutcome.WrongStatus:
+                // Another administrator decided first (or the form was stale): show the agency as it is now.
+                await LoadAsync(cancellationToken).ConfigureAwait(false);
+                Message = T("Hali ya taasisi imebadilika tayari; angalia hali yake sasa.",
+                    "The agency's status has already changed; look at its status now.");
+                return Page();
+            default:
+                return Redirect($"/admin/catalog/agencies/{Uri.EscapeDataString(Code)}?done={AgencyChanges.Transition(decision).Change}");
+        }
+    }
+
+    private async Task<bool> LoadAsync(CancellationToken cancellationToken)
+    {
+        Agency = AgencyCodePattern().IsMatch(Code) ? await agencies.GetAsync(Code, cancellationToken).ConfigureAwait(false) : null;
+        if (Agency is null)
+        {
+            return false;
+        }
+
+        History = await agencies.HistoryAsync(Agency.Id, HistoryRows, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{1,39}$")]
+    private static partial Regex AgencyCodePattern();
+}

@@ -1,0 +1,126 @@
+using Microsoft.Playwright;
+
+namespace ServicePortal.Catalog.Tests.Onboarding;
+
+/// <summary>The administrator's catalogue pages on a real port, in Debian's Chromium.</summary>
+public sealed class AdminBrowserFactory : OnboardingPortalFactory;
+
+public sealed class AdminBrowserTests : IClassFixture<AdminBrowserFactory>, IAsyncLifetime
+{
+    private readonly Browser _browser = new();
+    private readonly AdminBrowserFactory _portal;
+    private readonly Uri _address;
+
+    public AdminBrowserTests(AdminBrowserFactory portal)
+    {
+        ArgumentNullException.ThrowIfNull(portal);
+        _portal = portal;
+        _address = portal.ServerAddress ??= portal.StartKestrel();
+    }
+
+    public Task InitializeAsync() => _browser.InitializeAsync();
+
+    public Task DisposeAsync() => _browser.DisposeAsync();
+
+    private string Url(string path) => new Uri(_address, path).ToString();
+
+    /// <summary>
+    /// What the pages need: an agency asking to join, a suspended one with history, and a submitted change to a
+    /// published seeded service (its name and cost changed), written as the onboarding API would write them.
+    /// </summary>
+    private async Task<(string Waiting, string Suspended, string Code)> ArrangeAsync()
+    {
+        var waiting = await _portal.CreateAgencyAsync("awaiting_approval");
+        var suspended = await _portal.CreateAgencyAsync("approved");
+        await _portal.ExecuteAsync("""
+            WITH a AS (UPDATE catalog.agencies SET status = 'suspended', status_reason = @reason, status_changed_at = now()
+                        WHERE code = @suspended RETURNING *)
+            INSERT INTO catalog.agency_history (agency_id, changed_by, change, reason, before, after)
+            SELECT a.id, 'staff:1', 'suspended', @reason, NULL, to_jsonb(a) - 'id' FROM a
+            """, new { suspended, reason = "Uvujaji wa taarifa unachunguzwa." });
+        // A service without a form: the page (and its screenshot) stays readable.
+        var code = await _portal.ScalarAsync<string>("""
+            SELECT code FROM catalog.services WHERE status = 'published' AND form_schema IS NULL ORDER BY code LIMIT 1
+            """);
+        await _portal.ExecuteAsync("""
+            INSERT INTO catalog.proposals (kind, agency_id, key, body, status, submitted_at)
+            SELECT 'service', s.agency_id, s.code,
+                   catalog.service_snapshot(s.id) - 'status' - 'created_at' - 'updated_at' - 'published_at' - 'version'
+                   || jsonb_build_object('name_sw', s.name_sw || ' (toleo jipya)', 'cost_tzs', coalesce(s.cost_tzs, 0) + 1500),
+                   'awaiting_approval', now()
+              FROM catalog.services s
+             WHERE s.code = @code
+            ON CONFLICT (key) WHERE kind = 'service' DO NOTHING
+            """, new { code });
+        return (waiting, suspended, code);
+    }
+
+    private async Task<IPage> SignedInAdministratorAsync(int width, int height = 740)
+    {
+        var (nin, phone) = await _portal.CreateStaffAsync("administrator");
+        var page = await _browser.NewPageAsync(width: width, height: height);
+        await page.GotoAsync(Url("/account/sign-in"));
+        await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(nin);
+        await page.GetByLabel("Nenosiri", new() { Exact = true }).FillAsync(OnboardingPortalFactory.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Endelea", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync("**/account/sign-in/code**");
+        await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await _portal.LatestCodeAsync(phone));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ingia", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync("**/account");
+        return page;
+    }
+
+    private static async Task AssertAccessibleAndNarrowAsync(IPage page, string what)
+    {
+        var violations = await Browser.SeriousAccessibilityViolationsAsync(page);
+        Assert.True(violations.Count == 0, what + Environment.NewLine + Browser.Describe(violations));
+        var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        var width = page.ViewportSize!.Width;
+        var wide = scrollWidth <= width ? "" : await page.EvaluateAsync<string>(
+            "w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w)" +
+            ".map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 40)).slice(0, 8).join(' | ')", width);
+        Assert.True(scrollWidth <= width, $"{what} is {scrollWidth} px wide on a {width} px screen: {wide}");
+    }
+
+    [Fact]
+    public async Task The_admin_pages_have_no_serious_accessibility_issue_and_fit_320_pixels()
+    {
+        var (waiting, suspended, code) = await ArrangeAsync();
+        var page = await SignedInAdministratorAsync(width: 320, height: 640);
+
+        foreach (var path in new[]
+                 {
+                     "/admin/catalog", "/admin/catalog/agencies", "/admin/catalog/agencies?status=suspended",
+                     $"/admin/catalog/agencies/{waiting}", $"/admin/catalog/agencies/{suspended}",
+                     $"/admin/catalog/services/{code}", $"/admin/catalog/services/{code}?lang=en",
+                 })
+        {
+            var response = await page.GotoAsync(Url(path));
+            Assert.True(response!.Ok, $"{path}: {response.Status}");
+            await AssertAccessibleAndNarrowAsync(page, path);
+        }
+
+        // A refused decision: the message beside its field, still accessible (back in Kiswahili: ?lang=en stuck).
+        await page.GotoAsync(Url($"/admin/catalog/agencies/{suspended}?lang=sw"));
+        await page.Locator("#Reason").EvaluateAsync("e => e.removeAttribute('required')");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rejesha taasisi" }).ClickAsync();
+        Assert.Contains("Andika sababu", await page.InnerTextAsync("#Reason-error"), StringComparison.Ordinal);
+        Assert.Equal("Reason-error", await page.GetAttributeAsync("#Reason", "aria-describedby"));
+        await AssertAccessibleAndNarrowAsync(page, "the agency page with an error");
+    }
+
+    [Fact]
+    public async Task The_approval_pages_as_an_administrator_sees_them()
+    {
+        var (_, suspended, code) = await ArrangeAsync();
+        var page = await SignedInAdministratorAsync(width: 1024, height: 768);
+
+        await page.GotoAsync(Url($"/admin/catalog/services/{code}"));
+        Assert.Contains("imebadilika", await page.InnerTextAsync("table.changes"), StringComparison.Ordinal);
+        await Browser.ScreenshotAsync(page, "catalog-admin-approval-sw");
+
+        await page.GotoAsync(Url($"/admin/catalog/agencies/{suspended}"));
+        Assert.Equal("Imesitishwa", await page.InnerTextAsync("dl.facts dd strong"));
+        await Browser.ScreenshotAsync(page, "catalog-admin-agency-sw");
+    }
+}
