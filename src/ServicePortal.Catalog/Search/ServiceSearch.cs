@@ -135,16 +135,40 @@ public sealed class SearchInputValidator : AbstractValidator<SearchInput>
 }
 
 /// <summary>
-/// Ranked search over published services, in both languages at once. A service is a candidate when its full
-/// text document matches any word of the query (each word also as a prefix) or when its names are close
-/// to the query by trigram word similarity (which forgives spelling: "kuzaiwa" finds "kuzaliwa"). The
-/// score adds the weighted text rank (names A, summaries and keywords B, agency and life events C,
-/// descriptions D), twice the trigram word similarity to the names and keywords, and the whole-name
-/// similarity (which prefers the shorter, closer name: "pasipoti" finds the passport before its renewal),
-/// so the service whose name is closest to what was typed comes first even when several match every word. Both conditions use GIN indexes over published rows.
+/// Ranked search over published services, in both languages at once.
+/// <para>
+/// <b>Which services are ranked.</b> Scoring every match does not scale: common words ("leseni", "certificate")
+/// match thousands of services, and the trigram similarities cost microseconds per row. So a search first
+/// gathers at most <see cref="RankedCandidates"/> matching services (more for a deep page), from the strongest
+/// kind of match to the weakest, each kind found through its GIN index and stopping as soon as enough are in
+/// hand: (1) every word of the query (as a prefix) in the names or keywords; (2) the names or keywords close
+/// to the query by trigram word similarity, which forgives spelling ("kuzaiwa" finds "kuzaliwa"); (3) every
+/// word anywhere in the search document (summaries, agency, life events, descriptions); (4) any word
+/// anywhere. Filters (category, life event, agency) and the approved-agency rule are applied inside each
+/// step, so they never crowd out the services they ask for. Within a kind the index's order decides which
+/// services are gathered when there are more than the cap.
+/// </para>
+/// <para>
+/// <b>How they are ranked.</b> The score adds the weighted text rank (names A, summaries and keywords B, agency
+/// and life events C, descriptions D), twice the trigram word similarity to the names and keywords, and the
+/// whole-name similarity (which prefers the shorter, closer name: "pasipoti" finds the passport before its
+/// renewal), so the service whose name is closest to what was typed comes first even when several match every
+/// word; then the name in the requested language, then the code.
+/// </para>
+/// <para>
+/// <b>Total.</b> The number of services gathered: exact while it is below the cap; at the cap it means "at
+/// least this many", and it is always one more than the end of the requested page when more follow, so
+/// <c>page × pageSize &lt; total</c> still says whether there is a next page.
+/// </para>
 /// </summary>
 public sealed class ServiceSearch(NpgsqlDataSource dataSource, CatalogCache cache)
 {
+    /// <summary>
+    /// How many matching services a search gathers and ranks (at least; a deep page needs its offset plus one
+    /// page plus one). A citizen reads the first page or two; ranking more costs time on every search.
+    /// </summary>
+    public const int RankedCandidates = 100;
+
     // Words too common in service names to tell services apart; dropped from the text query (never from the
     // trigram comparison), unless the query has nothing else.
     private static readonly string[] StopWords =
@@ -161,8 +185,8 @@ public sealed class ServiceSearch(NpgsqlDataSource dataSource, CatalogCache cach
 
     private async Task<SearchPage> RunAsync(SearchQuery query, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var rows = (await connection.QueryAsync<ServiceRow>(new CommandDefinition(Sql, new
+        var offset = (query.Page - 1) * query.PageSize;
+        var parameters = new
         {
             q = query.Q,
             stopWords = StopWords,
@@ -171,48 +195,108 @@ public sealed class ServiceSearch(NpgsqlDataSource dataSource, CatalogCache cach
             agency = query.Agency,
             english = query.Language == English,
             limit = query.PageSize,
-            offset = (query.Page - 1) * query.PageSize,
-        }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+            offset,
+            // One more than the page's end, so that a full result set says a next page exists.
+            candidates = Math.Max(RankedCandidates, offset + query.PageSize + 1),
+        };
+        var browsing = query.Q.Length == 0;
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await connection.QueryAsync<ServiceRow>(new CommandDefinition(
+            browsing ? BrowseSql : SearchSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
 
         var total = rows.Count > 0 ? (int)rows[0].Total : 0;
         if (rows.Count == 0 && query.Page > 1)
         {
             // Past the last page: the total is still worth telling.
-            total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(CountSql, new
-            {
-                q = query.Q,
-                stopWords = StopWords,
-                category = query.Category,
-                lifeEvent = query.LifeEvent,
-                agency = query.Agency,
-            }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                browsing ? BrowseCountSql : SearchCountSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
         return new SearchPage([.. rows.Select(r => r.ToSummary())], total, query.Page, query.PageSize);
     }
 
-    // The text query: every word of the query (as PostgreSQL's 'simple' parser splits it, exactly as the
-    // documents were split), stop words dropped unless nothing else is left, each as a prefix, OR-ed.
+    // The query's words, split exactly as the documents were (PostgreSQL's 'simple' parser), stop words dropped
+    // unless nothing else is left; each word a prefix, OR-ed (any word) and AND-ed (every word). The filters'
+    // codes become ids once, and the agencies whose services must not show are listed once (usually none).
     private const string Input = """
         WITH words AS (
             SELECT w FROM unnest(tsvector_to_array(to_tsvector('simple', @q))) AS w
         ),
+        kept AS (
+            SELECT w FROM words
+             WHERE w <> ALL (@stopWords) OR NOT EXISTS (SELECT 1 FROM words WHERE w <> ALL (@stopWords))
+        ),
         input AS (
-            SELECT coalesce(
-                (SELECT to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' | '))
-                   FROM words WHERE w <> ALL (@stopWords)),
-                (SELECT to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' | ')) FROM words),
-                ''::tsquery) AS text_query
+            SELECT (SELECT coalesce(to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' | ')), ''::tsquery) FROM kept) AS any_word,
+                   (SELECT coalesce(to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' & ')), ''::tsquery) FROM kept) AS every_word,
+                   (SELECT coalesce(array_agg(id), '{}') FROM catalog.agencies WHERE status <> 'approved') AS hidden_agencies,
+                   (SELECT id FROM catalog.agencies WHERE code = @agency) AS agency_id,
+                   (SELECT id FROM catalog.categories WHERE code = @category) AS category_id,
+                   (SELECT id FROM catalog.life_events WHERE code = @lifeEvent) AS life_event_id
         )
         """;
 
-    private const string Filters = """
-          FROM catalog.services s
+    // What every gathered service must also be: published, of an approved agency, and what the filters ask.
+    private const string Eligible = """
+        s.status = 'published'
+                   AND s.agency_id <> ALL (i.hidden_agencies)
+                   AND (@agency::text IS NULL OR s.agency_id = i.agency_id)
+                   AND (@category::text IS NULL OR s.category_id = i.category_id)
+                   AND (@lifeEvent::text IS NULL OR EXISTS (
+                        SELECT 1 FROM catalog.service_life_events sle
+                         WHERE sle.service_id = s.id AND sle.life_event_id = i.life_event_id))
+        """;
+
+    // One kind of match: the services it finds (through its index) that earlier kinds did not, until the cap.
+    // Each is MATERIALIZED and runs only when asked for rows, so a kind after the cap is never searched.
+    private static string Kind(string name, string condition, string? before) => $"""
+        {name} AS MATERIALIZED (
+            SELECT s.id FROM catalog.services s CROSS JOIN input i
+             WHERE {condition}
+               AND {Eligible}
+               {(before is null ? "" : $"AND s.id NOT IN (SELECT id FROM {before})")}
+             LIMIT @candidates{(before is null ? "" : $" - (SELECT count(*) FROM {before})")}
+        )
+        """;
+
+    private static readonly string Candidates = $"""
+        {Input},
+        {Kind("in_names", "to_tsvector('simple', s.search_names) @@ i.every_word", null)},
+        {Kind("close_to_names", "@q <% s.search_names", "in_names")},
+        taken_2 AS MATERIALIZED (SELECT id FROM in_names UNION ALL SELECT id FROM close_to_names),
+        {Kind("every_word", "s.search_document @@ i.every_word", "taken_2")},
+        taken_3 AS MATERIALIZED (SELECT id FROM taken_2 UNION ALL SELECT id FROM every_word),
+        {Kind("any_word", "s.search_document @@ i.any_word", "taken_3")},
+        candidates AS MATERIALIZED (SELECT id FROM taken_3 UNION ALL SELECT id FROM any_word)
+        """;
+
+    private static readonly string SearchSql = $$"""
+        {{Candidates}}
+        SELECT {{CatalogReader.SummaryColumns}}, (SELECT count(*) FROM candidates) AS Total
+          FROM candidates k
+          JOIN catalog.services s ON s.id = k.id
           JOIN catalog.agencies a ON a.id = s.agency_id
           JOIN catalog.categories c ON c.id = s.category_id
           CROSS JOIN input i
+         ORDER BY ts_rank('{0.1, 0.2, 0.4, 1.0}', s.search_document, i.any_word)
+                  + 2 * word_similarity(@q, s.search_names)
+                  + greatest(similarity(@q, s.name_sw), similarity(@q, s.name_en)) DESC,
+                  CASE WHEN @english THEN s.name_en ELSE s.name_sw END, s.code
+         LIMIT @limit OFFSET @offset
+        """;
+
+    private static readonly string SearchCountSql = $"""
+        {Candidates}
+        SELECT count(*)::int FROM candidates
+        """;
+
+    // Without words: every published service the filters allow, by name; the total is exact.
+    private const string BrowseFilters = """
+          FROM catalog.services s
+          JOIN catalog.agencies a ON a.id = s.agency_id
+          JOIN catalog.categories c ON c.id = s.category_id
          WHERE s.status = 'published' AND a.status = 'approved'
-           AND (@q = '' OR s.search_document @@ i.text_query OR @q <% s.search_names)
            AND (@category::text IS NULL OR c.code = @category)
            AND (@agency::text IS NULL OR a.code = @agency)
            AND (@lifeEvent::text IS NULL OR EXISTS (
@@ -221,21 +305,15 @@ public sealed class ServiceSearch(NpgsqlDataSource dataSource, CatalogCache cach
                  WHERE sle.service_id = s.id AND e.code = @lifeEvent))
         """;
 
-    private const string Sql = $$"""
-        {{Input}}
-        SELECT {{CatalogReader.SummaryColumns}}, count(*) OVER () AS Total
-        {{Filters}}
-         ORDER BY CASE WHEN @q = '' THEN 0
-                       ELSE ts_rank('{0.1, 0.2, 0.4, 1.0}', s.search_document, i.text_query)
-                            + 2 * word_similarity(@q, s.search_names)
-                            + greatest(similarity(@q, s.name_sw), similarity(@q, s.name_en)) END DESC,
-                  CASE WHEN @english THEN s.name_en ELSE s.name_sw END, s.code
+    private const string BrowseSql = $"""
+        SELECT {CatalogReader.SummaryColumns}, count(*) OVER () AS Total
+        {BrowseFilters}
+         ORDER BY CASE WHEN @english THEN s.name_en ELSE s.name_sw END, s.code
          LIMIT @limit OFFSET @offset
         """;
 
-    private const string CountSql = $"""
-        {Input}
+    private const string BrowseCountSql = $"""
         SELECT count(*)::int
-        {Filters}
+        {BrowseFilters}
         """;
 }
