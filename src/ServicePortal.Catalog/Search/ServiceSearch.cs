@@ -3,6 +3,7 @@ using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http;
 using Npgsql;
+using NpgsqlTypes;
 using ServicePortal.Catalog.Browse;
 using ServicePortal.Catalog.Caching;
 using static ServicePortal.Core.Localization.Lang;
@@ -185,35 +186,67 @@ public sealed class ServiceSearch(NpgsqlDataSource dataSource, CatalogCache cach
 
     private async Task<SearchPage> RunAsync(SearchQuery query, CancellationToken cancellationToken)
     {
-        var offset = (query.Page - 1) * query.PageSize;
-        var parameters = new
-        {
-            q = query.Q,
-            stopWords = StopWords,
-            category = query.Category,
-            lifeEvent = query.LifeEvent,
-            agency = query.Agency,
-            english = query.Language == English,
-            limit = query.PageSize,
-            offset,
-            // One more than the page's end, so that a full result set says a next page exists.
-            candidates = Math.Max(RankedCandidates, offset + query.PageSize + 1),
-        };
         var browsing = query.Q.Length == 0;
-
+        var filters = (query.Category is null ? 0 : Filter.Category) | (query.LifeEvent is null ? 0 : Filter.LifeEvent) |
+                      (query.Agency is null ? 0 : Filter.Agency);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var rows = (await connection.QueryAsync<ServiceRow>(new CommandDefinition(
-            browsing ? BrowseSql : SearchSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        var rows = new List<ServiceRow>(query.PageSize);
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            // Prepared (Npgsql keeps it on the pooled physical connection) and planned once: planning the
+            // search's steps costs about as much as running them, and the plan does not depend on the words
+            // (they reach the indexes as values from the input step). Only for this transaction.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"));
+            batch.BatchCommands.Add(Command(browsing ? BrowseSql : SearchSql[(int)filters], query));
+            await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (reader.FieldCount == 0 && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+            }
+
+            var parse = reader.GetRowParser<ServiceRow>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(parse(reader));
+            }
+        }
 
         var total = rows.Count > 0 ? (int)rows[0].Total : 0;
         if (rows.Count == 0 && query.Page > 1)
         {
             // Past the last page: the total is still worth telling.
-            total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                browsing ? BrowseCountSql : SearchCountSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await using var count = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands = { Command(browsing ? BrowseCountSql : SearchCountSql[(int)filters], query) },
+            };
+            total = (int)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new SearchPage([.. rows.Select(r => r.ToSummary())], total, query.Page, query.PageSize);
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, SearchQuery query)
+    {
+        var offset = (query.Page - 1) * query.PageSize;
+        return new NpgsqlBatchCommand(sql)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter("q", NpgsqlDbType.Text) { Value = query.Q },
+                new NpgsqlParameter("stopWords", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = StopWords },
+                new NpgsqlParameter("category", NpgsqlDbType.Text) { Value = (object?)query.Category ?? DBNull.Value },
+                new NpgsqlParameter("lifeEvent", NpgsqlDbType.Text) { Value = (object?)query.LifeEvent ?? DBNull.Value },
+                new NpgsqlParameter("agency", NpgsqlDbType.Text) { Value = (object?)query.Agency ?? DBNull.Value },
+                new NpgsqlParameter("english", NpgsqlDbType.Boolean) { Value = query.Language == English },
+                new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = query.PageSize },
+                new NpgsqlParameter("offset", NpgsqlDbType.Integer) { Value = offset },
+                // One more than the page's end, so that a full result set says a next page exists.
+                new NpgsqlParameter("candidates", NpgsqlDbType.Integer) { Value = Math.Max(RankedCandidates, offset + query.PageSize + 1) },
+            },
+        };
     }
 
     // The query's words, split exactly as the documents were (PostgreSQL's 'simple' parser), stop words dropped
@@ -232,47 +265,59 @@ public sealed class ServiceSearch(NpgsqlDataSource dataSource, CatalogCache cach
                    (SELECT coalesce(to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' & ')), ''::tsquery) FROM kept) AS every_word,
                    (SELECT coalesce(array_agg(id), '{}') FROM catalog.agencies WHERE status <> 'approved') AS hidden_agencies,
                    (SELECT id FROM catalog.agencies WHERE code = @agency) AS agency_id,
-                   (SELECT id FROM catalog.categories WHERE code = @category) AS category_id,
-                   (SELECT id FROM catalog.life_events WHERE code = @lifeEvent) AS life_event_id
+                   (SELECT id FROM catalog.categories WHERE code = @category) AS category_id
         )
         """;
 
+    [Flags]
+    private enum Filter { Category = 1, LifeEvent = 2, Agency = 4 }
+
     // What every gathered service must also be: published, of an approved agency, and what the filters ask.
-    private const string Eligible = """
-        s.status = 'published'
-                   AND s.agency_id <> ALL (i.hidden_agencies)
-                   AND (@agency::text IS NULL OR s.agency_id = i.agency_id)
-                   AND (@category::text IS NULL OR s.category_id = i.category_id)
-                   AND (@lifeEvent::text IS NULL OR EXISTS (
-                        SELECT 1 FROM catalog.service_life_events sle
-                         WHERE sle.service_id = s.id AND sle.life_event_id = i.life_event_id))
-        """;
+    // Only the filters asked for are written (one statement per combination), so that each is a plain
+    // condition the planner can combine with the word index (a BitmapAnd with services_agency, for example)
+    // instead of "@agency IS NULL OR ...", which no index can answer.
+    private static string Eligible(Filter filters) => string.Concat(
+        "s.status = 'published' AND s.agency_id <> ALL (i.hidden_agencies)",
+        filters.HasFlag(Filter.Agency) ? " AND s.agency_id = i.agency_id" : "",
+        filters.HasFlag(Filter.Category) ? " AND s.category_id = i.category_id" : "",
+        filters.HasFlag(Filter.LifeEvent)
+            ? " AND s.id IN (SELECT service_id FROM life_event_services)"
+            : "");
 
     // One kind of match: the services it finds (through its index) that earlier kinds did not, until the cap.
     // Each is MATERIALIZED and runs only when asked for rows, so a kind after the cap is never searched.
-    private static string Kind(string name, string condition, string? before) => $"""
+    private static string Kind(Filter filters, string name, string condition, string? before) => $"""
         {name} AS MATERIALIZED (
             SELECT s.id FROM catalog.services s CROSS JOIN input i
              WHERE {condition}
-               AND {Eligible}
+               AND {Eligible(filters)}
                {(before is null ? "" : $"AND s.id NOT IN (SELECT id FROM {before})")}
              LIMIT @candidates{(before is null ? "" : $" - (SELECT count(*) FROM {before})")}
         )
         """;
 
-    private static readonly string Candidates = $"""
+    // The life event's services, found once (not per row: a correlated subquery here is run for every row).
+    private const string LifeEventServices = """
+        life_event_services AS MATERIALIZED (
+            SELECT sle.service_id FROM catalog.service_life_events sle
+             WHERE sle.life_event_id = (SELECT id FROM catalog.life_events WHERE code = @lifeEvent)
+        ),
+        """;
+
+    private static string Candidates(Filter filters) => $"""
         {Input},
-        {Kind("in_names", "to_tsvector('simple', s.search_names) @@ i.every_word", null)},
-        {Kind("close_to_names", "@q <% s.search_names", "in_names")},
+        {(filters.HasFlag(Filter.LifeEvent) ? LifeEventServices : "")}
+        {Kind(filters, "in_names", "to_tsvector('simple', s.search_names) @@ i.every_word", null)},
+        {Kind(filters, "close_to_names", "@q <% s.search_names", "in_names")},
         taken_2 AS MATERIALIZED (SELECT id FROM in_names UNION ALL SELECT id FROM close_to_names),
-        {Kind("every_word", "s.search_document @@ i.every_word", "taken_2")},
+        {Kind(filters, "every_word", "s.search_document @@ i.every_word", "taken_2")},
         taken_3 AS MATERIALIZED (SELECT id FROM taken_2 UNION ALL SELECT id FROM every_word),
-        {Kind("any_word", "s.search_document @@ i.any_word", "taken_3")},
+        {Kind(filters, "any_word", "s.search_document @@ i.any_word", "taken_3")},
         candidates AS MATERIALIZED (SELECT id FROM taken_3 UNION ALL SELECT id FROM any_word)
         """;
 
-    private static readonly string SearchSql = $$"""
-        {{Candidates}}
+    private static readonly string[] SearchSql = [.. Enumerable.Range(0, 8).Select(f => $$"""
+        {{Candidates((Filter)f)}}
         SELECT {{CatalogReader.SummaryColumns}}, (SELECT count(*) FROM candidates) AS Total
           FROM candidates k
           JOIN catalog.services s ON s.id = k.id
@@ -284,12 +329,12 @@ public sealed class ServiceSearch(NpgsqlDataSource dataSource, CatalogCache cach
                   + greatest(similarity(@q, s.name_sw), similarity(@q, s.name_en)) DESC,
                   CASE WHEN @english THEN s.name_en ELSE s.name_sw END, s.code
          LIMIT @limit OFFSET @offset
-        """;
+        """)];
 
-    private static readonly string SearchCountSql = $"""
-        {Candidates}
+    private static readonly string[] SearchCountSql = [.. Enumerable.Range(0, 8).Select(f => $"""
+        {Candidates((Filter)f)}
         SELECT count(*)::int FROM candidates
-        """;
+        """)];
 
     // Without words: every published service the filters allow, by name; the total is exact.
     private const string BrowseFilters = """
