@@ -197,8 +197,13 @@ public sealed class ServiceSearch(NpgsqlDataSource dataSource, CatalogCache cach
         {
             // Prepared (Npgsql keeps it on the pooled physical connection) and planned once: planning the
             // search's steps costs about as much as running them, and the plan does not depend on the words
-            // (they reach the indexes as values from the input step). Only for this transaction.
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"));
+            // (they reach the indexes as values from the input step). Only for this transaction. Browsing keeps
+            // custom plans: its "@agency IS NULL OR ..." filters are only simplified when the values are known.
+            if (!browsing)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"));
+            }
+
             batch.BatchCommands.Add(Command(browsing ? BrowseSql : SearchSql[(int)filters], query));
             await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
