@@ -38,6 +38,7 @@ start_portal() { # $1: true|false (cache reads)
   Catalog__SeedDemoData=true \
   Catalog__CacheReads="$1" \
   Logging__LogLevel__Default=Warning \
+  Identity__RegistryUrl=http://127.0.0.1:9/ \
   dotnet src/ServicePortal.Host/bin/Release/net10.0/ServicePortal.Host.dll --urls "$URL" >"$DATA/portal-$1.log" 2>&1 &
   PORTAL_PID=$!
   for _ in $(seq 1 120); do
@@ -55,6 +56,7 @@ generate() {
     -f infra/bench/catalog-generate.sql
 }
 
+echo "load before: $(uptime | sed 's/.*load average/load average/')"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/ {print $2}') GB"
 for cache in true false; do
   start_portal "$cache"
@@ -63,7 +65,8 @@ for cache in true false; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s infra/bench/catalog-queries.lua "$URL" >/dev/null # warm-up
   for run in $(seq 1 "$RUNS"); do
     printf 'cache=%s run=%s ' "$cache" "$run"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s infra/bench/catalog-queries.lua "$URL" | grep '^RESULT'
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s infra/bench/catalog-queries.lua "$URL" | grep '^RESULT' | tr -d '\n'
+    echo " $(uptime | sed 's/.*load average/load average/')"
   done
   stop_portal
 done

@@ -3,6 +3,7 @@ using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http;
 using Npgsql;
+using NpgsqlTypes;
 using ServicePortal.Catalog.Browse;
 using ServicePortal.Catalog.Caching;
 using static ServicePortal.Core.Localization.Lang;
@@ -135,16 +136,40 @@ public sealed class SearchInputValidator : AbstractValidator<SearchInput>
 }
 
 /// <summary>
-/// Ranked search over published services, in both languages at once. A service is a candidate when its full
-/// text document matches any word of the query (each word also as a prefix) or when its names are close
-/// to the query by trigram word similarity (which forgives spelling: "kuzaiwa" finds "kuzaliwa"). The
-/// score adds the weighted text rank (names A, summaries and keywords B, agency and life events C,
-/// descriptions D), twice the trigram word similarity to the names and keywords, and the whole-name
-/// similarity (which prefers the shorter, closer name: "pasipoti" finds the passport before its renewal),
-/// so the service whose name is closest to what was typed comes first even when several match every word. Both conditions use GIN indexes over published rows.
+/// Ranked search over published services, in both languages at once.
+/// <para>
+/// <b>Which services are ranked.</b> Scoring every match does not scale: common words ("leseni", "certificate")
+/// match thousands of services, and the trigram similarities cost microseconds per row. So a search first
+/// gathers at most <see cref="RankedCandidates"/> matching services (more for a deep page), from the strongest
+/// kind of match to the weakest, each kind found through its GIN index and stopping as soon as enough are in
+/// hand: (1) every word of the query (as a prefix) in the names or keywords; (2) the names or keywords close
+/// to the query by trigram word similarity, which forgives spelling ("kuzaiwa" finds "kuzaliwa"); (3) every
+/// word anywhere in the search document (summaries, agency, life events, descriptions); (4) any word
+/// anywhere. Filters (category, life event, agency) and the approved-agency rule are applied inside each
+/// step, so they never crowd out the services they ask for. Within a kind the index's order decides which
+/// services are gathered when there are more than the cap.
+/// </para>
+/// <para>
+/// <b>How they are ranked.</b> The score adds the weighted text rank (names A, summaries and keywords B, agency
+/// and life events C, descriptions D), twice the trigram word similarity to the names and keywords, and the
+/// whole-name similarity (which prefers the shorter, closer name: "pasipoti" finds the passport before its
+/// renewal), so the service whose name is closest to what was typed comes first even when several match every
+/// word; then the name in the requested language, then the code.
+/// </para>
+/// <para>
+/// <b>Total.</b> The number of services gathered: exact while it is below the cap; at the cap it means "at
+/// least this many", and it is always one more than the end of the requested page when more follow, so
+/// <c>page × pageSize &lt; total</c> still says whether there is a next page.
+/// </para>
 /// </summary>
 public sealed class ServiceSearch(NpgsqlDataSource dataSource, CatalogCache cache)
 {
+    /// <summary>
+    /// How many matching services a search gathers and ranks (at least; a deep page needs its offset plus one
+    /// page plus one). A citizen reads the first page or two; ranking more costs time on every search.
+    /// </summary>
+    public const int RankedCandidates = 100;
+
     // Words too common in service names to tell services apart; dropped from the text query (never from the
     // trigram comparison), unless the query has nothing else.
     private static readonly string[] StopWords =
@@ -161,58 +186,167 @@ public sealed class ServiceSearch(NpgsqlDataSource dataSource, CatalogCache cach
 
     private async Task<SearchPage> RunAsync(SearchQuery query, CancellationToken cancellationToken)
     {
+        var browsing = query.Q.Length == 0;
+        var filters = (query.Category is null ? 0 : Filter.Category) | (query.LifeEvent is null ? 0 : Filter.LifeEvent) |
+                      (query.Agency is null ? 0 : Filter.Agency);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var rows = (await connection.QueryAsync<ServiceRow>(new CommandDefinition(Sql, new
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        var rows = new List<ServiceRow>(query.PageSize);
+        await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            q = query.Q,
-            stopWords = StopWords,
-            category = query.Category,
-            lifeEvent = query.LifeEvent,
-            agency = query.Agency,
-            english = query.Language == English,
-            limit = query.PageSize,
-            offset = (query.Page - 1) * query.PageSize,
-        }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+            // Prepared (Npgsql keeps it on the pooled physical connection) and planned once: planning the
+            // search's steps costs about as much as running them, and the plan does not depend on the words
+            // (they reach the indexes as values from the input step). Only for this transaction. Browsing keeps
+            // custom plans: its "@agency IS NULL OR ..." filters are only simplified when the values are known.
+            if (!browsing)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"));
+            }
+
+            batch.BatchCommands.Add(Command(browsing ? BrowseSql : SearchSql[(int)filters], query));
+            await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (reader.FieldCount == 0 && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+            }
+
+            var parse = reader.GetRowParser<ServiceRow>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(parse(reader));
+            }
+        }
 
         var total = rows.Count > 0 ? (int)rows[0].Total : 0;
         if (rows.Count == 0 && query.Page > 1)
         {
             // Past the last page: the total is still worth telling.
-            total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(CountSql, new
+            await using var count = new NpgsqlBatch(connection, transaction)
             {
-                q = query.Q,
-                stopWords = StopWords,
-                category = query.Category,
-                lifeEvent = query.LifeEvent,
-                agency = query.Agency,
-            }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                BatchCommands = { Command(browsing ? BrowseCountSql : SearchCountSql[(int)filters], query) },
+            };
+            total = (int)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new SearchPage([.. rows.Select(r => r.ToSummary())], total, query.Page, query.PageSize);
     }
 
-    // The text query: every word of the query (as PostgreSQL's 'simple' parser splits it, exactly as the
-    // documents were split), stop words dropped unless nothing else is left, each as a prefix, OR-ed.
+    private static NpgsqlBatchCommand Command(string sql, SearchQuery query)
+    {
+        var offset = (query.Page - 1) * query.PageSize;
+        return new NpgsqlBatchCommand(sql)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter("q", NpgsqlDbType.Text) { Value = query.Q },
+                new NpgsqlParameter("stopWords", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = StopWords },
+                new NpgsqlParameter("category", NpgsqlDbType.Text) { Value = (object?)query.Category ?? DBNull.Value },
+                new NpgsqlParameter("lifeEvent", NpgsqlDbType.Text) { Value = (object?)query.LifeEvent ?? DBNull.Value },
+                new NpgsqlParameter("agency", NpgsqlDbType.Text) { Value = (object?)query.Agency ?? DBNull.Value },
+                new NpgsqlParameter("english", NpgsqlDbType.Boolean) { Value = query.Language == English },
+                new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = query.PageSize },
+                new NpgsqlParameter("offset", NpgsqlDbType.Integer) { Value = offset },
+                // One more than the page's end, so that a full result set says a next page exists.
+                new NpgsqlParameter("candidates", NpgsqlDbType.Integer) { Value = Math.Max(RankedCandidates, offset + query.PageSize + 1) },
+            },
+        };
+    }
+
+    // The query's words, split exactly as the documents were (PostgreSQL's 'simple' parser), stop words dropped
+    // unless nothing else is left; each word a prefix, OR-ed (any word) and AND-ed (every word). The filters'
+    // codes become ids once, and the agencies whose services must not show are listed once (usually none).
     private const string Input = """
         WITH words AS (
             SELECT w FROM unnest(tsvector_to_array(to_tsvector('simple', @q))) AS w
         ),
+        kept AS (
+            SELECT w FROM words
+             WHERE w <> ALL (@stopWords) OR NOT EXISTS (SELECT 1 FROM words WHERE w <> ALL (@stopWords))
+        ),
         input AS (
-            SELECT coalesce(
-                (SELECT to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' | '))
-                   FROM words WHERE w <> ALL (@stopWords)),
-                (SELECT to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' | ')) FROM words),
-                ''::tsquery) AS text_query
+            SELECT (SELECT coalesce(to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' | ')), ''::tsquery) FROM kept) AS any_word,
+                   (SELECT coalesce(to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' & ')), ''::tsquery) FROM kept) AS every_word,
+                   (SELECT coalesce(array_agg(id), '{}') FROM catalog.agencies WHERE status <> 'approved') AS hidden_agencies,
+                   (SELECT id FROM catalog.agencies WHERE code = @agency) AS agency_id,
+                   (SELECT id FROM catalog.categories WHERE code = @category) AS category_id
         )
         """;
 
-    private const string Filters = """
-          FROM catalog.services s
+    [Flags]
+    private enum Filter { Category = 1, LifeEvent = 2, Agency = 4 }
+
+    // What every gathered service must also be: published, of an approved agency, and what the filters ask.
+    // Only the filters asked for are written (one statement per combination), so that each is a plain
+    // condition the planner can combine with the word index (a BitmapAnd with services_agency, for example)
+    // instead of "@agency IS NULL OR ...", which no index can answer.
+    private static string Eligible(Filter filters) => string.Concat(
+        "s.status = 'published' AND s.agency_id <> ALL (i.hidden_agencies)",
+        filters.HasFlag(Filter.Agency) ? " AND s.agency_id = i.agency_id" : "",
+        filters.HasFlag(Filter.Category) ? " AND s.category_id = i.category_id" : "",
+        filters.HasFlag(Filter.LifeEvent)
+            ? " AND s.id IN (SELECT service_id FROM life_event_services)"
+            : "");
+
+    // One kind of match: the services it finds (through its index) that earlier kinds did not, until the cap.
+    // Each is MATERIALIZED and runs only when asked for rows, so a kind after the cap is never searched.
+    private static string Kind(Filter filters, string name, string condition, string? before) => $"""
+        {name} AS MATERIALIZED (
+            SELECT s.id FROM catalog.services s CROSS JOIN input i
+             WHERE {condition}
+               AND {Eligible(filters)}
+               {(before is null ? "" : $"AND s.id NOT IN (SELECT id FROM {before})")}
+             LIMIT @candidates{(before is null ? "" : $" - (SELECT count(*) FROM {before})")}
+        )
+        """;
+
+    // The life event's services, found once (not per row: a correlated subquery here is run for every row).
+    private const string LifeEventServices = """
+        life_event_services AS MATERIALIZED (
+            SELECT sle.service_id FROM catalog.service_life_events sle
+             WHERE sle.life_event_id = (SELECT id FROM catalog.life_events WHERE code = @lifeEvent)
+        ),
+        """;
+
+    private static string Candidates(Filter filters) => $"""
+        {Input},
+        {(filters.HasFlag(Filter.LifeEvent) ? LifeEventServices : "")}
+        {Kind(filters, "in_names", "to_tsvector('simple', s.search_names) @@ i.every_word", null)},
+        {Kind(filters, "close_to_names", "@q <% s.search_names", "in_names")},
+        taken_2 AS MATERIALIZED (SELECT id FROM in_names UNION ALL SELECT id FROM close_to_names),
+        {Kind(filters, "every_word", "s.search_document @@ i.every_word", "taken_2")},
+        taken_3 AS MATERIALIZED (SELECT id FROM taken_2 UNION ALL SELECT id FROM every_word),
+        {Kind(filters, "any_word", "s.search_document @@ i.any_word", "taken_3")},
+        candidates AS MATERIALIZED (SELECT id FROM taken_3 UNION ALL SELECT id FROM any_word)
+        """;
+
+    private static readonly string[] SearchSql = [.. Enumerable.Range(0, 8).Select(f => $$"""
+        {{Candidates((Filter)f)}}
+        SELECT {{CatalogReader.SummaryColumns}}, (SELECT count(*) FROM candidates) AS Total
+          FROM candidates k
+          JOIN catalog.services s ON s.id = k.id
           JOIN catalog.agencies a ON a.id = s.agency_id
           JOIN catalog.categories c ON c.id = s.category_id
           CROSS JOIN input i
+         ORDER BY ts_rank('{0.1, 0.2, 0.4, 1.0}', s.search_document, i.any_word)
+                  + 2 * word_similarity(@q, s.search_names)
+                  + greatest(similarity(@q, s.name_sw), similarity(@q, s.name_en)) DESC,
+                  CASE WHEN @english THEN s.name_en ELSE s.name_sw END, s.code
+         LIMIT @limit OFFSET @offset
+        """)];
+
+    private static readonly string[] SearchCountSql = [.. Enumerable.Range(0, 8).Select(f => $"""
+        {Candidates((Filter)f)}
+        SELECT count(*)::int FROM candidates
+        """)];
+
+    // Without words: every published service the filters allow, by name; the total is exact.
+    private const string BrowseFilters = """
+          FROM catalog.services s
+          JOIN catalog.agencies a ON a.id = s.agency_id
+          JOIN catalog.categories c ON c.id = s.category_id
          WHERE s.status = 'published' AND a.status = 'approved'
-           AND (@q = '' OR s.search_document @@ i.text_query OR @q <% s.search_names)
            AND (@category::text IS NULL OR c.code = @category)
            AND (@agency::text IS NULL OR a.code = @agency)
            AND (@lifeEvent::text IS NULL OR EXISTS (
@@ -221,21 +355,15 @@ public sealed class ServiceSearch(NpgsqlDataSource dataSource, CatalogCache cach
                  WHERE sle.service_id = s.id AND e.code = @lifeEvent))
         """;
 
-    private const string Sql = $$"""
-        {{Input}}
-        SELECT {{CatalogReader.SummaryColumns}}, count(*) OVER () AS Total
-        {{Filters}}
-         ORDER BY CASE WHEN @q = '' THEN 0
-                       ELSE ts_rank('{0.1, 0.2, 0.4, 1.0}', s.search_document, i.text_query)
-                            + 2 * word_similarity(@q, s.search_names)
-                            + greatest(similarity(@q, s.name_sw), similarity(@q, s.name_en)) END DESC,
-                  CASE WHEN @english THEN s.name_en ELSE s.name_sw END, s.code
+    private const string BrowseSql = $"""
+        SELECT {CatalogReader.SummaryColumns}, count(*) OVER () AS Total
+        {BrowseFilters}
+         ORDER BY CASE WHEN @english THEN s.name_en ELSE s.name_sw END, s.code
          LIMIT @limit OFFSET @offset
         """;
 
-    private const string CountSql = $"""
-        {Input}
+    private const string BrowseCountSql = $"""
         SELECT count(*)::int
-        {Filters}
+        {BrowseFilters}
         """;
 }
