@@ -69,6 +69,17 @@ public sealed class SearchCandidateTests(SearchCandidateTests.Portal portal) : I
     }
 
     [Fact]
+    public async Task The_results_page_says_or_more_at_the_cap_and_the_exact_number_below_it()
+    {
+        using var client = portal.CreateClient();
+        var capped = await client.GetStringAsync("/huduma?q=mfanofano");
+        var exact = await client.GetStringAsync("/huduma?q=mfanofano&category=kodi");
+
+        Assert.Contains($"Huduma {ServiceSearch.RankedCandidates} au zaidi", capped, StringComparison.Ordinal);
+        Assert.Contains("Huduma 3<", exact, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_fewer_matches_than_the_cap_the_total_is_exact()
     {
         var page = await GetJsonAsync("/api/catalog/services?q=licence&pageSize=50");

@@ -73,7 +73,10 @@ public static class CatalogText
 
     public static string Channel(string channel) => Browse.Channel.Describe(channel).Current;
 
-    public static string Count(int total) => total == 1
-        ? T("Huduma 1", "1 service")
-        : T($"Huduma {total:N0}", $"{total:N0} services");
+    /// <summary>"Huduma 12"; with <paramref name="atLeast"/> (a search's total at its cap) "Huduma 100 au zaidi".</summary>
+    public static string Count(int total, bool atLeast = false) => atLeast
+        ? T($"Huduma {total:N0} au zaidi", $"{total:N0} or more services")
+        : total == 1
+            ? T("Huduma 1", "1 service")
+            : T($"Huduma {total:N0}", $"{total:N0} services");
 }
