@@ -82,7 +82,7 @@ public sealed class AuditAndAssertionTests(GatewayPortalFactory portal) : IClass
             using var client = own.NewBrowser();
 
             // PostgreSQL goes away for this portal: no new connection is let in, and the open ones are ended.
-            await SetConnectionsAllowedAsync(own, false);
+            await own.Database.SetConnectionsAllowedAsync(false);
             var answers = new List<HttpStatusCode>();
             for (var i = 0; i < 20; i++)
             {
@@ -90,7 +90,7 @@ public sealed class AuditAndAssertionTests(GatewayPortalFactory portal) : IClass
             }
 
             await Task.Delay(TimeSpan.FromSeconds(3)); // the writer tries, fails and backs off meanwhile
-            await SetConnectionsAllowedAsync(own, true);
+            await own.Database.SetConnectionsAllowedAsync(true);
             var rows = await WaitForRowsAsync(own, agency, 20, TimeSpan.FromSeconds(90));
 
             Assert.All(answers, status => Assert.Equal(HttpStatusCode.OK, status)); // citizens were served all along
@@ -99,25 +99,9 @@ public sealed class AuditAndAssertionTests(GatewayPortalFactory portal) : IClass
         }
         finally
         {
-            await SetConnectionsAllowedAsync(own, true);
+            await own.Database.SetConnectionsAllowedAsync(true);
             await ((IAsyncLifetime)own).DisposeAsync();
         }
-    }
-
-    private static async Task SetConnectionsAllowedAsync(GatewayPortalFactory portal, bool allowed)
-    {
-        var server = new Npgsql.NpgsqlConnectionStringBuilder(portal.Database.ConnectionString) { Database = "postgres", Pooling = false };
-        await using var connection = new Npgsql.NpgsqlConnection(server.ConnectionString);
-        await Dapper.SqlMapper.ExecuteAsync(connection,
-            $"ALTER DATABASE \"{portal.Database.Name}\" WITH ALLOW_CONNECTIONS {(allowed ? "true" : "false")}");
-        if (!allowed)
-        {
-            await Dapper.SqlMapper.ExecuteAsync(connection,
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = @name AND pid <> pg_backend_pid()",
-                new { name = portal.Database.Name });
-        }
-
-        Npgsql.NpgsqlConnection.ClearAllPools(); // the test's own pooled connections were ended too
     }
 
     [Fact]

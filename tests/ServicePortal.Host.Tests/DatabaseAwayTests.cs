@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Dapper;
-using Npgsql;
 
 namespace ServicePortal.Host.Tests;
 
@@ -44,18 +42,5 @@ public sealed class DatabaseAwayTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode); // back: the password step passes to the code step
     }
 
-    private async Task SetConnectionsAllowedAsync(bool allowed)
-    {
-        var server = new NpgsqlConnectionStringBuilder(_portal.Database.ConnectionString) { Database = "postgres", Pooling = false };
-        await using var connection = new NpgsqlConnection(server.ConnectionString);
-        await connection.ExecuteAsync($"ALTER DATABASE \"{_portal.Database.Name}\" WITH ALLOW_CONNECTIONS {(allowed ? "true" : "false")}");
-        if (!allowed)
-        {
-            await connection.ExecuteAsync(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = @name AND pid <> pg_backend_pid()",
-                new { name = _portal.Database.Name });
-        }
-
-        NpgsqlConnection.ClearAllPools();
-    }
+    private Task SetConnectionsAllowedAsync(bool allowed) => _portal.Database.SetConnectionsAllowedAsync(allowed);
 }

@@ -65,6 +65,27 @@ public sealed class TestDatabase : IAsyncDisposable
         return (long)(await command.ExecuteScalarAsync())! == 1;
     }
 
+    /// <summary>
+    /// PostgreSQL away for this database only (for tests of outages): with <c>false</c> no new connection is let
+    /// in and the open ones are ended; with <c>true</c> it is back. Pools are cleared either way, so no pooled
+    /// connection ended meanwhile is handed out again.
+    /// </summary>
+    public async Task SetConnectionsAllowedAsync(bool allowed)
+    {
+        await ExecuteAsync(_server, $"ALTER DATABASE \"{Name}\" WITH ALLOW_CONNECTIONS {(allowed ? "true" : "false")}");
+        if (!allowed)
+        {
+            await using var connection = new NpgsqlConnection(_server.AdminConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = Name });
+            await command.ExecuteNonQueryAsync();
+        }
+
+        NpgsqlConnection.ClearAllPools();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await ExecuteAsync(_server, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
