@@ -5,6 +5,7 @@
 #
 #   infra/bench/catalog-search.sh            # cached (default node behaviour) and uncached (database every time)
 #   DURATION=20s CONNECTIONS=16 RUNS=3 infra/bench/catalog-search.sh
+#   MODES=false infra/bench/catalog-search.sh   # only the uncached pass
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -12,6 +13,7 @@ DURATION=${DURATION:-20s}
 CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
 RUNS=${RUNS:-3}
+MODES=${MODES:-"true false"} # Catalog:CacheReads of each pass: true (node cache), false (PostgreSQL every request)
 PORT=${PORT:-5080}
 URL="http://127.0.0.1:$PORT"
 
@@ -58,9 +60,10 @@ generate() {
 
 echo "load before: $(uptime | sed 's/.*load average/load average/')"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/ {print $2}') GB"
-for cache in true false; do
+generated=""
+for cache in $MODES; do
   start_portal "$cache"
-  [ "$cache" = true ] && generate
+  [ -z "$generated" ] && generate && generated=yes
   curl -fs "$URL/api/catalog/services?q=warmup" >/dev/null
   wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s infra/bench/catalog-queries.lua "$URL" >/dev/null # warm-up
   for run in $(seq 1 "$RUNS"); do

@@ -199,6 +199,9 @@ public sealed class ServiceSearch(NpgsqlDataSource dataSource, CatalogCache cach
             // search's steps costs about as much as running them, and the plan does not depend on the words
             // (they reach the indexes as values from the input step). Only for this transaction. Browsing keeps
             // custom plans: its "@agency IS NULL OR ..." filters are only simplified when the values are known.
+            // No JIT either: a generic plan's estimates are high enough to pass jit_above_cost, and compiling the
+            // query would cost more than running it, on every execution (JIT code is not kept across executions).
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL jit = off"));
             if (!browsing)
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"));
