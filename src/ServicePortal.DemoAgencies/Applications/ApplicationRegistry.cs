@@ -75,7 +75,9 @@ public sealed class ApplicationRegistry(
 {
     private readonly ConcurrentDictionary<string, SubmittedApplication> _byReference = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Subject, string Key), SubmittedApplication> _byIdempotencyKey = new();
-    private int _sequence;
+    // Counts up from the seconds since 2026 at start, not from 1: the demo forgets its applications when it
+    // restarts, but the portal keeps them, and a reference given out again would belong to two applications.
+    private int _sequence = (int)Math.Max(0, (clock.GetUtcNow() - new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)).TotalSeconds);
 
     public TimeSpan Step => options.Value.LifecycleStep;
 
