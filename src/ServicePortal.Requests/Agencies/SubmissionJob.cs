@@ -38,7 +38,24 @@ public sealed partial class SubmissionJob(
             foreach (var request in claimed)
             {
                 var outcome = await connector.SubmitAsync(request, cancellationToken).ConfigureAwait(false);
-                await RecordAsync(request, outcome, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await RecordAsync(request, outcome, cancellationToken).ConfigureAwait(false);
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation &&
+                                                  e.ConstraintName == "requests_agency_reference" &&
+                                                  outcome is SubmitOutcome.Accepted accepted)
+                {
+                    // The agency answered with a reference another of its applications already has (a system
+                    // restored from a backup, a counter reset): its answer cannot be kept. The request stays
+                    // queued and is sent again with backoff (same Idempotency-Key); the error is on the
+                    // administrator's page.
+                    var problem = $"the agency answered with reference {accepted.Item.AgencyReference}, which another application already has";
+                    await updates.RecordErrorAsync(request.Agency, "submit", accepted.Item.AgencyReference, problem, null, cancellationToken)
+                        .ConfigureAwait(false);
+                    await RetryLaterAsync(request, problem, cancellationToken).ConfigureAwait(false);
+                }
+
                 handled++;
             }
         }

@@ -83,6 +83,40 @@ public sealed class ApplyAndFollowTests(RequestsPortalFactory portal) : IClassFi
             new { reference }));
     }
 
+    [Fact]
+    public async Task An_agency_reference_given_again_is_recorded_as_an_error_and_the_request_waits_queued()
+    {
+        var (_, _, api) = await portal.CitizenAppAsync();
+        async Task<string> ApplyAsync(string name)
+        {
+            var created = await api.PostAsJsonAsync("/api/me/requests", new
+            {
+                serviceCode = "brela-business-name",
+                answers = new { proposedName = name, natureOfBusiness = "Uuzaji wa vifaa vya kilimo", region = "Arusha", district = "Meru" },
+            });
+            return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reference").GetString()!;
+        }
+
+        var first = await ApplyAsync("Mollel Agro Supplies");
+        var sent = await WaitForAsync(() => portal.ScalarAsync<bool>(
+            "SELECT agency_reference IS NOT NULL FROM requests.requests WHERE reference = @first", new { first }), 120);
+        // As if brela's counter had been reset: the reference it gives next is already this request's.
+        var given = await portal.ScalarAsync<string>("SELECT agency_reference FROM requests.requests WHERE reference = @first", new { first });
+        var number = long.Parse(given.Split('-')[2], System.Globalization.CultureInfo.InvariantCulture);
+        var next = $"{given[..given.LastIndexOf('-')]}-{number + 1:D6}";
+        await portal.ExecuteAsync("UPDATE requests.requests SET agency_reference = @next WHERE reference = @first", new { next, first });
+        var second = await ApplyAsync("Meru Fresh Produce");
+        var recorded = await WaitForAsync(() => portal.ScalarAsync<bool>(
+            "SELECT last_error IS NOT NULL FROM requests.requests WHERE reference = @second", new { second }), 120);
+
+        Assert.True(sent, "the first application was not sent");
+        Assert.True(recorded, "the clash was not recorded on the request");
+        Assert.Equal("queued", await portal.ScalarAsync<string>("SELECT status FROM requests.requests WHERE reference = @second", new { second }));
+        Assert.Equal(next, await portal.ScalarAsync<string>("SELECT agency_reference FROM requests.requests WHERE reference = @first", new { first }));
+        Assert.True(await portal.ScalarAsync<long>( // once per try: it is sent again with backoff
+            "SELECT count(*) FROM requests.agency_errors WHERE agency = 'brela' AND source = 'submit' AND agency_reference = @next", new { next }) >= 1);
+    }
+
     // Generous limits: a busy machine slows the jobs down, and a limit only costs time when something is wrong.
     private static async Task<bool> WaitForAsync(Func<Task<bool>> condition, int seconds)
     {
