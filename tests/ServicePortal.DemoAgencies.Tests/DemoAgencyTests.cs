@@ -32,7 +32,10 @@ public sealed class DemoAgencyTests
     [MemberData(nameof(Codes))]
     public async Task Whoami_refuses_a_caller_without_a_verifiable_identity(string code)
     {
-        await using var app = DemoAgencyHost.Build(DemoAgency.Get(code), "http://127.0.0.1:0");
+        // A portal to trust, named here rather than read from an appsettings.json: the test's output folder holds
+        // the portal host's too (whichever project copied last wins), and that one names none.
+        await using var app = DemoAgencyHost.Build(DemoAgency.Get(code), "http://127.0.0.1:0",
+            configure: builder => builder.Configuration["DemoAgencies:PortalUrl"] = "http://127.0.0.1:9/");
         await app.StartAsync();
         using var client = new HttpClient { BaseAddress = DemoAgencyHost.BaseAddress(app) };
         using var forged = new HttpRequestMessage(HttpMethod.Get, "whoami");
