@@ -89,7 +89,7 @@ cmd_run() {
   require_postgres
   build
 
-  local agencies_pid=""
+  agencies_pid="" # global: the EXIT trap runs after this function has returned
   stop_agencies() {
     if [ -n "$agencies_pid" ] && kill -0 "$agencies_pid" 2>/dev/null; then
       kill -TERM "$agencies_pid" 2>/dev/null || true
