@@ -35,6 +35,7 @@ public sealed class DatabaseAwayTests : IAsyncLifetime
             new Dictionary<string, string?> { ["Nin"] = nin, ["Password"] = "Mti-Mrefu-Wa-Mwembe" });
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+        Assert.Equal("5", page.Headers.RetryAfter?.ToString());
         Assert.Contains("Huduma haipatikani kwa sasa", pageText, StringComparison.Ordinal);
         Assert.DoesNotContain("Npgsql", pageText, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, call.StatusCode);

@@ -34,6 +34,10 @@ public sealed class ErrorModel(IProblemDetailsService problems) : PageModel
         if (HttpContext.Features.Get<IExceptionHandlerFeature>() is not null && Response.StatusCode is >= 500 and <= 599)
         {
             code = Response.StatusCode;
+            if (code == StatusCodes.Status503ServiceUnavailable)
+            {
+                Response.Headers.RetryAfter = "5"; // a database restart or failover takes seconds
+            }
         }
 
         (Title, Detail) = Describe(code);
