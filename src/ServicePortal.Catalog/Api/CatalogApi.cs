@@ -140,4 +140,8 @@ public static partial class CatalogApi
 
     [GeneratedRegex("^[a-z][a-z0-9-]{2,79}$")]
     internal static partial Regex ServiceCodePattern();
+
+    /// <summary>What an agency code can be (pages check it before asking the database).</summary>
+    [GeneratedRegex("^[a-z][a-z0-9-]{1,39}$")]
+    internal static partial Regex AgencyCodePattern();
 }

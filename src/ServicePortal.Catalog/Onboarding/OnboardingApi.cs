@@ -179,16 +179,12 @@ public static class OnboardingApi
         IValidator<StopRequest> validator, ServiceChanges changes, AgencyProposals proposals, CancellationToken cancellationToken)
     {
         var caller = CallerOf(http);
-        if (!code.StartsWith(caller.Agency + "-", StringComparison.Ordinal))
-        {
-            return NotFound();
-        }
-
         if (await InvalidStopAsync(request, validator, cancellationToken).ConfigureAwait(false) is { } invalid)
         {
             return invalid;
         }
 
+        // Only the caller's own live service is found (by its agency id): anything else is 404 and nothing changes.
         var outcome = await changes.RetireAsync(caller.AgencyId, code, request!.Reason!.Trim(), "agency:" + caller.Agency,
             cancellationToken).ConfigureAwait(false);
         return outcome == AgencyRequestOutcome.NotFound

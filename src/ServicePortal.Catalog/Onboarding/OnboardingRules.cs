@@ -110,6 +110,34 @@ internal static partial class OnboardingRules
         }
     }
 
+    /// <summary>The longest reason for a decision or a stop (the history columns' CHECK).</summary>
+    public const int MaxReasonLength = 2000;
+
+    /// <summary>
+    /// What is wrong with a reason given for a decision (administrator) or a stop (agency), in Kiswahili and
+    /// English, or null: required, at most <see cref="MaxReasonLength"/> characters once trimmed, line breaks
+    /// allowed, no other control characters. The caller words it for its reader (both languages in the API, the
+    /// reader's on a page).
+    /// </summary>
+    public static (string Sw, string En)? ReasonProblem(string? reason)
+    {
+        var trimmed = reason?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            return ("Andika sababu: itahifadhiwa kwenye historia na taasisi itaiona.",
+                "Write the reason: it is kept in the history and the agency reads it.");
+        }
+
+        if (trimmed.Length > MaxReasonLength)
+        {
+            return ($"Sababu isizidi herufi {MaxReasonLength}.", $"The reason must be at most {MaxReasonLength} characters long.");
+        }
+
+        return HasControl(trimmed, multiline: true)
+            ? ("Sababu ina herufi za udhibiti zisizoruhusiwa.", "The reason contains control characters that are not allowed.")
+            : null;
+    }
+
     /// <summary>Control characters (and unpaired surrogates) are refused; long texts may keep line breaks and tabs.</summary>
     public static bool HasControl(string value, bool multiline)
     {

@@ -10,30 +10,14 @@ namespace ServicePortal.Catalog.Onboarding;
 /// </summary>
 public sealed record StopRequest(string? Reason);
 
+/// <summary>The reason rule (<see cref="OnboardingRules.ReasonProblem"/>), in both languages as the API speaks.</summary>
 public sealed class StopRequestValidator : AbstractValidator<StopRequest>
 {
-    public const int MaxReasonLength = 2000;
-
-    public StopRequestValidator()
+    public StopRequestValidator() => RuleFor(x => x.Reason).Custom((reason, context) =>
     {
-        RuleFor(x => x).Custom((request, context) =>
+        if (OnboardingRules.ReasonProblem(reason) is { } problem)
         {
-            var reason = request.Reason;
-            if (string.IsNullOrWhiteSpace(reason))
-            {
-                context.AddFailure(new ValidationFailure("reason", OnboardingRules.Both(
-                    "Andika sababu ya kusitisha.", "Write why it is being stopped.")));
-            }
-            else if (reason.Trim().Length > MaxReasonLength)
-            {
-                context.AddFailure(new ValidationFailure("reason", OnboardingRules.Both(
-                    $"Sababu isizidi herufi {MaxReasonLength}.", $"The reason must be at most {MaxReasonLength} characters long.")));
-            }
-            else if (OnboardingRules.HasControl(reason, multiline: true))
-            {
-                context.AddFailure(new ValidationFailure("reason", OnboardingRules.Both(
-                    "Ina herufi za udhibiti zisizoruhusiwa.", "It contains control characters that are not allowed.")));
-            }
-        });
-    }
+            context.AddFailure(new ValidationFailure("reason", OnboardingRules.Both(problem.Sw, problem.En)));
+        }
+    });
 }

@@ -1,8 +1,8 @@
-using System.Text.RegularExpressions;
 using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ServicePortal.Catalog.Api;
 using ServicePortal.Catalog.Changes;
 using static ServicePortal.Core.Localization.Lang;
 
@@ -16,7 +16,7 @@ namespace ServicePortal.Catalog.Pages.Admin;
 /// </summary>
 [Authorize(Policy = CatalogAdministration.StaffPolicy)]
 [Authorize(Policy = CatalogAdministration.AdministratorPolicy)]
-public sealed partial class AgencyModel(AgencyChanges agencies, IValidator<DecisionReason> reasons) : PageModel
+public sealed class AgencyModel(AgencyChanges agencies, IValidator<DecisionReason> reasons) : PageModel
 {
     public const int HistoryRows = 30;
 
@@ -70,20 +70,10 @@ public sealed partial class AgencyModel(AgencyChanges agencies, IValidator<Decis
         }
 
         string? reason = null;
-        if (reasonRequired)
+        if (reasonRequired &&
+            (reason = await reasons.ValidReasonAsync(Reason, ModelState, cancellationToken).ConfigureAwait(false)) is null)
         {
-            var validation = await reasons.ValidateAsync(new DecisionReason(Reason), cancellationToken).ConfigureAwait(false);
-            if (!validation.IsValid)
-            {
-                foreach (var error in validation.Errors)
-                {
-                    ModelState.AddModelError(error.PropertyName, error.ErrorMessage);
-                }
-
-                return Page();
-            }
-
-            reason = Reason!.Trim();
+            return Page();
         }
 
         var outcome = await agencies.DecideAsync(Code, decision, reason, CatalogAdministration.ChangedBy(User), cancellationToken)
@@ -105,7 +95,7 @@ public sealed partial class AgencyModel(AgencyChanges agencies, IValidator<Decis
 
     private async Task<bool> LoadAsync(CancellationToken cancellationToken)
     {
-        Agency = AgencyCodePattern().IsMatch(Code) ? await agencies.GetAsync(Code, cancellationToken).ConfigureAwait(false) : null;
+        Agency = CatalogApi.AgencyCodePattern().IsMatch(Code) ? await agencies.GetAsync(Code, cancellationToken).ConfigureAwait(false) : null;
         if (Agency is null)
         {
             return false;
@@ -114,7 +104,4 @@ public sealed partial class AgencyModel(AgencyChanges agencies, IValidator<Decis
         History = await agencies.HistoryAsync(Agency.Id, HistoryRows, cancellationToken).ConfigureAwait(false);
         return true;
     }
-
-    [GeneratedRegex("^[a-z][a-z0-9-]{1,39}$")]
-    private static partial Regex AgencyCodePattern();
 }

@@ -1,5 +1,6 @@
 using FluentValidation;
 using FluentValidation.Results;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using ServicePortal.Catalog.Onboarding;
 using static ServicePortal.Core.Localization.Lang;
 
@@ -7,31 +8,40 @@ namespace ServicePortal.Catalog.Pages.Admin;
 
 /// <summary>
 /// The reason an administrator gives for rejecting, suspending or reinstating: the agency reads it, and it is
-/// kept in the history. Required, at most 2000 characters (the column's CHECK), line breaks allowed, no other
-/// control characters. Messages in the reader's language (Kiswahili, or English when chosen).
+/// kept in the history. The rule is the agency's own (<see cref="OnboardingRules.ReasonProblem"/>); the message
+/// is in the reader's language.
 /// </summary>
 public sealed record DecisionReason(string? Reason);
 
 public sealed class DecisionReasonValidator : AbstractValidator<DecisionReason>
 {
-    public const int MaxLength = 2000;
+    public const int MaxLength = OnboardingRules.MaxReasonLength;
 
-    public DecisionReasonValidator()
+    public DecisionReasonValidator() => RuleFor(x => x.Reason).Custom((reason, context) =>
     {
-        RuleFor(x => x).Custom((input, context) =>
+        if (OnboardingRules.ReasonProblem(reason) is { } problem)
         {
-            var reason = input.Reason?.Trim();
-            if (string.IsNullOrEmpty(reason) || reason.Length > MaxLength)
-            {
-                context.AddFailure(new ValidationFailure(nameof(DecisionReason.Reason), T(
-                    $"Andika sababu (hadi herufi {MaxLength}) ili taasisi ijue kwa nini.",
-                    $"Write the reason (up to {MaxLength} characters) so the agency knows why.")));
-            }
-            else if (OnboardingRules.HasControl(reason, multiline: true))
-            {
-                context.AddFailure(new ValidationFailure(nameof(DecisionReason.Reason), T(
-                    "Sababu ina herufi za udhibiti zisizoruhusiwa.", "The reason contains control characters that are not allowed.")));
-            }
-        });
+            context.AddFailure(new ValidationFailure(nameof(DecisionReason.Reason), T(problem.Sw, problem.En)));
+        }
+    });
+}
+
+public static class DecisionReasonValidation
+{
+    /// <summary>
+    /// The reason, trimmed, when it is valid; otherwise null, with the messages put beside the form's field.
+    /// </summary>
+    public static async Task<string?> ValidReasonAsync(this IValidator<DecisionReason> validator, string? reason,
+        ModelStateDictionary modelState, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(validator);
+        ArgumentNullException.ThrowIfNull(modelState);
+        var validation = await validator.ValidateAsync(new DecisionReason(reason), cancellationToken).ConfigureAwait(false);
+        foreach (var error in validation.Errors)
+        {
+            modelState.AddModelError(error.PropertyName, error.ErrorMessage);
+        }
+
+        return validation.IsValid ? reason!.Trim() : null;
     }
 }

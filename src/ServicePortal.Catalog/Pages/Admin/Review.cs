@@ -55,18 +55,12 @@ public abstract class ReviewModel(AgencyProposals proposals, IValidator<Decision
             return NotFound();
         }
 
-        var validation = await reasons.ValidateAsync(new DecisionReason(Reason), cancellationToken).ConfigureAwait(false);
-        if (!validation.IsValid)
+        if (await reasons.ValidReasonAsync(Reason, ModelState, cancellationToken).ConfigureAwait(false) is not { } reason)
         {
-            foreach (var error in validation.Errors)
-            {
-                ModelState.AddModelError(error.PropertyName, error.ErrorMessage);
-            }
-
             return Page();
         }
 
-        if (!await proposals.RejectAsync(Proposal!.Id, Reason!.Trim(), CatalogAdministration.ChangedBy(User), cancellationToken).ConfigureAwait(false))
+        if (!await proposals.RejectAsync(Proposal!.Id, reason, CatalogAdministration.ChangedBy(User), cancellationToken).ConfigureAwait(false))
         {
             Message = T("Pendekezo hili halisubiri idhini tena.", "This proposal is no longer awaiting approval.");
             return Page();
