@@ -39,6 +39,13 @@ public sealed record AgencyStatusItem(
             return false;
         }
 
+        // They are keys, shown to citizens and written into log lines: a line break in one is never meant.
+        if (reference.Any(char.IsControl) || status.Any(char.IsControl))
+        {
+            problem = "agencyReference and status must not contain control characters";
+            return false;
+        }
+
         if (!element.TryGetProperty("version", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var version) || version < 0)
         {
             problem = "version is required: a non-negative integer";

@@ -158,6 +158,8 @@ public sealed class RequestsApiTests(RequestsPortalFactory portal) : IClassFixtu
         var brokenJson = await brela.PostAsync("/api/agency/requests/status", broken);
         var missingFields = await brela.PostAsJsonAsync("/api/agency/requests/status",
             new { items = new object[] { new { agencyReference, status = "issued" } } });
+        var forgedLine = await brela.PostAsJsonAsync("/api/agency/requests/status",
+            new { items = new[] { Item(agencyReference + "\r\nINFO forged log line", "issued", 9, "2026-11-29T10:00:00Z") } });
         var tooMany = await brela.PostAsJsonAsync("/api/agency/requests/status",
             new { items = Enumerable.Range(0, 501).Select(i => Item(agencyReference, "issued", i, "2026-11-29T10:00:00Z")) });
         using var huge = new StringContent("{\"items\": [\"" + new string('x', 2_000_000) + "\"]}", Encoding.UTF8, "application/json");
@@ -168,6 +170,7 @@ public sealed class RequestsApiTests(RequestsPortalFactory portal) : IClassFixtu
         Assert.Equal(HttpStatusCode.BadRequest, brokenJson.StatusCode);
         Assert.Equal(HttpStatusCode.OK, missingFields.StatusCode);
         Assert.Equal("invalid", (await missingFields.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items")[0].GetProperty("outcome").GetString());
+        Assert.Equal("invalid", (await forgedLine.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items")[0].GetProperty("outcome").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, hugeBody.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
