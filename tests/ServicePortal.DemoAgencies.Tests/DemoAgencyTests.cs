@@ -82,7 +82,7 @@ public sealed class DemoAgencyTests
     [Fact]
     public async Task The_runnable_app_starts_every_agency_on_its_configured_port_and_stops_on_request()
     {
-        var ports = Enumerable.Range(0, 4).Select(_ => FreePort()).ToArray();
+        var ports = Enumerable.Range(0, 4).Select(_ => HostProcess.FreePort()).ToArray();
         var environment = new Dictionary<string, string>
         {
             ["DemoAgencies__nida"] = $"http://127.0.0.1:{ports[0]}",
@@ -120,12 +120,5 @@ public sealed class DemoAgencyTests
                 await Task.Delay(200);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

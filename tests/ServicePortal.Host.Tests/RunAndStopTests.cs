@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace ServicePortal.Host.Tests;
 
@@ -11,7 +10,7 @@ public sealed class RunAndStopTests : IDisposable
     [Fact]
     public async Task Starts_with_an_embedded_database_and_Ctrl_C_leaves_no_PostgreSQL_behind()
     {
-        var port = FreePort();
+        var port = HostProcess.FreePort();
         var environment = new Dictionary<string, string>
         {
             ["Database__EmbeddedDirectory"] = _data,
@@ -70,12 +69,5 @@ public sealed class RunAndStopTests : IDisposable
 
             await Task.Delay(200);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

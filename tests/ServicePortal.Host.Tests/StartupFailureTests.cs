@@ -24,7 +24,7 @@ public sealed class StartupFailureTests
     [Fact]
     public async Task An_unreachable_database_is_named_and_stops_the_host()
     {
-        var port = FreePort();
+        var port = HostProcess.FreePort();
         var result = await HostProcess.RunAsync("ServicePortal.Host", [],
             new Dictionary<string, string>
             {
@@ -114,12 +114,5 @@ public sealed class StartupFailureTests
         Assert.Single(lines);
         Assert.StartsWith("ServicePortal cannot start: ", lines[0], StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

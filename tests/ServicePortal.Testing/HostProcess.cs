@@ -10,6 +10,14 @@ public static class HostProcess
 {
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
 
+    /// <summary>A loopback port free now, for a program started on it (the system picks it, then it is released).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>The built assembly of a project under <c>src/</c>, in the same configuration as the tests.</summary>
     public static string AssemblyOf(string project)
     {

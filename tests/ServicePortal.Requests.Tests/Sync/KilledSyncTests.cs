@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Npgsql;
@@ -23,7 +20,7 @@ public sealed class KilledSyncTests : IAsyncLifetime
 
     private TestDatabase _database = null!;
     private WebApplication _agency = null!;
-    private readonly int _port = FreePort();
+    private readonly int _port = HostProcess.FreePort();
 
     public async Task InitializeAsync()
     {
@@ -131,12 +128,5 @@ public sealed class KilledSyncTests : IAsyncLifetime
         }
 
         return null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
