@@ -135,8 +135,7 @@ public static class WebShell
         // connections; 08xxx: the connection failed.
         Npgsql.PostgresException p => p.SqlState is "55000" or "57P01" or "57P02" or "57P03" or "53300" || p.SqlState.StartsWith("08", StringComparison.Ordinal),
         Npgsql.NpgsqlException n => n.IsTransient,
-        TimeoutException or InvalidOperationException when exception.InnerException is { } inner => DatabaseUnavailable(inner),
-        _ => exception.InnerException is Npgsql.NpgsqlException inner && DatabaseUnavailable(inner),
+        _ => exception.InnerException is { } inner && DatabaseUnavailable(inner), // wrapped (a pool timeout, a page's own)
     };
 
     private static Task SecurityHeaders(HttpContext context, Func<Task> next)

@@ -68,8 +68,7 @@ public sealed class ApplyJourneyBrowserTests(RequestsPortalFactory portal) : ICl
         }
         catch (TimeoutException)
         {
-            var shown = await page.InnerTextAsync("body", new() { Timeout = 5_000 }).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "(unreadable)",
-                TaskScheduler.Default);
+            var shown = await page.TextContentAsync("body", new() { Timeout = 5_000 }) ?? "";
             Assert.Fail($"The page never showed {selector}. At {page.Url}, it shows: {shown[..Math.Min(shown.Length, 1500)]}");
         }
     }
