@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -67,6 +68,8 @@ public static class PortalDatabase
         services.AddSingleton(sp => new Migrations(sp.GetServices<MigrationAssembly>().Select(m => m.Assembly)));
         services.AddMigrationsFrom(typeof(PortalDatabase).Assembly);
         services.AddSingleton<DatabaseStartup>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Security.AttemptLimits>();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return services;
     }
