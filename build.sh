@@ -3,6 +3,7 @@
 #
 #   ./build.sh run [--urls URL]   the portal on http://localhost:5000 and the demo agencies; Ctrl+C stops all
 #   ./build.sh test               every test: unit, integration on real PostgreSQL, browser (Chromium)
+#   ./build.sh screenshots        run the browser tests and refresh the pictures in docs/screenshots
 #   ./build.sh migrate            apply database migrations and exit
 #   ./build.sh build              compile everything
 #
@@ -124,11 +125,61 @@ cmd_migrate() {
   dotnet run --no-build -c "$CONFIGURATION" --project src/ServicePortal.Host -- migrate "$@"
 }
 
+# One PostgreSQL cluster for the whole test run, shared by every test assembly (each test class still gets a
+# database of its own, cloned from one migrated template): PORTAL_TEST_DB names it to the tests. Throw-away data,
+# so no flushes to disk. Not started when PORTAL_TEST_DB is already set (a server of the developer's).
+TEST_PG_ROOT=""
+pg_bin_dir() {
+  if [ -n "${PORTAL_PG_BIN:-}" ]; then printf '%s' "$PORTAL_PG_BIN"; return; fi
+  local newest
+  newest=$(compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" | sort -V | tail -n 1 || true)
+  if [ -n "$newest" ]; then dirname "$newest"; return; fi
+  dirname "$(command -v pg_ctl)"
+}
+
+as_pg_owner() {
+  # PostgreSQL refuses to run as root: then its programs run as the 'postgres' account the packages create.
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start_test_postgres() {
+  [ -n "${PORTAL_TEST_DB:-}" ] && return 0
+  local bin password port attempt
+  bin=$(pg_bin_dir)
+  TEST_PG_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/serviceportal-test-run.XXXXXX")
+  trap stop_test_postgres EXIT
+  password=$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')
+  printf '%s\n' "$password" > "$TEST_PG_ROOT/password"
+  chmod 700 "$TEST_PG_ROOT"
+  if [ "$(id -u)" -eq 0 ]; then chown -R postgres "$TEST_PG_ROOT"; fi
+  as_pg_owner "$bin/initdb" -D "$TEST_PG_ROOT/data" -U portal --pwfile="$TEST_PG_ROOT/password" --auth=scram-sha-256 \
+    -E UTF8 --no-instructions >"$TEST_PG_ROOT/initdb.log" 2>&1 || fail "initdb failed: $(tail -n 5 "$TEST_PG_ROOT/initdb.log")"
+  for attempt in 1 2 3 4 5; do
+    port=$(( 20000 + RANDOM % 40000 ))
+    if as_pg_owner "$bin/pg_ctl" start -D "$TEST_PG_ROOT/data" -w -t 60 -l "$TEST_PG_ROOT/server.log" \
+        -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        >/dev/null 2>&1; then
+      export PORTAL_TEST_DB="Host=127.0.0.1;Port=$port;Username=portal;Password=$password;Database=postgres"
+      say "PostgreSQL for the tests on 127.0.0.1:$port"
+      return 0
+    fi
+  done
+  fail "the tests' PostgreSQL did not start: $(tail -n 5 "$TEST_PG_ROOT/server.log" 2>/dev/null)"
+}
+
+stop_test_postgres() {
+  if [ -n "$TEST_PG_ROOT" ] && [ -d "$TEST_PG_ROOT" ]; then
+    as_pg_owner "$(pg_bin_dir)/pg_ctl" stop -D "$TEST_PG_ROOT/data" -m immediate -w >/dev/null 2>&1 || true
+    rm -rf "$TEST_PG_ROOT"
+  fi
+}
+
 cmd_test() {
   require_dotnet
   require_postgres
   require_chromium
   build
+  start_test_postgres
 
   local log
   log=$(mktemp)
@@ -137,6 +188,12 @@ cmd_test() {
   # A hung test must not hold CI for its whole budget: dump and stop after 10 minutes without progress.
   dotnet test ServicePortal.sln -c "$CONFIGURATION" --no-build -nologo \
     --blame-hang-timeout 10m --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+
+  # The slowest tests, so a slow one is seen (and mended) rather than endured.
+  say ""
+  say "Slowest tests:"
+  sed -nE 's/^ +(Passed|Failed) (.+) \[(([0-9]+) m ?)?(([0-9]+) s ?)?(([0-9]+) ms)?\]$/\4|\6|\8|\2/p' "$log" \
+    | awk -F'|' '{ printf "%9.1f s  %s\n", ($1 + 0) * 60 + ($2 + 0) + ($3 + 0) / 1000, $4 }' | sort -rn | head -n 15
 
   # One closing line for people and CI: the totals over every test assembly.
   awk '
@@ -150,13 +207,20 @@ cmd_test() {
   return "$status"
 }
 
+cmd_screenshots() {
+  # The browser tests write their pictures to their output folder; here they write them where the docs show them.
+  export PORTAL_SCREENSHOTS="$ROOT/docs/screenshots"
+  cmd_test --filter "FullyQualifiedName~Browser"
+}
+
 usage() {
-  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
+  screenshots) shift; cmd_screenshots "$@" ;;
   migrate) shift; cmd_migrate "$@" ;;
   build) shift; require_dotnet; build ;;
   -h|--help|help|"") usage ;;

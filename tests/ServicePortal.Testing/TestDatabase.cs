@@ -11,7 +11,8 @@ namespace ServicePortal.Testing;
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
-    private static readonly string TemplateName = $"portal_template_{Environment.ProcessId}";
+    private static readonly Lazy<string> Template = new(() => $"portal_template_{MigrationsHash()}");
+    private static string TemplateName => Template.Value;
     private static readonly SemaphoreSlim TemplateLock = new(1, 1);
     private static bool _templateReady;
 
@@ -98,6 +99,13 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(server, name);
     }
 
+    /// <summary>
+    /// The migrated template, shared by every test process of a run that uses one server (./build.sh test starts one
+    /// cluster for the whole run): named by a hash of every migration script, made once under an advisory lock, and
+    /// marked finished by <c>IS_TEMPLATE</c>, so a process that finds it finished clones it at once and one that finds
+    /// it half made (its maker was killed) makes it again. Hangfire's schema is installed in it too, so no portal
+    /// host of the suite spends its start-up creating it.
+    /// </summary>
     private static async Task EnsureTemplateAsync(TestPostgres.Server server)
     {
         await TemplateLock.WaitAsync();
@@ -108,26 +116,86 @@ public sealed class TestDatabase : IAsyncDisposable
                 return;
             }
 
+            await using var admin = new NpgsqlConnection(server.AdminConnectionString);
+            await admin.OpenAsync();
+            await using (var gate = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended('serviceportal-test-template', 0))", admin))
+            {
+                await gate.ExecuteNonQueryAsync();
+            }
+
+            await using (var ready = new NpgsqlCommand("SELECT datistemplate FROM pg_database WHERE datname = $1", admin))
+            {
+                ready.Parameters.Add(new NpgsqlParameter { Value = TemplateName });
+                if (await ready.ExecuteScalarAsync() is true)
+                {
+                    _templateReady = true;
+                    return;
+                }
+            }
+
             await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{TemplateName}\" WITH (FORCE)");
             await ExecuteAsync(server, $"CREATE DATABASE \"{TemplateName}\" TEMPLATE template0");
-            // A template must have no open connection when it is cloned: no pooling for its migration.
+            // A template must have no open connection when it is cloned: no pooling while it is made.
             var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionStringFor(TemplateName))
             {
                 Pooling = false,
             }.ConnectionString;
             await new Migrations(MigrationAssemblies).ApplyAsync(connectionString, NullLogger.Instance);
-            if (server.Embedded is null)
-            {
-                AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-                    ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{TemplateName}\" WITH (FORCE)").GetAwaiter().GetResult();
-            }
-
+            _ = new Hangfire.PostgreSql.PostgreSqlStorage(
+                new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, new Hangfire.PostgreSql.PostgreSqlStorageOptions()),
+                new Hangfire.PostgreSql.PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true });
+            await ExecuteAsync(server, $"ALTER DATABASE \"{TemplateName}\" WITH IS_TEMPLATE true");
+            await DropOtherTemplatesAsync(server);
             _templateReady = true;
         }
         finally
         {
             TemplateLock.Release();
         }
+    }
+
+    /// <summary>Templates of older migrations, on a server that outlives runs (PORTAL_TEST_DB); one in use stays.</summary>
+    private static async Task DropOtherTemplatesAsync(TestPostgres.Server server)
+    {
+        await using var admin = new NpgsqlConnection(server.AdminConnectionString);
+        await admin.OpenAsync();
+        var stale = new List<string>();
+        await using (var list = new NpgsqlCommand(
+                         "SELECT datname FROM pg_database WHERE datname LIKE 'portal\\_template\\_%' AND datname <> $1", admin))
+        {
+            list.Parameters.Add(new NpgsqlParameter { Value = TemplateName });
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                stale.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var name in stale)
+        {
+            try
+            {
+                await ExecuteAsync(server, $"ALTER DATABASE \"{name}\" WITH IS_TEMPLATE false");
+                await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{name}\"");
+            }
+            catch (PostgresException)
+            {
+                // Another run is cloning it right now: it goes next time.
+            }
+        }
+    }
+
+    /// <summary>A short hash of every migration script's name and text: a new or changed script makes a new template.</summary>
+    private static string MigrationsHash()
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var script in new Migrations(MigrationAssemblies).Scripts)
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(script.Name + "\n" + script.Contents + "\n"));
+        }
+
+        hash.AppendData(System.Text.Encoding.UTF8.GetBytes(typeof(Hangfire.PostgreSql.PostgreSqlStorage).Assembly.FullName ?? ""));
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
     }
 
     // Database names are generated here, never taken from outside, so composing them into DDL is safe.
