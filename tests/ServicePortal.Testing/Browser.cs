@@ -97,13 +97,17 @@ public sealed class Browser : IAsyncLifetime
             $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}"));
 
     /// <summary>
-    /// Saves a full-page screenshot as <c>docs/screenshots/{name}.png</c> in the source tree, so the docs show
-    /// the pages as the tests last saw them.
+    /// Saves a full-page screenshot as <c>{name}.png</c>: in the test output folder (<c>screenshots/</c> beside the
+    /// test assembly), or in <c>PORTAL_SCREENSHOTS</c> when set. <c>./build.sh screenshots</c> sets it to
+    /// <c>docs/screenshots</c> to refresh the pictures the docs show, on purpose rather than on every test run.
     /// </summary>
     public static async Task<string> ScreenshotAsync(IPage page, string name)
     {
         ArgumentNullException.ThrowIfNull(page);
-        var path = Path.Combine(SourceTree.Root, "docs", "screenshots", name + ".png");
+        var folder = System.Environment.GetEnvironmentVariable("PORTAL_SCREENSHOTS") is { Length: > 0 } chosen
+            ? chosen
+            : Path.Combine(AppContext.BaseDirectory, "screenshots");
+        var path = Path.Combine(folder, name + ".png");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         return path;
