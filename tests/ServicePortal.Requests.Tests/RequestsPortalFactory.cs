@@ -24,6 +24,7 @@ public class RequestsPortalFactory : PortalFactory
         With("Identity:AllowHttp", "true");
         With("Identity:AttemptsPerAddressPerMinute", "1000");
         With("Catalog:SeedDemoData", "true");
+        With("Requests:RunJobs", "true");
         With("Requests:SyncInterval", "00:00:05");
         With("Requests:Workers", "2");
         With("Messaging:Sender", null);

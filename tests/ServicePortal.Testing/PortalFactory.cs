@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ServicePortal.Core.Messaging;
@@ -53,11 +54,29 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Portal", Database.ConnectionString);
         // Nothing listens there: a test that needs the registry starts the demo one and says where it is.
         builder.UseSetting("Identity:RegistryUrl", "http://127.0.0.1:9/");
+        // Background jobs (Hangfire's server and its recurring sync) cost CPU in every host of the suite; a test that
+        // needs them says so with With("Requests:RunJobs", "true").
+        builder.UseSetting("Requests:RunJobs", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
         }
+
+        if (!HashPasswordsAtFullCost)
+        {
+            // PBKDF2 at the production cost is deliberately slow (docs/benchmarks.md); hundreds of sign-ins in the
+            // suite would spend minutes of CPU on it. The hash format records its own iteration count, so this changes
+            // nothing else. A test about hashing itself sets HashPasswordsAtFullCost.
+            builder.ConfigureTestServices(services => services.AddSingleton(new ServicePortal.Identity.Accounts.PasswordHashing(
+                Microsoft.Extensions.Options.Options.Create(new ServicePortal.Identity.IdentityOptions { PasswordHashIterations = TestHashIterations }))));
+        }
     }
+
+    /// <summary>The PBKDF2 iterations of passwords hashed in tests (the production default is 210,000).</summary>
+    public const int TestHashIterations = 1_000;
+
+    /// <summary>Hash passwords at the configured (production) cost: for tests of the hashing itself.</summary>
+    public bool HashPasswordsAtFullCost { get; set; }
 
     /// <summary>An account created directly, as registration would leave it; returns its NIN and phone.</summary>
     public async Task<(string Nin, string Phone)> CreateAccountAsync(string password = "Mti-Mrefu-Wa-Mwembe", string language = "sw")

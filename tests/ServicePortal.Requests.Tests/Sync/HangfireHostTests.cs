@@ -13,11 +13,11 @@ public sealed class HangfireHostTests
     [Fact]
     public async Task A_host_keeps_its_own_job_storage_and_its_jobs_run_after_another_host_in_the_process_stops()
     {
-        await using var portal = new PortalFactory();
+        await using var portal = new PortalFactory().With("Requests:RunJobs", "true");
         await portal.InitializeAsync();
         _ = portal.Services.GetRequiredService<IBackgroundJobClient>();
 
-        var other = new PortalFactory();
+        var other = new PortalFactory().With("Requests:RunJobs", "true");
         await other.InitializeAsync();
         var otherStorage = other.Services.GetRequiredService<JobStorage>();
         _ = other.Services.GetRequiredService<IBackgroundJobClient>(); // the last host configured: Hangfire's statics are its
