@@ -43,7 +43,7 @@ public sealed class KilledSyncTests : IAsyncLifetime
     [Fact]
     public async Task A_portal_killed_in_the_middle_of_a_sync_pass_loses_nothing_and_applies_nothing_twice_after_restart()
     {
-        using var control = new HttpClient { BaseAddress = DemoAgencyHost.BaseAddress(_agency) };
+        using var control = DemoAgencyHost.ControlClient(_agency);
         (await control.PostAsJsonAsync("_demo/behaviour", new { mode = "slow", delayMs = 4000 })).EnsureSuccessStatusCode();
 
         long appliedAtKill;
