@@ -53,6 +53,9 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Portal", Database.ConnectionString);
         // Nothing listens there: a test that needs the registry starts the demo one and says where it is.
         builder.UseSetting("Identity:RegistryUrl", "http://127.0.0.1:9/");
+        // The agencies of the tests are real services on loopback, over plain http. A test of the production rule
+        // (https and public addresses only) sets it back to false.
+        builder.UseSetting("Gateway:AllowPrivateDestinations", "true");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
