@@ -170,6 +170,8 @@ say "Starting the portal on $PORTAL (Production, a new embedded database in $WOR
   export Catalog__SeedDemoData=false
   export Identity__AllowHttp=true
   export Identity__Issuer=$PORTAL/
+  # The agency is on loopback over plain http: allowed explicitly (outside Development only https, public addresses).
+  export Gateway__AllowPrivateDestinations=true
   # Required, used only by registration (NIDA's registry), which this benchmark does not touch: nothing listens.
   export Identity__RegistryUrl=$REGISTRY/
   # No jobs on this node (the harness runs the passes), and none would come due on their own anyway.

@@ -14,6 +14,7 @@ using ServicePortal.Catalog.Pages.Admin;
 using ServicePortal.Catalog.Search;
 using ServicePortal.Catalog.Seed;
 using ServicePortal.Core.Database;
+using ServicePortal.Core.Security;
 
 namespace ServicePortal.Catalog;
 
@@ -48,6 +49,8 @@ public static class CatalogModule
         builder.Services.AddSingleton<CatalogExport>();
         builder.Services.AddSingleton<AgencyProposals>();
         builder.Services.AddCatalogAdministration();
+        // Where an agency's endpoint may point (the proposal's rule; the gateway and the connector check again).
+        builder.Services.AddAgencyDestinations(builder.Configuration, builder.Environment);
         builder.Services.AddValidatorsFromAssemblyContaining<SearchInputValidator>(ServiceLifetime.Singleton);
         // Seeding (when on) finishes before the host serves its first request; the listener runs for the host's life.
         builder.Services.AddHostedService<DemoCatalogSeeder>();

@@ -20,6 +20,9 @@ public static class DemoAgencyHost
             .AddCommandLine(args)
             .Build();
 
+        // One control token for every agency of this run: given, or made now and shown below for a person trying
+        // the fault injection by hand (the tests start agencies in process and ask ControlToken).
+        var controlToken = configuration[DemoControl.Setting] is { Length: > 0 } given ? given : DemoControl.NewToken();
         var apps = new List<WebApplication>();
         try
         {
@@ -33,7 +36,7 @@ public static class DemoAgencyHost
                     continue;
                 }
 
-                var app = Build(agency, url, args);
+                var app = Build(agency, url, args, b => b.Configuration[DemoControl.Setting] = controlToken);
                 await app.StartAsync();
                 apps.Add(app);
                 Console.WriteLine($"  {agency.Code,-6} {agency.NameEn,-45} {BaseAddress(app)}");
@@ -51,6 +54,7 @@ public static class DemoAgencyHost
             return 1;
         }
 
+        Console.WriteLine($"  Demo controls (/_demo): Authorization: Bearer {controlToken}");
         Console.WriteLine("  Demo agencies are running. Press Ctrl+C to stop.");
         await Task.WhenAll(apps.Select(app => app.WaitForShutdownAsync()));
         return 0;
@@ -81,6 +85,8 @@ public static class DemoAgencyHost
 
         agency.AddServices(builder.Services);
         configure?.Invoke(builder);
+        builder.Services.AddSingleton(new DemoControl(
+            builder.Configuration[DemoControl.Setting] is { Length: > 0 } token ? token : DemoControl.NewToken()));
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -94,6 +100,20 @@ public static class DemoAgencyHost
 
         return app;
     }
+
+    /// <summary>The token a started agency's test controls (<c>/_demo</c>) ask for, as <c>Authorization: Bearer</c>.</summary>
+    public static string ControlToken(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<DemoControl>().Token;
+    }
+
+    /// <summary>A client of a started agency's test controls: its address, with the control token.</summary>
+    public static HttpClient ControlClient(WebApplication app) => new()
+    {
+        BaseAddress = BaseAddress(app),
+        DefaultRequestHeaders = { Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ControlToken(app)) },
+    };
 
     /// <summary>The address a started agency listens on (useful when it was started on port 0).</summary>
     public static Uri BaseAddress(WebApplication app)

@@ -5,10 +5,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using ServicePortal.Core.Database;
+using ServicePortal.Core.Security;
 using ServicePortal.Gateway.Audit;
 using ServicePortal.Gateway.Door;
 using ServicePortal.Gateway.Routing;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace ServicePortal.Gateway;
 
@@ -41,7 +43,10 @@ public static class GatewayModule
         services.AddSingleton<GatewayDoor>();
         services.AddSingleton<ProxyAudit>();
         services.AddHostedService<AuditWriter>();
+        services.AddAgencyDestinations(builder.Configuration, builder.Environment);
         services.AddReverseProxy().AddTransforms<GatewayTransforms>();
+        // YARP's clients to the agencies, with the connect-time check of the destination's addresses.
+        services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, AgencyForwarderClients>());
         if (builder.Environment.IsDevelopment())
         {
             services.AddHostedService<DemoEntitlements>();

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ServicePortal.Core.Database;
+using ServicePortal.Core.Security;
 using ServicePortal.Requests.Agencies;
 using ServicePortal.Requests.Api;
 using ServicePortal.Requests.Applications;
@@ -39,7 +40,22 @@ public static class RequestsModule
         services.AddSingleton<RequestStore>();
         services.AddSingleton<StatusUpdates>();
         services.AddSingleton<ApplicationValidator>();
-        services.AddHttpClient<AgencyConnector>();
+        // The portal speaking to an agency for a citizen: straight to the registered destination, never through a
+        // proxy, never after a redirect (the citizen's Portal-Identity goes to that destination and nowhere else),
+        // and only to public addresses outside Development, checked on every new connection.
+        services.AddAgencyDestinations(builder.Configuration, builder.Environment);
+        services.AddHttpClient<AgencyConnector>().ConfigurePrimaryHttpMessageHandler(sp =>
+        {
+            var handler = new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                UseCookies = false,
+                ConnectTimeout = TimeSpan.FromSeconds(15),
+            };
+            sp.GetRequiredService<AgencyDestinations>().Guard(handler);
+            return handler;
+        });
         services.AddTransient<SubmissionJob>();
         services.AddTransient<StatusSyncJob>();
         services.AddTransient<RequestJobs>();

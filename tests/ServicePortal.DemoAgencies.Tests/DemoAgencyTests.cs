@@ -79,6 +79,8 @@ public sealed class DemoAgencyTests
         Assert.Null(new NidaRegistry(NidaRegistry.SeededPeople).Find("20000101-00000-00000-00"));
     }
 
+    private const string ControlToken = "control-token-of-this-test-run-0123456789";
+
     [Fact]
     public async Task The_runnable_app_starts_every_agency_on_its_configured_port_and_stops_on_request()
     {
@@ -89,6 +91,7 @@ public sealed class DemoAgencyTests
             ["DemoAgencies__rita"] = $"http://127.0.0.1:{ports[1]}",
             ["DemoAgencies__brela"] = $"http://127.0.0.1:{ports[2]}",
             ["DemoAgencies__tra"] = $"http://127.0.0.1:{ports[3]}",
+            ["DemoAgencies__ControlToken"] = ControlToken,
         };
         using var run = HostProcess.StartAsync("ServicePortal.DemoAgencies", [], environment);
         try
@@ -99,6 +102,16 @@ public sealed class DemoAgencyTests
                 var health = await Eventually(() => client.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{port}/health"));
                 Assert.Equal(code, health.GetProperty("agency").GetString());
             }
+
+            // The test controls answer only with the run's control token.
+            using var withoutToken = await client.PostAsJsonAsync($"http://127.0.0.1:{ports[1]}/_demo/behaviour", new { mode = "normal" });
+            using var withToken = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{ports[1]}/_demo/behaviour")
+            {
+                Content = JsonContent.Create(new { mode = "normal" }),
+            };
+            withToken.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ControlToken);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, withoutToken.StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await client.SendAsync(withToken)).StatusCode);
         }
         finally
         {

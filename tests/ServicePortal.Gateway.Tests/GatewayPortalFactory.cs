@@ -142,6 +142,43 @@ public sealed class EchoBackend : IAsyncDisposable
                 context.Response.Headers.Append("Set-Cookie", "portal_session=evil; Path=/");
             }
 
+            if (request.Path.StartsWithSegments("/redirect"))
+            {
+                context.Response.StatusCode = StatusCodes.Status302Found;
+                context.Response.Headers.Location = request.Query["to"].ToString();
+                return Results.Empty;
+            }
+
+            if (request.Path.StartsWithSegments("/hostile-headers"))
+            {
+                // What a careless or hostile agency could answer: each of these would act on the portal's whole origin.
+                var headers = context.Response.Headers;
+                headers["Service-Worker-Allowed"] = "/";
+                headers["Clear-Site-Data"] = "\"cookies\", \"storage\"";
+                headers["Refresh"] = "0; url=https://evil.example/";
+                headers["Link"] = "</agencies/x/sw.js>; rel=serviceworker";
+                headers.WWWAuthenticate = "Basic realm=\"Lango la Huduma\"";
+                headers.AccessControlAllowOrigin = "*";
+                headers.AccessControlAllowCredentials = "true";
+                headers.StrictTransportSecurity = "max-age=0";
+                headers.ContentSecurityPolicy = "script-src * 'unsafe-inline'";
+                headers.XFrameOptions = "ALLOWALL";
+                headers["Cross-Origin-Opener-Policy"] = "unsafe-none";
+                headers["Permissions-Policy"] = "camera=*";
+                headers["X-Agency-Secret"] = "internal";
+                headers["Set-Cookie"] = "sid=1; Path=/";
+                // What an agency's page or API legitimately says about its answer.
+                headers.CacheControl = "private, max-age=60";
+                headers.ETag = "\"v1\"";
+                headers.LastModified = "Tue, 01 Dec 2026 10:00:00 GMT";
+                headers.Expires = "Tue, 01 Dec 2026 11:00:00 GMT";
+                headers.ContentLanguage = "sw";
+                headers.ContentDisposition = "inline; filename=\"cheti.json\"";
+                headers.Vary = "Accept-Language";
+                headers.RetryAfter = "120";
+                headers.AcceptRanges = "bytes";
+            }
+
             context.Response.Headers["X-Powered-By"] = "EchoFramework 1.0";
             var body = await new StreamReader(request.Body).ReadToEndAsync(context.RequestAborted);
             return Results.Json(new

@@ -48,6 +48,7 @@ public sealed class GatewayTests(GatewayPortalFactory portal) : IClassFixture<Ga
         Assert.Null(echo.Header("Cookie")); // the portal session and antiforgery cookies stay with the portal
         Assert.Null(echo.Header("Authorization"));
         Assert.Null(echo.Header("Forwarded"));
+        Assert.Null(echo.Header("X-Forwarded-Host"));
         Assert.Null(echo.Header("X-Real-IP"));
         Assert.True(echo.Header("X-Forwarded-For") == "127.0.0.1", string.Join(" | ", echo.Headers.Select(h => $"{h.Key}: {h.Value}")));
         Assert.Equal("http", echo.Header("X-Forwarded-Proto"));
@@ -88,24 +89,18 @@ public sealed class GatewayTests(GatewayPortalFactory portal) : IClassFixture<Ga
     }
 
     [Fact]
-    public async Task A_request_id_is_kept_when_valid_made_when_not_and_echoed_to_both_sides()
+    public async Task A_request_id_is_made_by_the_portal_and_echoed_to_both_sides()
     {
         await using var backend = await EchoBackend.StartAsync();
         var agency = await portal.AddAgencyAsync("api", [backend.Address], access: "public");
         await portal.RoutesCaughtUpAsync();
         using var client = portal.NewBrowser();
-        using var mine = new HttpRequestMessage(HttpMethod.Get, $"/agencies/{agency}/api/x");
-        mine.Headers.Add("X-Request-Id", "app-7f3a9c21-0001");
         using var junk = new HttpRequestMessage(HttpMethod.Get, $"/agencies/{agency}/api/x");
         junk.Headers.Add("X-Request-Id", "<script>");
 
-        var kept = await client.Http.SendAsync(mine);
         var made = await client.Http.SendAsync(junk);
-        var keptEcho = await Echo.ReadAsync(kept);
         var madeEcho = await Echo.ReadAsync(made);
 
-        Assert.Equal("app-7f3a9c21-0001", kept.Headers.GetValues("X-Request-Id").Single());
-        Assert.Equal("app-7f3a9c21-0001", keptEcho.Header("X-Request-Id"));
         Assert.Matches("^[0-9a-f]{32}$", made.Headers.GetValues("X-Request-Id").Single());
         Assert.Equal(made.Headers.GetValues("X-Request-Id").Single(), madeEcho.Header("X-Request-Id"));
         Assert.Null(made.Headers.Server.FirstOrDefault()?.Product?.Name); // the agency's server software is not told

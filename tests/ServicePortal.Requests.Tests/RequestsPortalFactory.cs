@@ -60,6 +60,9 @@ public class RequestsPortalFactory : PortalFactory
 
     public async Task StopAgencyAsync(string code) => await _agencies[code].StopAsync();
 
+    /// <summary>A client of a demo agency's test controls (<c>/_demo</c>), with its control token.</summary>
+    public HttpClient AgencyControl(string code) => DemoAgencyHost.ControlClient(_agencies[code]);
+
     public override async ValueTask DisposeAsync()
     {
         foreach (var app in _agencies.Values)

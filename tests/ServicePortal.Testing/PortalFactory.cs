@@ -57,6 +57,9 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Background jobs (Hangfire's server and its recurring sync) cost CPU in every host of the suite; a test that
         // needs them says so with With("Requests:RunJobs", "true").
         builder.UseSetting("Requests:RunJobs", "false");
+        // The agencies of the tests are real services on loopback, over plain http. A test of the production rule
+        // (https and public addresses only) sets it back to false.
+        builder.UseSetting("Gateway:AllowPrivateDestinations", "true");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

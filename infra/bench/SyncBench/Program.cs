@@ -205,6 +205,7 @@ internal sealed class BenchPortal(string connectionString, string issuer) : WebA
         builder.UseSetting("ConnectionStrings:Portal", connectionString);
         builder.UseSetting("Identity:Issuer", issuer);
         builder.UseSetting("Identity:AllowHttp", "true");
+        builder.UseSetting("Gateway:AllowPrivateDestinations", "true"); // the bench agencies are on loopback, over http
         builder.UseSetting("Identity:RegistryUrl", "http://127.0.0.1:9/");
         builder.UseSetting("Catalog:SeedDemoData", "false");
         builder.UseSetting("Requests:RunJobs", "false");

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using FluentValidation;
 using FluentValidation.Results;
+using ServicePortal.Core.Security;
 
 namespace ServicePortal.Catalog.Onboarding;
 
@@ -40,8 +41,14 @@ public sealed partial class EndpointProposalValidator : AbstractValidator<Endpoi
     public static readonly IReadOnlySet<string> AuthRequirements =
         new HashSet<string>(["public", "citizen", "citizen_substantial"], StringComparer.Ordinal);
 
-    public EndpointProposalValidator()
+    /// <summary>Said of an address outside Development that is plain http or not on the public internet.</summary>
+    public static readonly string NotPublicHttps = OnboardingRules.Both(
+        "Anwani iwe https, kwenye anwani ya mtandao wa umma: si loopback (localhost), mtandao binafsi, link-local, metadata wala multicast.",
+        "The address must be https, at a public address: not loopback (localhost), a private network, link-local, metadata or multicast.");
+
+    public EndpointProposalValidator(AgencyDestinations destinations)
     {
+        ArgumentNullException.ThrowIfNull(destinations);
         RuleFor(x => x).Custom((input, context) =>
         {
             static string Both(string sw, string en) => OnboardingRules.Both(sw, en);
@@ -77,6 +84,10 @@ public sealed partial class EndpointProposalValidator : AbstractValidator<Endpoi
                         context.AddFailure(new ValidationFailure($"destinations[{i}].address", Both(
                             "Anwani iwe URL kamili ya http au https, bila jina la mtumiaji, query wala fragment.",
                             "The address must be an absolute http or https URL, without user info, query or fragment.")));
+                    }
+                    else if (destinations.Problem(uri) is not null)
+                    {
+                        context.AddFailure(new ValidationFailure($"destinations[{i}].address", NotPublicHttps));
                     }
                 }
 
@@ -123,6 +134,32 @@ public sealed partial class EndpointProposalValidator : AbstractValidator<Endpoi
                     "The policy name must be lower-case letters, digits and hyphens (up to 40).")));
             }
         });
+        RuleFor(x => x).CustomAsync((input, context, cancellationToken) => ResolvesPubliclyAsync(input, context, destinations, cancellationToken));
+    }
+
+    /// <summary>
+    /// The names of well-formed destinations must resolve to public addresses only (outside Development). Checked
+    /// again on every new connection, since DNS can change after approval; a name that does not resolve yet passes.
+    /// </summary>
+    private static async Task ResolvesPubliclyAsync(EndpointProposalInput input, ValidationContext<EndpointProposalInput> context,
+        AgencyDestinations destinations, CancellationToken cancellationToken)
+    {
+        var list = input.Proposal.Destinations;
+        if (destinations.AllowPrivate || list is not { Count: >= 1 and <= 16 })
+        {
+            return;
+        }
+
+        for (var i = 0; i < list.Count; i++)
+        {
+            // Only the addresses the rule above let through: one failure per address is enough.
+            if (list[i]?.Address is { Length: <= 500 } address && Uri.TryCreate(address, UriKind.Absolute, out var uri) &&
+                destinations.Problem(uri) is null &&
+                await destinations.ProblemAsync(uri, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                context.AddFailure(new ValidationFailure($"destinations[{i}].address", NotPublicHttps));
+            }
+        }
     }
 
     [GeneratedRegex("^[a-z][a-z0-9-]{0,39}$")]

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 
 namespace ServicePortal.DemoAgencies.Applications;
@@ -94,8 +93,57 @@ public sealed class DemoBehaviour
 }
 
 /// <summary>
-/// <c>/_demo</c>: the test controls of a demo agency. Only from the machine itself: anyone else gets 404, as if
-/// the endpoints did not exist.
+/// The credential of a demo agency's test controls (<c>/_demo</c>): a random token made for each run of the demo
+/// agencies, or <c>DemoAgencies:ControlToken</c> (at least 32 characters) when a test or a script needs to know it
+/// in advance. Not the caller's address: the portal's gateway calls its agencies from the same machine, so "only
+/// from loopback" would let any citizen reach the controls through <c>/agencies/…</c>.
+/// </summary>
+public sealed class DemoControl
+{
+    public const string Setting = "DemoAgencies:ControlToken";
+    public const int MinLength = 32;
+
+    private readonly byte[] _token;
+
+    public DemoControl(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (token.Length < MinLength)
+        {
+            throw new InvalidOperationException($"{Setting} must be at least {MinLength} characters long (or left out: a random one is made).");
+        }
+
+        Token = token;
+        _token = System.Text.Encoding.UTF8.GetBytes(token);
+    }
+
+    /// <summary>Sent as <c>Authorization: Bearer {token}</c>.</summary>
+    public string Token { get; }
+
+    /// <summary>A new random token (256 bits, base64url).</summary>
+    public static string NewToken() => Base64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>Whether the request carries this token (compared in constant time).</summary>
+    public bool Allows(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var authorization = request.Headers.Authorization;
+        if (authorization.Count != 1 || authorization[0] is not { } value || !value.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var given = System.Text.Encoding.UTF8.GetBytes(value[7..].Trim());
+        return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(given, _token);
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+/// <summary>
+/// <c>/_demo</c>: the test controls of a demo agency. Only with the run's control token (<see cref="DemoControl"/>):
+/// anyone else gets 404, as if the endpoints did not exist. Through the portal's gateway they are out of reach
+/// twice over: the gateway never forwards a client's <c>Authorization</c> header.
 /// </summary>
 internal static class DemoControlApi
 {
@@ -106,7 +154,9 @@ internal static class DemoControlApi
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var demo = endpoints.MapGroup("/_demo").AddEndpointFilter(async (invocation, next) =>
-            IsLoopback(invocation.HttpContext.Connection.RemoteIpAddress) ? await next(invocation) : TypedResults.NotFound());
+            invocation.HttpContext.RequestServices.GetRequiredService<DemoControl>().Allows(invocation.HttpContext.Request)
+                ? await next(invocation)
+                : TypedResults.NotFound());
 
         demo.MapPost("/behaviour", (BehaviourRequest request, DemoBehaviour behaviour) =>
         {
@@ -167,6 +217,4 @@ internal static class DemoControlApi
         _ => null,
     };
 
-    private static bool IsLoopback(IPAddress? address) =>
-        address is not null && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 }

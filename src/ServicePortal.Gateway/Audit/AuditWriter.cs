@@ -21,7 +21,7 @@ public sealed partial class AuditWriter(
 {
     private const string Copy =
         "COPY gateway.proxied_calls (at, request_id, subject, agency, endpoint, method, path, status, duration_ms, " +
-        "bytes_in, bytes_out, client_address) FROM STDIN (FORMAT BINARY)";
+        "bytes_in, bytes_out, client_address, client_request_id) FROM STDIN (FORMAT BINARY)";
 
     private readonly CancellationTokenSource _abandon = new();
     private DateTimeOffset _partitionsCheckedAt = DateTimeOffset.MinValue;
@@ -137,6 +137,15 @@ public sealed partial class AuditWriter(
             else
             {
                 await importer.WriteAsync(call.ClientAddress, NpgsqlDbType.Inet, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (call.ClientRequestId is null)
+            {
+                await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await importer.WriteAsync(call.ClientRequestId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Options;
 namespace ServicePortal.Gateway.Audit;
 
 /// <summary>One call through the gateway, as the audit keeps it.</summary>
+/// <param name="RequestId">The portal's own id of the call (the audit's key).</param>
+/// <param name="ClientRequestId">The <c>X-Request-Id</c> the client sent, when sensible: its value, never a key.</param>
 public sealed record ProxiedCall(
     DateTimeOffset At,
     string RequestId,
@@ -18,7 +20,8 @@ public sealed record ProxiedCall(
     int DurationMs,
     long BytesIn,
     long BytesOut,
-    IPAddress? ClientAddress);
+    IPAddress? ClientAddress,
+    string? ClientRequestId = null);
 
 /// <summary>
 /// The bounded queue between the request path and the audit writer. Recording never waits: when the queue is

@@ -41,7 +41,7 @@ public sealed class GatewayDoor(
             return;
         }
 
-        var call = new GatewayCall(endpoint, requestId);
+        var call = new GatewayCall(endpoint, requestId, RequestIds.OfClient(context));
         context.Features.Set(call);
         var requestBody = context.Request.Body;
         var responseBody = context.Response.Body;
@@ -69,7 +69,8 @@ public sealed class GatewayDoor(
                 (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 bytesIn.Count,
                 bytesOut.Count,
-                context.Connection.RemoteIpAddress));
+                context.Connection.RemoteIpAddress,
+                call.ClientRequestId));
         }
     }
 
@@ -78,6 +79,12 @@ public sealed class GatewayDoor(
         if (!PathIsPlain(context))
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        if (RunsAsPortalScript(context.Request))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
 
@@ -93,13 +100,13 @@ public sealed class GatewayDoor(
             citizen = await identity.AuthenticateAsync(context, Scope).ConfigureAwait(false);
             if (citizen is null)
             {
-                Challenge(context);
+                Challenge(context, stepUp: false);
                 return;
             }
 
-            if (endpoint.Access == GatewayEndpoint.CitizenSubstantial && citizen.Acr != "urn:serviceportal:loa:substantial")
+            if (endpoint.Access == GatewayEndpoint.CitizenSubstantial && citizen.Acr != Substantial)
             {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                Challenge(context, stepUp: true);
                 return;
             }
         }
@@ -123,10 +130,11 @@ public sealed class GatewayDoor(
     }
 
     /// <summary>
-    /// A browser reading a page is sent to sign in and brought back; a program is told 401 with the scope it
-    /// needs (RFC 6750).
+    /// A browser reading a page is sent to sign in and brought back (a sign-in is always with two factors, so this
+    /// is also the step up); a program is told 401: with the scope it needs (RFC 6750), or, signed in with the
+    /// password only where two factors are needed, with the step-up challenge of RFC 9470.
     /// </summary>
-    private static void Challenge(HttpContext context)
+    private static void Challenge(HttpContext context, bool stepUp)
     {
         var request = context.Request;
         var accept = request.Headers.Accept.ToString();
@@ -139,7 +147,46 @@ public sealed class GatewayDoor(
         }
 
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.Headers.WWWAuthenticate = $"Bearer scope=\"{Scope}\"";
+        context.Response.Headers.WWWAuthenticate = stepUp ? StepUpChallenge : SignInChallenge;
+    }
+
+    private const string Substantial = "urn:serviceportal:loa:substantial";
+
+    private const string SignInChallenge = $"Bearer scope=\"{Scope}\"";
+
+    private const string StepUpChallenge =
+        $"Bearer error=\"insufficient_user_authentication\", error_description=\"A sign-in with two factors is required\", acr_values=\"{Substantial}\"";
+
+    /// <summary>
+    /// Whether the browser means to run this answer as script in a document of the portal's own origin: a service
+    /// worker (<c>Service-Worker: script</c>, or fetch metadata's <c>serviceworker</c>), or a script, worker or style
+    /// sheet asked for by a same-origin page. An agency's own pages are sandboxed to an opaque origin, so their
+    /// requests are never <c>same-origin</c>; such a request comes from a portal page (after an injection there),
+    /// and an agency's answer must not run with the portal's authority. Browsers without fetch metadata still have
+    /// the sandbox and the stripped <c>Service-Worker-Allowed</c>.
+    /// </summary>
+    private static bool RunsAsPortalScript(HttpRequest request)
+    {
+        var headers = request.Headers;
+        if (headers.ContainsKey("Service-Worker"))
+        {
+            return true;
+        }
+
+        var destination = headers["Sec-Fetch-Dest"];
+        if (destination.Count == 0)
+        {
+            return false;
+        }
+
+        var dest = destination[0];
+        if (dest == "serviceworker")
+        {
+            return true;
+        }
+
+        return dest is "script" or "worker" or "sharedworker" or "style" or "audioworklet" or "paintworklet" or "xslt" &&
+               headers["Sec-Fetch-Site"] == "same-origin";
     }
 
     /// <summary>

@@ -1,6 +1,10 @@
+using System.Collections.Frozen;
 using System.Globalization;
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using ServicePortal.Core.Identity;
 using Yarp.ReverseProxy.Transforms;
@@ -10,10 +14,12 @@ namespace ServicePortal.Gateway.Door;
 
 /// <summary>
 /// What crosses the door, both ways. To the agency: none of the portal's credentials (<c>Cookie</c> except the
-/// agency's own, <c>Authorization</c>), no identity or forwarding header a client made up, and in their place
-/// the signed <c>Portal-Identity</c>, the request id and <c>X-Forwarded-*</c> set by the portal. Back to the
-/// browser: the agency's cookies confined to its namespace and path, no header that names the agency's server
-/// software. YARP itself drops hop-by-hop headers in both directions.
+/// agency's own, <c>Authorization</c>), no identity or forwarding header a client made up (nor any header spelled
+/// with an underscore, which some servers read as its dashed twin), and in their place the signed
+/// <c>Portal-Identity</c>, the portal's request id and <c>X-Forwarded-*</c> set by the portal. Back to the browser:
+/// only an allow-list of headers that describe the answer, the agency's cookies confined to its namespace and path,
+/// a redirect kept inside its prefix, and the portal's own sandboxing policy, so that an agency's page never runs
+/// with the portal's authority. YARP itself drops hop-by-hop headers in both directions.
 /// </summary>
 public sealed class GatewayTransforms : ITransformProvider
 {
@@ -21,17 +27,44 @@ public sealed class GatewayTransforms : ITransformProvider
     private static readonly string[] RequestHeadersRemoved =
     [
         HeaderNames.Cookie, HeaderNames.Authorization, HeaderNames.ProxyAuthorization, IIdentityAssertions.HeaderName,
-        RequestIds.HeaderName, "Forwarded", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix",
-        "X-Forwarded-Port", "X-Forwarded-Server", "X-Real-IP", "X-Client-IP", "True-Client-IP", "CF-Connecting-IP",
-        "X-Original-URL", "X-Rewrite-URL", "X-Original-Host", "X-Original-For", "X-Original-Proto",
+        RequestIds.HeaderName, RequestIds.ClientHeaderName, "Forwarded", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host",
+        "X-Forwarded-Prefix", "X-Forwarded-Port", "X-Forwarded-Server", "X-Real-IP", "X-Client-IP", "True-Client-IP",
+        "CF-Connecting-IP", "X-Original-URL", "X-Rewrite-URL", "X-Original-Host", "X-Original-For", "X-Original-Proto",
     ];
 
-    /// <summary>Headers that tell the world which server software an agency runs.</summary>
-    private static readonly string[] ResponseHeadersRemoved =
-    [
-        HeaderNames.Server, "X-Powered-By", "X-AspNet-Version", "X-AspNetMvc-Version", "X-SourceFiles", "Via",
-        RequestIds.HeaderName,
-    ];
+    /// <summary>
+    /// The only headers of an agency's answer that reach the browser: what the answer is (type, length, encoding,
+    /// language, disposition, ranges), how it may be cached, where a redirect leads (confined: see
+    /// <see cref="ConfinedLocation"/>), when to retry, which methods are allowed, and the agency's cookies (confined).
+    /// Everything else is dropped, above all what would act on the portal's whole origin: <c>Service-Worker-Allowed</c>,
+    /// <c>Clear-Site-Data</c>, <c>Refresh</c>, <c>Link</c>, <c>WWW-Authenticate</c> (a browser would ask for a password
+    /// under the portal's name), <c>Access-Control-*</c>, <c>Strict-Transport-Security</c>, and every security policy
+    /// (the portal sets its own).
+    /// </summary>
+    private static readonly FrozenSet<string> ResponseHeadersAllowed = new[]
+    {
+        HeaderNames.ContentType, HeaderNames.ContentLength, HeaderNames.ContentEncoding, HeaderNames.ContentLanguage,
+        HeaderNames.ContentDisposition, HeaderNames.ContentRange, HeaderNames.AcceptRanges, HeaderNames.CacheControl,
+        HeaderNames.Expires, HeaderNames.ETag, HeaderNames.LastModified, HeaderNames.Vary, HeaderNames.Age,
+        HeaderNames.RetryAfter, HeaderNames.Allow, HeaderNames.Location, HeaderNames.SetCookie,
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The policy of every agency answer, in place of the portal's: <c>sandbox</c> without <c>allow-same-origin</c>,
+    /// so an agency's page gets an opaque origin: it cannot read the portal's pages (they are another origin to it),
+    /// its requests to the portal are cross-site (the portal's <c>SameSite</c> cookies do not go with a form post or
+    /// a fetch, only with a top-level link the person follows), it has no access to cookies or storage, and it cannot
+    /// register a service worker. Within that, it may run its own script (<c>allow-scripts</c>: without the
+    /// portal's origin a script can do no more than a page on another site), post forms (<c>allow-forms</c>), open
+    /// windows that are not sandboxed (<c>allow-popups allow-popups-to-escape-sandbox</c>: a link in a new tab is an
+    /// ordinary page, as from any site) and download files (<c>allow-downloads</c>: certificates). Resources only
+    /// from the portal's address (that is, through the gateway), no inline script or style, no plugins, no workers,
+    /// never framed.
+    /// </summary>
+    public const string SandboxPolicy =
+        "sandbox allow-forms allow-scripts allow-popups allow-popups-to-escape-sandbox allow-downloads; " +
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
+        "media-src 'self'; object-src 'none'; worker-src 'none'; manifest-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
     public void ValidateRoute(TransformRouteValidationContext context)
     {
@@ -46,6 +79,9 @@ public sealed class GatewayTransforms : ITransformProvider
         ArgumentNullException.ThrowIfNull(context);
         // The portal sets X-Forwarded-* itself (below), from what the web shell decided about trusted proxies.
         context.UseDefaultForwarders = false;
+        // Response headers are copied by the allow-list below, not copied whole and then pruned; trailers not at all.
+        context.CopyResponseHeaders = false;
+        context.CopyResponseTrailers = false;
         context.AddRequestTransform(transform =>
         {
             // RemoveHeader, not Headers.Remove: YARP may copy the client's headers after the transforms have run.
@@ -55,6 +91,7 @@ public sealed class GatewayTransforms : ITransformProvider
             }
 
             var headers = transform.ProxyRequest.Headers;
+            RemoveUnderscored(headers);
             var http = transform.HttpContext;
             var call = http.Features.GetRequiredFeature<GatewayCall>();
             if (AgencyCookies.ForAgency(http.Request.Headers.Cookie, call.CookiePrefix) is { } cookies)
@@ -68,54 +105,164 @@ public sealed class GatewayTransforms : ITransformProvider
             }
 
             headers.TryAddWithoutValidation(RequestIds.HeaderName, call.RequestId);
+            if (call.ClientRequestId is { } clientId)
+            {
+                headers.TryAddWithoutValidation(RequestIds.ClientHeaderName, clientId);
+            }
+
+            // Not X-Forwarded-Host: the Host a client sent is its own choice, and an agency that built links or
+            // reset mails from it could be steered. Links go back through X-Forwarded-Prefix, relative to the portal.
             headers.TryAddWithoutValidation("X-Forwarded-For", http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
             headers.TryAddWithoutValidation("X-Forwarded-Proto", http.Request.Scheme);
-            headers.TryAddWithoutValidation("X-Forwarded-Host", http.Request.Host.Value);
             headers.TryAddWithoutValidation("X-Forwarded-Prefix", call.Endpoint.Prefix);
             return ValueTask.CompletedTask;
         });
 
         context.AddResponseTransform(transform =>
         {
-            if (transform.ProxyResponse is null)
+            if (transform.ProxyResponse is not { } answer)
             {
                 return ValueTask.CompletedTask;
             }
 
             var http = transform.HttpContext;
-            var response = http.Response.Headers;
-            foreach (var name in ResponseHeadersRemoved)
-            {
-                response.Remove(name);
-            }
-
             var call = http.Features.GetRequiredFeature<GatewayCall>();
-            response[RequestIds.HeaderName] = call.RequestId;
-            var setCookies = response.SetCookie;
-            if (setCookies.Count > 0)
+            // A message with both Transfer-Encoding and Content-Length is not forwarded with the length (RFC 9112 6.3).
+            var chunked = answer.Headers.NonValidated.Contains(HeaderNames.TransferEncoding);
+            CopyAllowed(answer.Headers, http, call, chunked);
+            if (answer.Content is not null)
             {
-                var confined = new List<string>(setCookies.Count);
-                foreach (var value in setCookies)
-                {
-                    if (value is not null && AgencyCookies.FromAgency(value, call.CookiePrefix, call.Endpoint.Prefix) is { } rewritten)
-                    {
-                        confined.Add(rewritten);
-                    }
-                }
-
-                response.SetCookie = confined.ToArray();
+                CopyAllowed(answer.Content.Headers, http, call, chunked);
             }
 
+            http.Response.Headers.ContentSecurityPolicy = SandboxPolicy;
             return ValueTask.CompletedTask;
         });
+    }
+
+    /// <summary>
+    /// Drops every header whose name has an underscore: CGI, WSGI, PHP and several frameworks read
+    /// <c>Portal_Identity</c> or <c>X_Forwarded_For</c> as the dashed header, so the spelling could smuggle what the
+    /// door removes. nginx ignores such headers by default for the same reason. Rare, so the list is made only then.
+    /// </summary>
+    private static void RemoveUnderscored(HttpRequestHeaders headers)
+    {
+        List<string>? underscored = null;
+        foreach (var header in headers.NonValidated)
+        {
+            if (header.Key.Contains('_', StringComparison.Ordinal))
+            {
+                (underscored ??= []).Add(header.Key);
+            }
+        }
+
+        if (underscored is not null)
+        {
+            foreach (var name in underscored)
+            {
+                headers.Remove(name);
+            }
+        }
+    }
+
+    private static void CopyAllowed(HttpHeaders from, HttpContext http, GatewayCall call, bool chunked)
+    {
+        var response = http.Response.Headers;
+        foreach (var header in from.NonValidated)
+        {
+            var name = header.Key;
+            if (!ResponseHeadersAllowed.Contains(name) || (chunked && name.Equals(HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            if (name.Equals(HeaderNames.SetCookie, StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (var value in header.Value)
+                {
+                    if (AgencyCookies.FromAgency(value, call.CookiePrefix, call.Endpoint.Prefix) is { } rewritten)
+                    {
+                        response.Append(HeaderNames.SetCookie, rewritten); // beside any the portal set (the language)
+                    }
+                }
+            }
+            else if (name.Equals(HeaderNames.Location, StringComparison.OrdinalIgnoreCase))
+            {
+                if (ConfinedLocation(header.Value.ToString(), http.Request, call.Endpoint.Prefix) is { } location)
+                {
+                    response.Location = location;
+                }
+            }
+            else if (header.Value.Count == 1)
+            {
+                response[name] = header.Value.ToString();
+            }
+            else
+            {
+                var values = new string[header.Value.Count];
+                var i = 0;
+                foreach (var value in header.Value)
+                {
+                    values[i++] = value;
+                }
+
+                response[name] = new StringValues(values);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where an agency's redirect may lead: another site, as the agency wrote it (normalised, http or https only); or
+    /// the portal itself, but then only inside the endpoint's prefix. A path outside the prefix (an agency unaware of
+    /// it writes <c>/done</c>; <c>../../account</c> climbs out) is taken as relative to the agency's root and put under
+    /// the prefix, so an agency can never send the citizen's browser to a portal page of its choosing. Null to drop it.
+    /// </summary>
+    internal static string? ConfinedLocation(string location, HttpRequest request, string prefix)
+    {
+        if (!Uri.TryCreate(UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path), UriKind.Absolute, out var here))
+        {
+            return null;
+        }
+
+        // A leading / is a path (or //host), never a file name: Uri would read "/done" as file:///done on Linux.
+        if (location.StartsWith('/') || location.StartsWith('\\') || !Uri.TryCreate(location, UriKind.Absolute, out var target))
+        {
+            if (!Uri.TryCreate(here, location, out target))
+            {
+                return null;
+            }
+        }
+
+        if (target.Scheme != Uri.UriSchemeHttps && target.Scheme != Uri.UriSchemeHttp)
+        {
+            return null;
+        }
+
+        if (Uri.Compare(target, here, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) != 0)
+        {
+            return target.AbsoluteUri;
+        }
+
+        var path = target.AbsolutePath;
+        var rest = target.Query + target.Fragment;
+        return path.Length >= prefix.Length && path.StartsWith(prefix, StringComparison.Ordinal) &&
+               (path.Length == prefix.Length || path[prefix.Length] == '/')
+            ? path + rest
+            : prefix + path + rest;
     }
 }
 
 /// <summary>What the door decided about one call, for the transforms and the audit.</summary>
-public sealed class GatewayCall(Routing.GatewayEndpoint endpoint, string requestId)
+public sealed class GatewayCall(Routing.GatewayEndpoint endpoint, string requestId, string? clientRequestId = null)
 {
     public Routing.GatewayEndpoint Endpoint { get; } = endpoint;
+
+    /// <summary>The portal's id of the call: the audit's key, the agency's <c>X-Request-Id</c>.</summary>
     public string RequestId { get; } = requestId;
+
+    /// <summary>The client's own <c>X-Request-Id</c>, when it sent a sensible one; a value, never a key.</summary>
+    public string? ClientRequestId { get; } = clientRequestId;
+
     public string CookiePrefix { get; } = AgencyCookies.Namespace(endpoint.Agency, endpoint.Name);
     public string? Assertion { get; set; }
     public string? Subject { get; set; }

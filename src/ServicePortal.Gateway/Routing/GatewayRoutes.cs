@@ -1,8 +1,10 @@
 using System.Text.Json;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Npgsql;
+using ServicePortal.Core.Security;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
@@ -18,6 +20,8 @@ public sealed partial class GatewayRoutes(
     NpgsqlDataSource dataSource,
     IConfigValidator validator,
     IOptions<GatewayOptions> options,
+    AgencyDestinations allowed,
+    IHostEnvironment environment,
     ILogger<GatewayRoutes> logger) : IProxyConfigProvider, IConfigChangeListener, Core.Identity.IAgencyEntitlements
 {
     private GatewaySnapshot _current = GatewaySnapshot.Empty;
@@ -54,6 +58,11 @@ public sealed partial class GatewayRoutes(
     {
         if (Current.Version < 0)
         {
+            if (allowed.AllowPrivate && !environment.IsDevelopment())
+            {
+                LogPrivateDestinationsAllowed(logger, AgencyDestinations.Setting);
+            }
+
             try
             {
                 ReloadAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -226,6 +235,12 @@ public sealed partial class GatewayRoutes(
                     return (null, null, null, $"destination {index} is not an http(s) address without query or credentials");
                 }
 
+                // What can be known without DNS (names are checked on every new connection instead).
+                if (allowed.Problem(uri) is { } problem)
+                {
+                    return (null, null, null, $"destination {index} is {problem}");
+                }
+
                 var name = item.TryGetProperty("name", out var n) && n.GetString() is { Length: > 0 } given ? given : $"d{index}";
                 destinations[name] = new DestinationConfig { Address = uri.AbsoluteUri };
             }
@@ -291,6 +306,9 @@ public sealed partial class GatewayRoutes(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "YARP refused the gateway's routes; the previous ones stay in use")]
     private static partial void LogApplyFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Setting} is on outside Development: agencies may be reached over plain http and at loopback or private addresses")]
+    private static partial void LogPrivateDestinationsAllowed(ILogger logger, string setting);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway routes could not be read; retrying")]
     private static partial void LogReloadFailed(ILogger logger, Exception exception);

@@ -143,7 +143,12 @@ public static class WebShell
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            // A response that carries a policy of its own keeps it: the gateway's sandbox for agencies' answers.
+            if (headers.ContentSecurityPolicy.Count == 0)
+            {
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            }
+
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "same-origin";

@@ -41,7 +41,9 @@ public abstract record SubmitOutcome
 /// docs/agency-integration.md: a submission carries the citizen's assertion and <c>Idempotency-Key</c> = the
 /// portal reference (stable across retries, so a retry after a lost answer cannot make a second application);
 /// a batch status question carries the portal's own service assertion. Calls go straight to the endpoint's
-/// destinations (this is the portal speaking, not a citizen's browser), with the endpoint's timeout.
+/// destinations (this is the portal speaking, not a citizen's browser), with the endpoint's timeout. Redirects are
+/// not followed (a 3xx is an agency error, retried), so an assertion never reaches any other address; outside
+/// Development a destination must be public (see RequestsModule).
 /// </summary>
 public sealed class AgencyConnector(HttpClient http, CatalogReader catalog, IIdentityAssertions identity, IAgencyEntitlements entitlements)
 {
@@ -91,9 +93,13 @@ public sealed class AgencyConnector(HttpClient http, CatalogReader catalog, IIde
                     : new SubmitOutcome.Retry("the agency accepted it but its answer is unusable: " + problem);
             }
 
+            // A redirect is not followed (the citizen's assertion would go with it) and is not a refusal: the agency
+            // must answer at its submit path, so it is an agency error, retried like a 5xx.
             var code = (int)response.StatusCode;
-            return code is >= 500 or 408 or 429
-                ? new SubmitOutcome.Retry($"the agency answered {code}")
+            return code is >= 500 or 408 or 429 or (>= 300 and < 400)
+                ? new SubmitOutcome.Retry(code is >= 300 and < 400
+                    ? $"the agency answered {code} (a redirect, not followed: submit to the registered address itself)"
+                    : $"the agency answered {code}")
                 : new SubmitOutcome.Refused($"the agency refused it ({code}): {Excerpt(text)}");
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException && !cancellationToken.IsCancellationRequested)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ServicePortal.DemoAgencies.Applications;
 
 namespace ServicePortal.DemoAgencies.Tests.Applications;
 
@@ -89,7 +90,7 @@ public sealed class DemoBehaviourTests
     {
         await using var running = await RunningApplicationsAgency.StartAsync("rita");
 
-        using var response = await running.Client.PostAsync("_demo/behaviour", RunningApplicationsAgency.Json(body));
+        using var response = await running.Control.PostAsync("_demo/behaviour", RunningApplicationsAgency.Json(body));
 
         await SubmitTests.AssertProblemAsync(response, HttpStatusCode.BadRequest, "urn:serviceportal:problem:application-invalid");
     }
@@ -100,8 +101,8 @@ public sealed class DemoBehaviourTests
         await using var running = await RunningApplicationsAgency.StartAsync("rita");
         var reference = (await running.SubmitItemAsync("rita-birth-certificate", "SP-READBACK01")).GetProperty("agencyReference").GetString()!;
 
-        var application = await running.Client.GetFromJsonAsync<JsonElement>($"_demo/applications/{reference}");
-        using var unknown = await running.Client.GetAsync("_demo/applications/RITA-2026-999999");
+        var application = await running.Control.GetFromJsonAsync<JsonElement>($"_demo/applications/{reference}");
+        using var unknown = await running.Control.GetAsync("_demo/applications/RITA-2026-999999");
 
         Assert.Equal(reference, application.GetProperty("agencyReference").GetString());
         Assert.Equal("received", application.GetProperty("status").GetString());
@@ -114,11 +115,48 @@ public sealed class DemoBehaviourTests
     }
 
     [Fact]
+    public async Task The_demo_controls_answer_404_without_the_control_token_even_from_the_machine_itself()
+    {
+        await using var running = await RunningApplicationsAgency.StartAsync("rita");
+        var reference = (await running.SubmitItemAsync("rita-birth-certificate", "SP-NOTOKEN01")).GetProperty("agencyReference").GetString()!;
+        using var wrong = new HttpRequestMessage(HttpMethod.Post, "_demo/behaviour") { Content = RunningApplicationsAgency.Json("""{ "mode": "fail" }""") };
+        wrong.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not-the-control-token-of-this-run-0000");
+
+        // The gateway calls its agencies from loopback: being on the machine proves nothing.
+        using var behaviour = await running.Client.PostAsync("_demo/behaviour", RunningApplicationsAgency.Json("""{ "mode": "fail" }"""));
+        using var withWrongToken = await running.Client.SendAsync(wrong);
+        using var application = await running.Client.GetAsync($"_demo/applications/{reference}");
+
+        Assert.Equal(HttpStatusCode.NotFound, behaviour.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, withWrongToken.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, application.StatusCode);
+        Assert.DoesNotContain("Demo childName", await application.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, (await running.SubmitAsync("rita-birth-certificate", "SP-NOTOKEN02")).StatusCode); // still normal
+        Assert.Equal(HttpStatusCode.OK, (await running.Control.GetAsync($"_demo/applications/{reference}")).StatusCode); // with the token
+    }
+
+    [Fact]
+    public async Task The_control_token_is_the_configured_one_and_a_short_one_is_refused_at_start()
+    {
+        var configured = new string('k', DemoControl.MinLength);
+        await using var app = DemoAgencyHost.Build(DemoAgency.Get("tra"), "http://127.0.0.1:0",
+            configure: b => b.Configuration[DemoControl.Setting] = configured);
+        var made = DemoAgencyHost.Build(DemoAgency.Get("tra"), "http://127.0.0.1:0");
+        await using var _ = made;
+
+        Assert.Equal(configured, DemoAgencyHost.ControlToken(app));
+        Assert.Matches("^[A-Za-z0-9_-]{43}$", DemoAgencyHost.ControlToken(made)); // 256 random bits when none is given
+        var refused = Assert.Throws<InvalidOperationException>(() =>
+            DemoAgencyHost.Build(DemoAgency.Get("tra"), "http://127.0.0.1:0", configure: b => b.Configuration[DemoControl.Setting] = "short"));
+        Assert.Contains(DemoControl.Setting, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Nida_takes_no_applications_and_has_no_demo_controls()
     {
         await using var app = DemoAgencyHost.Build(DemoAgency.Get("nida"), "http://127.0.0.1:0");
         await app.StartAsync();
-        using var client = new HttpClient { BaseAddress = DemoAgencyHost.BaseAddress(app) };
+        using var client = DemoAgencyHost.ControlClient(app);
 
         using var response = await client.PostAsync("_demo/behaviour", RunningApplicationsAgency.Json("""{ "mode": "fail" }"""));
 

@@ -28,11 +28,15 @@ internal sealed class RunningApplicationsAgency : IAsyncDisposable
         _key = key;
         Clock = clock;
         Client = new HttpClient { BaseAddress = DemoAgencyHost.BaseAddress(app) };
+        Control = DemoAgencyHost.ControlClient(app);
     }
 
     public string Code { get; }
 
     public HttpClient Client { get; }
+
+    /// <summary>A client of the agency's test controls (<c>/_demo</c>), with this run's control token.</summary>
+    public HttpClient Control { get; }
 
     public MovableClock Clock { get; }
 
@@ -131,7 +135,7 @@ internal sealed class RunningApplicationsAgency : IAsyncDisposable
 
     public async Task SetBehaviourAsync(string mode, int delayMs = 0)
     {
-        using var response = await Client.PostAsJsonAsync("_demo/behaviour", new { mode, delayMs });
+        using var response = await Control.PostAsJsonAsync("_demo/behaviour", new { mode, delayMs });
         response.EnsureSuccessStatusCode();
     }
 
@@ -140,6 +144,7 @@ internal sealed class RunningApplicationsAgency : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Control.Dispose();
         await _app.DisposeAsync();
         await _portal.DisposeAsync();
         _key.Dispose();

@@ -13,7 +13,7 @@ public sealed class ApplyAndFollowTests(RequestsPortalFactory portal) : IClassFi
     [Fact]
     public async Task An_application_waits_queued_while_the_agency_is_down_then_goes_and_is_followed_to_the_end()
     {
-        using var control = new HttpClient { BaseAddress = portal.AgencyAddresses["rita"] };
+        using var control = portal.AgencyControl("rita");
         (await control.PostAsJsonAsync("_demo/behaviour", new { mode = "fail" })).EnsureSuccessStatusCode();
         var (_, phone, api) = await portal.CitizenAppAsync();
 
@@ -66,7 +66,7 @@ public sealed class ApplyAndFollowTests(RequestsPortalFactory portal) : IClassFi
     [Fact]
     public async Task Malformed_agency_answers_are_recorded_as_errors_and_change_nothing()
     {
-        using var control = new HttpClient { BaseAddress = portal.AgencyAddresses["tra"] };
+        using var control = portal.AgencyControl("tra");
         var (nin, _) = await portal.CreateAccountAsync();
         var (reference, _) = await portal.SubmittedRequestAsync(nin, "tra", "tra-tin");
         var errorsBefore = await portal.ScalarAsync<long>("SELECT count(*) FROM requests.agency_errors WHERE agency = 'tra'");

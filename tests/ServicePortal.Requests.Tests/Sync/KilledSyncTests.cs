@@ -43,7 +43,7 @@ public sealed class KilledSyncTests : IAsyncLifetime
     [Fact]
     public async Task A_portal_killed_in_the_middle_of_a_sync_pass_loses_nothing_and_applies_nothing_twice_after_restart()
     {
-        using var control = new HttpClient { BaseAddress = DemoAgencyHost.BaseAddress(_agency) };
+        using var control = DemoAgencyHost.ControlClient(_agency);
         (await control.PostAsJsonAsync("_demo/behaviour", new { mode = "slow", delayMs = 4000 })).EnsureSuccessStatusCode();
 
         long appliedAtKill;
@@ -76,6 +76,7 @@ public sealed class KilledSyncTests : IAsyncLifetime
         ["ConnectionStrings__Portal"] = _database.ConnectionString,
         ["PORTAL_URLS"] = $"http://127.0.0.1:{_port}",
         ["Identity__AllowHttp"] = "true",
+        ["Gateway__AllowPrivateDestinations"] = "true", // the bench agency is on loopback, over plain http
         ["Requests__SyncInterval"] = "00:00:05",
         ["Logging__LogLevel__Default"] = "Warning",
     });
