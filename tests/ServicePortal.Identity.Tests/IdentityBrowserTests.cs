@@ -5,7 +5,7 @@ using static ServicePortal.Identity.Tests.RegistrationSteps;
 namespace ServicePortal.Identity.Tests;
 
 /// <summary>The portal and the demo registry on real ports, in Debian's Chromium: what a person on a phone sees.</summary>
-public sealed class IdentityBrowserPortalFactory : IdentityPortalFactory;
+public sealed class IdentityBrowserPortalFactory : RegistryPortalFactory;
 
 public sealed class IdentityBrowserTests : IClassFixture<IdentityBrowserPortalFactory>, IAsyncLifetime
 {
