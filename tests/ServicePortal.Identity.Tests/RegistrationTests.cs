@@ -7,7 +7,7 @@ namespace ServicePortal.Identity.Tests;
 /// Registering with the NIN against the demo national ID registry. Tests in this class share one database, so
 /// each one that reaches the registry uses a person of its own.
 /// </summary>
-public sealed class RegistrationTests(IdentityPortalFactory portal) : IClassFixture<IdentityPortalFactory>
+public sealed class RegistrationTests(RegistryPortalFactory portal) : IClassFixture<RegistryPortalFactory>
 {
     private const string Password = "Mbuyu-Mkubwa-Wa-Kilwa";
 
@@ -38,6 +38,66 @@ public sealed class RegistrationTests(IdentityPortalFactory portal) : IClassFixt
         var again = await browser.GetAsync("/account/register/password");
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
         Assert.StartsWith("/account/register", again.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_number_the_registry_does_not_hold_for_the_NIN_gets_no_code()
+    {
+        // The attack: the victim's details (all printed on the ID card), the right answer, and the attacker's own
+        // phone typed into the form, then forged into the choice of number.
+        var emmanuel = Person("Emmanuel");
+        using var attacker = portal.CreateFormClient();
+
+        await attacker.SubmitAsync("/account/register", Details(emmanuel, "0754 666 001"));
+        await attacker.GetAsync("/account/register/question");
+        await attacker.SubmitAsync("/account/register/question",
+            new Dictionary<string, string?> { ["Answer"] = AnswerTo(attacker.LastPage, emmanuel) });
+        await attacker.SubmitAsync("/account/register/phone", new Dictionary<string, string?> { ["Choice"] = "+255754666001" },
+            formPage: "/account/register");
+        await attacker.SubmitAsync("/account/register/phone", new Dictionary<string, string?> { ["Choice"] = "7" },
+            formPage: "/account/register");
+        await attacker.SubmitAsync("/account/register/phone", new Dictionary<string, string?> { ["Choice"] = "-1" },
+            formPage: "/account/register");
+
+        Assert.Equal(0, await portal.CountAsync("SELECT count(*) FROM portal.outbox_messages WHERE recipient = '+255754666001'"));
+        Assert.Equal(0, await portal.CountAsync(
+            "SELECT count(*) FROM identity.registrations WHERE nin = @nin AND phone IS NOT NULL AND phone NOT IN ('+255700000006', '+255700000016')",
+            new { nin = Digits(emmanuel.Nin) }));
+    }
+
+    [Fact]
+    public async Task The_registrys_numbers_are_offered_masked_only_after_the_question_is_answered()
+    {
+        var zuhura = Person("Zuhura");
+        using var browser = portal.CreateFormClient();
+
+        var started = await browser.SubmitAsync("/account/register", Details(zuhura, "0754 100 107")); // a typed phone is not used
+        Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
+        var early = await browser.GetAsync("/account/register/phone");
+        Assert.Equal(HttpStatusCode.Redirect, early.StatusCode);
+        Assert.StartsWith("/account/register/question", early.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        await browser.GetAsync("/account/register/question");
+        Assert.DoesNotContain("*** 0", WebUtility.HtmlDecode(browser.LastPage), StringComparison.Ordinal);
+
+        var answered = await browser.SubmitAsync("/account/register/question",
+            new Dictionary<string, string?> { ["Answer"] = AnswerTo(browser.LastPage, zuhura) });
+        Assert.Equal(HttpStatusCode.Redirect, answered.StatusCode);
+        Assert.StartsWith("/account/register/phone", answered.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        await browser.GetAsync("/account/register/phone");
+        var choices = WebUtility.HtmlDecode(browser.LastPage);
+        Assert.Contains("+255 7** *** 007", choices, StringComparison.Ordinal);
+        Assert.Contains("+255 7** *** 017", choices, StringComparison.Ordinal);
+        Assert.Contains("+255 7** *** 027", choices, StringComparison.Ordinal);
+        Assert.DoesNotContain("700000017", choices, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"Phone\"", choices, StringComparison.Ordinal);
+
+        var chosen = await browser.SubmitAsync("/account/register/phone", new Dictionary<string, string?> { ["Choice"] = "1" });
+        Assert.Equal(HttpStatusCode.Redirect, chosen.StatusCode);
+        Assert.StartsWith("/account/register/code", chosen.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        await browser.GetAsync("/account/register/code");
+        Assert.Contains("+255 7** *** 017", WebUtility.HtmlDecode(browser.LastPage), StringComparison.Ordinal);
+        Assert.Equal(1, await portal.CountAsync("SELECT count(*) FROM portal.outbox_messages WHERE recipient = '+255700000017'"));
+        Assert.Equal(0, await portal.CountAsync("SELECT count(*) FROM portal.outbox_messages WHERE recipient IN ('+255700000007', '+255700000027')"));
     }
 
     [Fact]

@@ -59,6 +59,9 @@ public sealed class VerificationDesk(NidaRegistry registry, TimeProvider clock)
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
     private readonly ConcurrentDictionary<Guid, Verification> _open = new();
 
+    /// <summary>How many verifications are open (for tests: a refused caller starts none).</summary>
+    internal int OpenCount => _open.Count;
+
     private sealed class Verification(RegisteredPerson person, bool asksMother, DateTimeOffset expires)
     {
         public RegisteredPerson Person { get; } = person;
