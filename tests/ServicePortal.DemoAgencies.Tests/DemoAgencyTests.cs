@@ -65,7 +65,7 @@ public sealed class DemoAgencyTests
 
         Assert.NotNull(person);
         Assert.Equal("Amina", person.FirstName);
-        Assert.Equal("+255700000001", person.Phone);
+        Assert.Equal("+255700000001", person.Phones[0]);
     }
 
     [Fact]
@@ -77,6 +77,20 @@ public sealed class DemoAgencyTests
             Assert.Equal(person.DateOfBirth.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), person.Nin[..8]);
         });
         Assert.Null(new NidaRegistry(NidaRegistry.SeededPeople).Find("20000101-00000-00000-00"));
+    }
+
+    [Fact]
+    public void Every_seeded_person_holds_one_to_three_demo_numbers_that_nobody_else_holds()
+    {
+        Assert.All(NidaRegistry.SeededPeople, person =>
+        {
+            Assert.InRange(person.Phones.Count, 1, 3);
+            // The demo accounts of Development use the first one (+25570000000x, x the NIN's second group's digit).
+            Assert.Equal("+25570000000" + person.Nin[9], person.Phones[0]);
+            Assert.All(person.Phones, phone => Assert.Matches(@"^\+2557000000\d\d$", phone));
+        });
+        var all = NidaRegistry.SeededPeople.SelectMany(p => p.Phones).ToList();
+        Assert.Equal(all.Count, all.Distinct(StringComparer.Ordinal).Count());
     }
 
     [Fact]
