@@ -127,6 +127,52 @@ public sealed class ForgotPasswordTests(RegistryPortalFactory portal) : IClassFi
     }
 
     [Fact]
+    public async Task Someone_without_the_accounts_phone_is_sent_to_assisted_recovery_and_nothing_changes()
+    {
+        var emmanuel = Person("Emmanuel");
+        const string accountPhone = "+255700000006";
+        var accountId = await CreateAccountAsync(emmanuel, accountPhone, OldPassword);
+        var hashBefore = await PasswordHashAsync(accountId);
+        using var browser = portal.CreateFormClient();
+        await browser.ProveIdentityAsync(emmanuel, start: "/account/forgot-password?lang=en");
+        await browser.GetAsync("/account/register/code");
+        Assert.Contains("I no longer have this phone", browser.LastPage, StringComparison.Ordinal);
+
+        var lost = await browser.SubmitAsync("/account/register/code?handler=Lost", new Dictionary<string, string?>(),
+            formPage: "/account/register/code");
+
+        Assert.Equal(HttpStatusCode.Redirect, lost.StatusCode);
+        Assert.Equal("/account/assisted-recovery", lost.Headers.Location!.OriginalString);
+        await browser.GetAsync("/account/assisted-recovery?lang=en");
+        Assert.Contains("Call the helpdesk", browser.LastPage, StringComparison.Ordinal);
+        Assert.Contains("msaada@huduma.example", browser.LastPage, StringComparison.Ordinal);
+        Assert.Equal(hashBefore, await PasswordHashAsync(accountId));
+        Assert.Equal(0, await portal.CountAsync("SELECT count(*) FROM identity.registrations WHERE nin = @nin",
+            new { nin = emmanuel.Nin.Replace("-", "", StringComparison.Ordinal) }));
+    }
+
+    [Fact]
+    public async Task An_accounts_phone_the_registry_no_longer_holds_for_the_NIN_gets_no_code()
+    {
+        // An account registered with a number the registry does not hold for the NIN (before registration checked
+        // it, or a number given up since and perhaps reissued to someone else).
+        var fatuma = Person("Fatuma");
+        const string accountPhone = "+255754300005";
+        await CreateAccountAsync(fatuma, accountPhone, OldPassword);
+        using var browser = portal.CreateFormClient();
+
+        await browser.SubmitAsync("/account/forgot-password", Details(fatuma));
+        await browser.GetAsync("/account/register/question");
+        var answered = await browser.SubmitAsync("/account/register/question",
+            new Dictionary<string, string?> { ["Answer"] = AnswerTo(browser.LastPage, fatuma) });
+
+        Assert.Equal(HttpStatusCode.Redirect, answered.StatusCode);
+        Assert.Equal("/account/assisted-recovery", answered.Headers.Location!.OriginalString);
+        Assert.Equal(0, await portal.CountAsync("SELECT count(*) FROM portal.outbox_messages WHERE recipient IN (@accountPhone, '+255700000005')",
+            new { accountPhone }));
+    }
+
+    [Fact]
     public async Task A_NIN_without_an_account_is_told_to_register_first()
     {
         using var browser = portal.CreateFormClient();
