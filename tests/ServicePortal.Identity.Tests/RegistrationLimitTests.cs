@@ -96,5 +96,26 @@ public sealed class RegistrationLimitTests(RegistryPortalFactory portal) : IClas
         Assert.Equal(5, await portal.CountAsync("SELECT count(*) FROM portal.outbox_messages WHERE recipient = @phone", new { phone }));
     }
 
+    [Fact]
+    public async Task A_registration_says_when_the_chosen_phone_has_had_its_codes_for_the_hour()
+    {
+        var fatuma = Person("Fatuma");
+        var codes = portal.Services.GetRequiredService<OneTimeCodeService>();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True((await codes.IssueAsync($"test:{Guid.NewGuid()}", "sign_in", fatuma.Phones[0], "sw", CancellationToken.None)).Sent);
+        }
+
+        using var browser = portal.CreateFormClient();
+        await browser.ProveIdentityAsync(fatuma);
+        var chosen = await browser.SubmitAsync("/account/register/phone", new Dictionary<string, string?> { ["Choice"] = "0" });
+
+        Assert.Equal(HttpStatusCode.OK, chosen.StatusCode);
+        Assert.Contains("Tumetuma namba nyingi mno kwa simu hii. Jaribu tena baada ya saa", ErrorSummary(browser.LastPage), StringComparison.Ordinal);
+        Assert.Equal(5, await portal.CountAsync("SELECT count(*) FROM portal.outbox_messages WHERE recipient = @phone", new { phone = fatuma.Phones[0] }));
+        var code = await browser.GetAsync("/account/register/code");
+        Assert.Equal(HttpStatusCode.Redirect, code.StatusCode); // no number chosen: the code step stays closed
+    }
+
     private static string Digits(string nin) => new([.. nin.Where(char.IsAsciiDigit)]);
 }
