@@ -57,6 +57,8 @@ public static class IdentityModule
         services.AddHostedService<SessionAccountListener>();
         services.AddSingleton<Authenticator.AuthenticatorApp>();
         services.AddSingleton<RegistrationFlow>();
+        services.AddOptions<RegistrationOptions>().Bind(builder.Configuration.GetSection(RegistrationOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient<INationalIdRegistry, HttpNationalIdRegistry>((sp, http) =>
         {
             http.BaseAddress = sp.GetRequiredService<IOptions<IdentityOptions>>().Value.RegistryUrl;

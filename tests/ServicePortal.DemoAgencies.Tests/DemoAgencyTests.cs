@@ -65,7 +65,7 @@ public sealed class DemoAgencyTests
 
         Assert.NotNull(person);
         Assert.Equal("Amina", person.FirstName);
-        Assert.Equal("+255700000001", person.Phone);
+        Assert.Equal("+255700000001", person.Phones[0]);
     }
 
     [Fact]
@@ -80,6 +80,20 @@ public sealed class DemoAgencyTests
     }
 
     private const string ControlToken = "control-token-of-this-test-run-0123456789";
+
+    [Fact]
+    public void Every_seeded_person_holds_one_to_three_demo_numbers_that_nobody_else_holds()
+    {
+        Assert.All(NidaRegistry.SeededPeople, person =>
+        {
+            Assert.InRange(person.Phones.Count, 1, 3);
+            // The demo accounts of Development use the first one (+25570000000x, x the NIN's second group's digit).
+            Assert.Equal("+25570000000" + person.Nin[9], person.Phones[0]);
+            Assert.All(person.Phones, phone => Assert.Matches(@"^\+2557000000\d\d$", phone));
+        });
+        var all = NidaRegistry.SeededPeople.SelectMany(p => p.Phones).ToList();
+        Assert.Equal(all.Count, all.Distinct(StringComparer.Ordinal).Count());
+    }
 
     [Fact]
     public async Task The_runnable_app_starts_every_agency_on_its_configured_port_and_stops_on_request()

@@ -5,7 +5,7 @@ using static ServicePortal.Identity.Tests.RegistrationSteps;
 namespace ServicePortal.Identity.Tests;
 
 /// <summary>The portal and the demo registry on real ports, in Debian's Chromium: what a person on a phone sees.</summary>
-public sealed class IdentityBrowserPortalFactory : IdentityPortalFactory;
+public sealed class IdentityBrowserPortalFactory : RegistryPortalFactory;
 
 public sealed class IdentityBrowserTests : IClassFixture<IdentityBrowserPortalFactory>, IAsyncLifetime
 {
@@ -33,13 +33,15 @@ public sealed class IdentityBrowserTests : IClassFixture<IdentityBrowserPortalFa
 
         await page.GotoAsync(Url("/account/register"));
         Assert.Equal("username", await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").GetAttributeAsync("autocomplete"));
-        await FillDetailsAsync(page, amina, "0754 400 001");
+        await FillDetailsAsync(page, amina);
         await ClickAsync(page, "Endelea", "**/account/register/question**");
         await AnswerAsync(page, amina);
-        await ClickAsync(page, "Endelea", "**/account/register/code**");
+        await ClickAsync(page, "Endelea", "**/account/register/phone**");
+        await page.GetByLabel("+255 7** *** 001").CheckAsync();
+        await ClickAsync(page, "Tuma namba ya uthibitisho", "**/account/register/code**");
         var code = page.GetByLabel("Namba ya uthibitisho", new() { Exact = true });
         Assert.Equal("one-time-code", await code.GetAttributeAsync("autocomplete"));
-        await code.FillAsync(await _portal.LatestCodeAsync("+255754400001"));
+        await code.FillAsync(await _portal.LatestCodeAsync("+255700000001"));
         await ClickAsync(page, "Endelea", "**/account/register/password**");
         Assert.Equal("new-password", await page.GetByLabel("Nenosiri jipya").GetAttributeAsync("autocomplete"));
         Assert.Equal("new-password", await page.GetByLabel("Andika nenosiri tena").GetAttributeAsync("autocomplete"));
@@ -55,7 +57,7 @@ public sealed class IdentityBrowserTests : IClassFixture<IdentityBrowserPortalFa
         await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(amina.Nin);
         await page.GetByLabel("Nenosiri", new() { Exact = true }).FillAsync(Password);
         await ClickAsync(page, "Endelea", "**/account/sign-in/code**");
-        await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await _portal.LatestCodeAsync("+255754400001"));
+        await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await _portal.LatestCodeAsync("+255700000001"));
         await ClickAsync(page, "Ingia", "**/account");
 
         Assert.Equal("Akaunti yangu", await page.InnerTextAsync("h1"));
@@ -75,14 +77,17 @@ public sealed class IdentityBrowserTests : IClassFixture<IdentityBrowserPortalFa
         await AssertAccessibleAsync(page);
         await Browser.ScreenshotAsync(page, "identity-register-errors");
 
-        await FillDetailsAsync(page, juma, "0754 400 002");
+        await FillDetailsAsync(page, juma);
         await ClickAsync(page, "Endelea", "**/account/register/question**");
         await AssertAccessibleAsync(page);
         await Browser.ScreenshotAsync(page, "identity-register-question");
         await AnswerAsync(page, juma);
-        await ClickAsync(page, "Endelea", "**/account/register/code**");
+        await ClickAsync(page, "Endelea", "**/account/register/phone**");
         await AssertAccessibleAsync(page);
-        await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await _portal.LatestCodeAsync("+255754400002"));
+        await Browser.ScreenshotAsync(page, "identity-register-phone");
+        await ClickAsync(page, "Tuma namba ya uthibitisho", "**/account/register/code**");
+        await AssertAccessibleAsync(page);
+        await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await _portal.LatestCodeAsync("+255700000002"));
         await ClickAsync(page, "Endelea", "**/account/register/password**");
         await AssertAccessibleAsync(page);
         await page.GetByLabel("Nenosiri jipya").FillAsync(Password);
@@ -125,7 +130,7 @@ public sealed class IdentityBrowserTests : IClassFixture<IdentityBrowserPortalFa
 
     private string Url(string path) => new Uri(_address, path).ToString();
 
-    private static async Task FillDetailsAsync(IPage page, RegisteredPerson person, string phone)
+    private static async Task FillDetailsAsync(IPage page, RegisteredPerson person)
     {
         await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(person.Nin);
         await page.GetByLabel("Jina la kwanza").FillAsync(person.FirstName);
@@ -133,7 +138,6 @@ public sealed class IdentityBrowserTests : IClassFixture<IdentityBrowserPortalFa
         await page.GetByLabel("Siku", new() { Exact = true }).FillAsync(person.DateOfBirth.Day.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await page.GetByLabel("Mwezi", new() { Exact = true }).FillAsync(person.DateOfBirth.Month.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await page.GetByLabel("Mwaka", new() { Exact = true }).FillAsync(person.DateOfBirth.Year.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await page.GetByLabel("Namba ya simu ya mkononi").FillAsync(phone);
     }
 
     /// <summary>Reads the registry's question (the answer field's label) and answers it.</summary>

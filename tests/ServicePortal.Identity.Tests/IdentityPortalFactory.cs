@@ -1,29 +1,49 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using ServicePortal.DemoAgencies;
 
 namespace ServicePortal.Identity.Tests;
 
 /// <summary>
-/// The portal with the demo national ID registry (the <c>nida</c> demo agency, a real HTTP service on a
-/// loopback port). Lockout and rate limits can be tightened per test class.
+/// The portal for the identity tests, on the in-memory test server. Lockout and rate limits can be tightened per
+/// test class. Nothing listens at its registry address: a class that reaches the national ID registry uses
+/// <see cref="RegistryPortalFactory"/>.
 /// </summary>
 public class IdentityPortalFactory : PortalFactory
 {
     private WebApplication? _registry;
 
+    /// <summary>Where the portal looks for the national ID registry's verification API.</summary>
     public Uri RegistryAddress { get; private set; } = null!;
+
+    /// <summary>
+    /// Whether the portal listens on a real loopback port with the demo registry beside it. The registry trusts only
+    /// the portal's service assertion, which it verifies with the portal's JWKS, so it must be able to reach the
+    /// portal over HTTP.
+    /// </summary>
+    protected virtual bool WithRegistry => false;
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _registry = DemoAgencyHost.Build(DemoAgency.Get("nida"), "http://127.0.0.1:0");
-        await _registry.StartAsync();
-        RegistryAddress = DemoAgencyHost.BaseAddress(_registry);
-        With("Identity:RegistryUrl", RegistryAddress.ToString());
         With("Identity:AttemptsPerAddressPerMinute", "1000");
+        // The registry's port is chosen first: the portal must know it before it starts, and the registry must know
+        // the portal's address (to read its JWKS) before it starts.
+        RegistryAddress = new Uri($"http://127.0.0.1:{HostProcess.FreePort()}/");
+        With("Identity:RegistryUrl", RegistryAddress.ToString());
+        if (!WithRegistry)
+        {
+            return;
+        }
+
+        With("Identity:AllowHttp", "true"); // plain HTTP on loopback: the registry reads the JWKS from it
+        ServerAddress = StartKestrel();
+        _registry = DemoAgencyHost.Build(DemoAgency.Get("nida"), RegistryAddress.ToString().TrimEnd('/'),
+            configure: builder => builder.Configuration["DemoAgencies:PortalUrl"] = ServerAddress.ToString());
+        await _registry.StartAsync();
     }
+
+    /// <summary>The demo registry this portal uses (null unless <see cref="WithRegistry"/>).</summary>
+    public WebApplication? Registry => _registry;
 
     public async Task StopRegistryAsync()
     {
@@ -43,4 +63,10 @@ public class IdentityPortalFactory : PortalFactory
 
         GC.SuppressFinalize(this);
     }
+}
+
+/// <summary>The portal on a real loopback port with the demo national ID registry (the <c>nida</c> demo agency) trusting it.</summary>
+public class RegistryPortalFactory : IdentityPortalFactory
+{
+    protected override bool WithRegistry => true;
 }

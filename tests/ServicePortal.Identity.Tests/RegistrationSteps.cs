@@ -13,7 +13,8 @@ internal static class RegistrationSteps
     public static RegisteredPerson Person(string firstName) =>
         NidaRegistry.SeededPeople.Single(p => p.FirstName == firstName);
 
-    public static Dictionary<string, string?> Details(RegisteredPerson person, string? phone) => new()
+    /// <summary>The form's fields for this person. A phone typed in (old forms had the field) is ignored by the portal.</summary>
+    public static Dictionary<string, string?> Details(RegisteredPerson person, string? phone = null) => new()
     {
         ["Nin"] = person.Nin,
         ["FirstName"] = person.FirstName,
@@ -40,8 +41,11 @@ internal static class RegistrationSteps
         return person.RegionOfBirth;
     }
 
-    /// <summary>Gives the details (at <paramref name="start"/>) and answers the registry's question rightly.</summary>
-    public static async Task ProveIdentityAsync(this FormClient browser, RegisteredPerson person, string? phone,
+    /// <summary>
+    /// Gives the details (at <paramref name="start"/>) and answers the registry's question rightly: registering, the
+    /// next step is choosing the phone; resetting, the code is on its way to the account's phone.
+    /// </summary>
+    public static async Task ProveIdentityAsync(this FormClient browser, RegisteredPerson person, string? phone = null,
         string start = "/account/register")
     {
         ArgumentNullException.ThrowIfNull(browser);
@@ -53,18 +57,32 @@ internal static class RegistrationSteps
         var answered = await browser.SubmitAsync("/account/register/question",
             new Dictionary<string, string?> { ["Answer"] = AnswerTo(browser.LastPage, person) });
         Assert.Equal(HttpStatusCode.Redirect, answered.StatusCode);
-        Assert.StartsWith("/account/register/code", answered.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.StartsWith(start == "/account/register" ? "/account/register/phone" : "/account/register/code",
+            answered.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    /// <summary>Chooses the registry's number at <paramref name="position"/> (shown masked); the code goes to it.</summary>
+    public static async Task<string> ChoosePhoneAsync(this FormClient browser, RegisteredPerson person, int position = 0)
+    {
+        ArgumentNullException.ThrowIfNull(browser);
+        ArgumentNullException.ThrowIfNull(person);
+        var chosen = await browser.SubmitAsync("/account/register/phone",
+            new Dictionary<string, string?> { ["Choice"] = position.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        Assert.Equal(HttpStatusCode.Redirect, chosen.StatusCode);
+        Assert.StartsWith("/account/register/code", chosen.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        return person.Phones[position];
     }
 
     /// <summary>Types the code texted to <paramref name="phone"/> on the code page.</summary>
-    public static async Task ConfirmPhoneAsync(this IdentityPortalFactory portal, FormClient browser, string phone)
+    public static async Task ConfirmPhoneAsync(this IdentityPortalFactory portal, FormClient browser, string phone,
+        string next = "/account/register/password")
     {
         ArgumentNullException.ThrowIfNull(portal);
         ArgumentNullException.ThrowIfNull(browser);
         var confirmed = await browser.SubmitAsync("/account/register/code",
             new Dictionary<string, string?> { ["Code"] = await portal.LatestCodeAsync(phone) });
         Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
-        Assert.StartsWith("/account/register/password", confirmed.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.StartsWith(next, confirmed.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
     public static Task<HttpResponseMessage> ChoosePasswordAsync(this FormClient browser, string password, string? confirm = null,
@@ -75,12 +93,13 @@ internal static class RegistrationSteps
             new Dictionary<string, string?> { ["Password"] = password, ["Confirm"] = confirm ?? password }, formPage);
     }
 
-    /// <summary>The whole registration, ending signed in.</summary>
+    /// <summary>The whole registration with the registry's number at <paramref name="position"/>, ending signed in.</summary>
     public static async Task RegisterAsync(this IdentityPortalFactory portal, FormClient browser, RegisteredPerson person,
-        string phoneAsTyped, string normalisedPhone, string password)
+        string password, int position = 0)
     {
-        await browser.ProveIdentityAsync(person, phoneAsTyped);
-        await portal.ConfirmPhoneAsync(browser, normalisedPhone);
+        await browser.ProveIdentityAsync(person);
+        var phone = await browser.ChoosePhoneAsync(person, position);
+        await portal.ConfirmPhoneAsync(browser, phone);
         var done = await browser.ChoosePasswordAsync(password);
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
         Assert.Equal("/account", done.Headers.Location!.OriginalString);

@@ -4,7 +4,7 @@ using static ServicePortal.Identity.Tests.RegistrationSteps;
 namespace ServicePortal.Identity.Tests;
 
 /// <summary>The portal with the national ID registry stopped (a factory of its own, so other classes keep theirs).</summary>
-public sealed class RegistryDownPortalFactory : IdentityPortalFactory
+public sealed class RegistryDownPortalFactory : RegistryPortalFactory
 {
     public override async Task InitializeAsync()
     {

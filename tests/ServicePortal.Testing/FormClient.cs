@@ -64,10 +64,19 @@ public sealed partial class FormClient(HttpClient http) : IDisposable
 
 public static class FormClientExtensions
 {
-    /// <summary>A client that keeps cookies and does not follow redirects.</summary>
+    /// <summary>A client that keeps cookies and does not follow redirects (over HTTP once the portal listens on a port).</summary>
     public static FormClient CreateFormClient(this PortalFactory portal)
     {
         ArgumentNullException.ThrowIfNull(portal);
+        if (portal.ServerAddress is { } address)
+        {
+            // On Kestrel the factory's own client would go to http://localhost and follow redirects.
+            return new FormClient(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true })
+            {
+                BaseAddress = address,
+            });
+        }
+
         return new FormClient(portal.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
         {
             AllowAutoRedirect = false,

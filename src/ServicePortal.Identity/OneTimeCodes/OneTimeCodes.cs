@@ -4,17 +4,27 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ServicePortal.Core.Messaging;
+using ServicePortal.Core.Security;
+using ServicePortal.Identity.Registration;
 
 namespace ServicePortal.Identity.OneTimeCodes;
 
 /// <summary>
-/// Six-digit codes sent by SMS: valid for five minutes, five tries, a new one at most once a minute. Only a
-/// hash is stored; the SMS goes through the outbox in the same transaction as the code, in the person's
-/// language.
+/// Six-digit codes sent by SMS: valid for five minutes, five tries, a new one at most once a minute, and at most
+/// <see cref="RegistrationOptions.CodesPerPhonePerHour"/> to one phone an hour whatever they are for (counted in
+/// PostgreSQL, so across nodes). Only a hash is stored; the SMS goes through the outbox in the same transaction as
+/// the code, in the person's language.
 /// </summary>
-public sealed class OneTimeCodeService(NpgsqlDataSource dataSource, IOptions<IdentityOptions> options, TimeProvider clock)
+public sealed class OneTimeCodeService(
+    NpgsqlDataSource dataSource,
+    IOptions<IdentityOptions> options,
+    TimeProvider clock,
+    AttemptLimits limits,
+    IOptions<RegistrationOptions> registration)
 {
     private IdentityOptions Options => options.Value;
+
+    private AttemptLimit CodesPerPhone => new("identity.codes-per-phone", registration.Value.CodesPerPhonePerHour, TimeSpan.FromHours(1));
 
     /// <summary>Issues a code and queues its SMS, unless one was sent too recently (then: wait this long).</summary>
     public async Task<CodeIssue> IssueAsync(string subject, string purpose, string phone, string language,
@@ -43,6 +53,13 @@ public sealed class OneTimeCodeService(NpgsqlDataSource dataSource, IOptions<Ide
                     return new CodeIssue(false, wait);
                 }
             }
+        }
+
+        // Counted only for a code that is about to be sent: a flood of codes to one phone (someone else's) stops here.
+        var tally = await limits.CountAsync(CodesPerPhone, phone, cancellationToken).ConfigureAwait(false);
+        if (tally.Exceeded)
+        {
+            return new CodeIssue(false, tally.RetryAfter(clock.GetUtcNow()), PhoneLimitReached: true);
         }
 
         var id = Guid.NewGuid();
@@ -152,7 +169,10 @@ public sealed class OneTimeCodeService(NpgsqlDataSource dataSource, IOptions<Ide
     private static byte[] Hash(Guid id, string code) => SHA256.HashData(Encoding.UTF8.GetBytes($"{id:N}:{code}"));
 }
 
-public sealed record CodeIssue(bool Sent, TimeSpan RetryAfter);
+/// <param name="Sent">A code went out.</param>
+/// <param name="RetryAfter">When not sent: how long until one can be.</param>
+/// <param name="PhoneLimitReached">When not sent: the phone has had its codes for this hour (not just one a minute ago).</param>
+public sealed record CodeIssue(bool Sent, TimeSpan RetryAfter, bool PhoneLimitReached = false);
 
 public enum CodeCheck
 {

@@ -1,7 +1,10 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ServicePortal.Core.Identity;
+using ServicePortal.Core.Security;
 using ServicePortal.Identity.Accounts;
+using ServicePortal.Identity.Authenticator;
 using ServicePortal.Identity.OneTimeCodes;
 using ServicePortal.Identity.Registry;
 using ServicePortal.Identity.Session;
@@ -10,28 +13,49 @@ using static ServicePortal.Core.Localization.Lang;
 namespace ServicePortal.Identity.Registration;
 
 /// <summary>
-/// Proving who you are, for a new account or a forgotten password: the details are checked against the
-/// national ID registry, which asks a question only the person should know (three attempts), then a code is
-/// sent to the phone, then a password is chosen. Nothing is created until the last step succeeds; the steps
-/// in between live in <c>identity.registrations</c> for half an hour.
+/// Proving who you are, for a new account or a forgotten password. The details are checked against the national
+/// ID registry, which asks a question only the person should know; a right answer brings the mobile numbers
+/// registered to the NIN, and the code goes only to one of them (registering: the person chooses one, shown
+/// masked, by position; resetting: the account's own phone, and only while the registry still holds it). A reset
+/// also needs the authenticator app's code when the account has one, and staff accounts have no self-service
+/// reset (assisted recovery). Then a password is chosen. Nothing is created until the last step succeeds; the
+/// steps in between live in <c>identity.registrations</c> for half an hour.
 /// </summary>
+/// <remarks>
+/// Per NIN and per day, across every node (<see cref="AttemptLimits"/>): a bounded number of verifications and of
+/// answers, counted for the NIN, never for one verification, so starting again gives no fresh tries.
+/// </remarks>
 public sealed class RegistrationFlow(
     NpgsqlDataSource dataSource,
     INationalIdRegistry registry,
     AccountStore accounts,
     PasswordHashing passwords,
     OneTimeCodeService codes,
+    AuthenticatorApp authenticator,
+    AttemptLimits limits,
     SessionAccounts sessionAccounts,
-    IOptions<IdentityOptions> options)
+    IOptions<IdentityOptions> options,
+    IOptions<RegistrationOptions> registrationOptions,
+    TimeProvider clock)
 {
     public const string Register = "register";
     public const string ResetPassword = "reset_password";
 
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+
+    private RegistrationOptions Limits => registrationOptions.Value;
+
+    private AttemptLimit Starts => new("identity.registry-starts", Limits.StartsPerNinPerDay, Day);
+
+    private AttemptLimit Answers => new("identity.registry-answers", Limits.AnswersPerNinPerDay, Day);
+
+    private AttemptLimit AppCodes => new("identity.recovery-app-codes", Limits.AppCodesPerAccountPerDay, Day);
+
     public async Task<StartResult> StartAsync(string purpose, NationalIdNumber nin, string firstName, string? middleName,
-        string lastName, DateOnly dateOfBirth, string? phone, CancellationToken cancellationToken)
+        string lastName, DateOnly dateOfBirth, CancellationToken cancellationToken)
     {
-        // The registry first: whether a NIN has an account is told only to someone whose names match it, as
-        // sign-in tells an unknown NIN and a wrong password apart to nobody.
+        // The registry first: whether a NIN has an account, or has spent its tries today, is told only to someone
+        // whose details match it, as sign-in tells an unknown NIN and a wrong password apart to nobody.
         var question = await registry.StartAsync(nin, firstName, lastName, dateOfBirth, cancellationToken).ConfigureAwait(false);
         switch (question)
         {
@@ -41,6 +65,18 @@ public sealed class RegistrationFlow(
                     "These details do not match the national ID register. Check the NIN, the names and the date of birth as they are on your ID card."));
             case RegistryStart.Unavailable:
                 return new StartResult.Refused(RegistryUnavailable);
+        }
+
+        var answers = await limits.PeekAsync(Answers, nin.Digits, cancellationToken).ConfigureAwait(false);
+        if (answers.Reached)
+        {
+            return new StartResult.Refused(Blocked(answers.WindowEnd));
+        }
+
+        var starts = await limits.CountAsync(Starts, nin.Digits, cancellationToken).ConfigureAwait(false);
+        if (starts.Exceeded)
+        {
+            return new StartResult.Refused(Blocked(starts.WindowEnd));
         }
 
         var existing = await accounts.FindByNinAsync(nin, cancellationToken).ConfigureAwait(false);
@@ -57,12 +93,14 @@ public sealed class RegistrationFlow(
                 "There is no account for this NIN yet. Register first."));
         }
 
+        // Whether the account is staff's, or has an authenticator app, is not decided here: a stranger with the
+        // details on an ID card learns nothing more than that an account exists until the question is answered.
         var asked = (RegistryStart.Question)question;
         await using var command = dataSource.CreateCommand(
             """
-            INSERT INTO identity.registrations (nin, first_name, middle_name, last_name, date_of_birth, phone, purpose,
+            INSERT INTO identity.registrations (nin, first_name, middle_name, last_name, date_of_birth, purpose,
                                                 registry_verification, question_sw, question_en, expires_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now() + $11)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + $10)
             RETURNING id
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = nin.Digits });
@@ -70,7 +108,6 @@ public sealed class RegistrationFlow(
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)middleName ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = lastName });
         command.Parameters.Add(new NpgsqlParameter { Value = dateOfBirth });
-        command.Parameters.Add(new NpgsqlParameter { Value = purpose == ResetPassword ? existing!.Phone : phone! });
         command.Parameters.Add(new NpgsqlParameter { Value = purpose });
         command.Parameters.Add(new NpgsqlParameter { Value = asked.VerificationId });
         command.Parameters.Add(new NpgsqlParameter { Value = asked.Sw });
@@ -89,7 +126,8 @@ public sealed class RegistrationFlow(
         await using var command = dataSource.CreateCommand(
             """
             SELECT id, nin, first_name, middle_name, last_name, date_of_birth, phone, purpose, registry_verification,
-                   question_sw, question_en, registry_verified_at IS NOT NULL, phone_verified_at IS NOT NULL
+                   question_sw, question_en, registry_verified_at IS NOT NULL, phone_verified_at IS NOT NULL,
+                   registry_phones, app_required, app_verified_at IS NOT NULL
             FROM identity.registrations WHERE id = $1 AND expires_at > now()
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
@@ -100,33 +138,42 @@ public sealed class RegistrationFlow(
         }
 
         return new PendingRegistration(r.GetGuid(0), NationalIdNumber.Parse(r.GetString(1), DateOnly.MaxValue), r.GetString(2),
-            r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4), r.GetFieldValue<DateOnly>(5), r.GetString(6), r.GetString(7),
-            r.GetString(8), r.GetString(9), r.GetString(10), r.GetBoolean(11), r.GetBoolean(12));
+            r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4), r.GetFieldValue<DateOnly>(5), r.IsDBNull(6) ? null : r.GetString(6),
+            r.GetString(7), r.GetString(8), r.GetString(9), r.GetString(10), r.GetBoolean(11), r.GetBoolean(12),
+            r.GetFieldValue<string[]>(13), r.GetBoolean(14), r.GetBoolean(15));
     }
 
-    /// <summary>Answers the registry's question; when right, sends the code to the phone.</summary>
+    /// <summary>
+    /// Answers the registry's question. Every answer counts for the NIN before it is checked, so no number of
+    /// restarts, nodes or parallel requests gives more than <see cref="RegistrationOptions.AnswersPerNinPerDay"/>
+    /// a day. A right one registering: the registry's numbers are kept, to choose from. A right one resetting: the
+    /// code goes to the account's phone, unless the account is staff's or its phone is no longer the person's.
+    /// </summary>
     public async Task<StepResult> AnswerAsync(PendingRegistration registration, string answer, string language,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
+        var tally = await limits.CountAsync(Answers, registration.Nin.Digits, cancellationToken).ConfigureAwait(false);
+        if (tally.Exceeded)
+        {
+            await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+            return new StepResult.Ended(Blocked(tally.WindowEnd));
+        }
+
         var outcome = await registry.AnswerAsync(registration.RegistryVerification, answer, cancellationToken).ConfigureAwait(false);
         switch (outcome)
         {
             case RegistryAnswer.Verified verified:
-                await using (var command = dataSource.CreateCommand(
-                    "UPDATE identity.registrations SET registry_verified_at = now(), middle_name = coalesce($2, middle_name) WHERE id = $1"))
-                {
-                    command.Parameters.Add(new NpgsqlParameter { Value = registration.Id });
-                    command.Parameters.Add(new NpgsqlParameter { Value = (object?)verified.MiddleName ?? DBNull.Value });
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await codes.IssueAsync(CodeSubject(registration), registration.Purpose, registration.Phone, language,
-                    cancellationToken).ConfigureAwait(false);
-                return new StepResult.Done();
+                return registration.Purpose == Register
+                    ? await VerifiedToRegisterAsync(registration, verified, cancellationToken).ConfigureAwait(false)
+                    : await VerifiedToResetAsync(registration, verified, language, cancellationToken).ConfigureAwait(false);
+            case RegistryAnswer.Wrong or RegistryAnswer.Locked when tally.Reached:
+                await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+                return new StepResult.Ended(Blocked(tally.WindowEnd));
             case RegistryAnswer.Wrong wrong:
-                return new StepResult.Failed(T($"Jibu halilingani na daftari. Umebakiza majaribio {wrong.AttemptsLeft}.",
-                    $"The answer does not match the register. You have {wrong.AttemptsLeft} attempts left."));
+                var left = Math.Min(wrong.AttemptsLeft, tally.Left);
+                return new StepResult.Failed(T($"Jibu halilingani na daftari. Umebakiza majaribio {left}.",
+                    $"The answer does not match the register. You have {left} attempts left."));
             case RegistryAnswer.Expired:
                 await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
                 return new StepResult.Ended(T(
@@ -142,20 +189,119 @@ public sealed class RegistrationFlow(
         }
     }
 
+    private async Task<StepResult> VerifiedToRegisterAsync(PendingRegistration registration, RegistryAnswer.Verified verified,
+        CancellationToken cancellationToken)
+    {
+        if (verified.Phones.Count == 0)
+        {
+            await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+            return new StepResult.Ended(NoRegisteredPhone);
+        }
+
+        await MarkVerifiedAsync(registration.Id, verified, phone: null, appRequired: false, cancellationToken).ConfigureAwait(false);
+        return new StepResult.ChoosePhone();
+    }
+
+    private async Task<StepResult> VerifiedToResetAsync(PendingRegistration registration, RegistryAnswer.Verified verified,
+        string language, CancellationToken cancellationToken)
+    {
+        var account = await accounts.FindByNinAsync(registration.Nin, cancellationToken).ConfigureAwait(false);
+        if (account is null)
+        {
+            await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+            return new StepResult.Ended(T("Hakuna akaunti ya NIN hii.", "There is no account for this NIN."));
+        }
+
+        // Staff accounts are recovered in person, never online: a SIM swap and a guessed answer must not give an
+        // administrator's account. And a code goes to the account's phone only while the registry still holds it for
+        // this NIN: a number given up and reissued to someone else must not receive it.
+        if ((await accounts.RolesAsync(account.Id, cancellationToken).ConfigureAwait(false)).Count > 0 ||
+            !verified.Phones.Contains(account.Phone, StringComparer.Ordinal))
+        {
+            await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+            return new StepResult.Assisted();
+        }
+
+        await MarkVerifiedAsync(registration.Id, verified, account.Phone, SignInFlow.UsesAuthenticator(account), cancellationToken)
+            .ConfigureAwait(false);
+        await codes.IssueAsync(CodeSubject(registration.Id, account.Phone), registration.Purpose, account.Phone, language,
+            cancellationToken).ConfigureAwait(false);
+        return new StepResult.Done();
+    }
+
+    private async Task MarkVerifiedAsync(Guid id, RegistryAnswer.Verified verified, string? phone, bool appRequired,
+        CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            UPDATE identity.registrations
+            SET registry_verified_at = now(), middle_name = coalesce($2, middle_name), registry_phones = $3, phone = $4,
+                app_required = $5
+            WHERE id = $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)verified.MiddleName ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = verified.Phones.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)phone ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = appRequired });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends the code to the registry's number at <paramref name="position"/> (registering only). The browser names
+    /// a position in the registry's list, never a number, so no form value can become another number.
+    /// </summary>
+    public async Task<StepResult> ChoosePhoneAsync(PendingRegistration registration, int? position, string language,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        if (registration is not { Purpose: Register, RegistryVerified: true, PhoneVerified: false } ||
+            position is not { } index || index < 0 || index >= registration.RegistryPhones.Count)
+        {
+            return new StepResult.Failed(T("Chagua mojawapo ya namba zilizoonyeshwa.", "Choose one of the numbers shown."));
+        }
+
+        var phone = registration.RegistryPhones[index];
+        var issue = await codes.IssueAsync(CodeSubject(registration.Id, phone), registration.Purpose, phone, language, cancellationToken)
+            .ConfigureAwait(false);
+        if (issue.PhoneLimitReached)
+        {
+            return new StepResult.Failed(TooManyCodes(issue));
+        }
+
+        // Sent now, or a minute ago to the same number: either way that number's code is the one waiting.
+        await using var command = dataSource.CreateCommand(
+            "UPDATE identity.registrations SET phone = $2 WHERE id = $1 AND phone_verified_at IS NULL");
+        command.Parameters.Add(new NpgsqlParameter { Value = registration.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = phone });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return new StepResult.Done();
+    }
+
     public Task<CodeIssue> ResendCodeAsync(PendingRegistration registration, string language, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        return codes.IssueAsync(CodeSubject(registration), registration.Purpose, registration.Phone, language, cancellationToken);
+        var phone = registration.Phone ?? throw new InvalidOperationException("No phone has been chosen yet.");
+        return codes.IssueAsync(CodeSubject(registration.Id, phone), registration.Purpose, phone, language, cancellationToken);
     }
 
     public async Task<CodeCheck> VerifyPhoneAsync(PendingRegistration registration, string? code, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        var check = await codes.VerifyAsync(CodeSubject(registration), registration.Purpose, code, cancellationToken).ConfigureAwait(false);
+        if (registration.Phone is not { } phone)
+        {
+            return CodeCheck.NoCode;
+        }
+
+        // The code's subject names the number it went to, so only a code sent to the chosen number confirms it.
+        var check = await codes.VerifyAsync(CodeSubject(registration.Id, phone), registration.Purpose, code, cancellationToken)
+            .ConfigureAwait(false);
         if (check == CodeCheck.Right)
         {
-            await using var command = dataSource.CreateCommand("UPDATE identity.registrations SET phone_verified_at = now() WHERE id = $1");
+            await using var command = dataSource.CreateCommand(
+                "UPDATE identity.registrations SET phone_verified_at = now() WHERE id = $1 AND phone = $2");
             command.Parameters.Add(new NpgsqlParameter { Value = registration.Id });
+            command.Parameters.Add(new NpgsqlParameter { Value = phone });
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -163,16 +309,57 @@ public sealed class RegistrationFlow(
     }
 
     /// <summary>
+    /// The authenticator app's code, for a reset of an account that has one (checked and its time step spent at
+    /// once, so a code seen once cannot be replayed). Tries count per account and day, a right one too.
+    /// </summary>
+    public async Task<StepResult> VerifyAppAsync(PendingRegistration registration, string? code, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        var account = await accounts.FindByNinAsync(registration.Nin, cancellationToken).ConfigureAwait(false);
+        if (registration is not { Purpose: ResetPassword, PhoneVerified: true, AppRequired: true } || account is null ||
+            !SignInFlow.UsesAuthenticator(account))
+        {
+            await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+            return new StepResult.Ended(EarlierStepsIncomplete);
+        }
+
+        var tally = await limits.CountAsync(AppCodes, account.Id.ToString("N"), cancellationToken).ConfigureAwait(false);
+        if (tally.Exceeded)
+        {
+            await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+            return new StepResult.Ended(Blocked(tally.WindowEnd));
+        }
+
+        if (await authenticator.VerifyAsync(account.Id, account.TotpSecret!, code, cancellationToken).ConfigureAwait(false))
+        {
+            await using var command = dataSource.CreateCommand("UPDATE identity.registrations SET app_verified_at = now() WHERE id = $1");
+            command.Parameters.Add(new NpgsqlParameter { Value = registration.Id });
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return new StepResult.Done();
+        }
+
+        if (tally.Reached)
+        {
+            await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+            return new StepResult.Ended(Blocked(tally.WindowEnd));
+        }
+
+        return new StepResult.Failed(T($"Namba si sahihi. Angalia programu yako ya uthibitisho. Umebakiza majaribio {tally.Left}.",
+            $"The code is wrong. Check your authenticator app. You have {tally.Left} attempts left."));
+    }
+
+    /// <summary>
     /// The last step: the account is created (or its password replaced) and the registration removed, in one
-    /// transaction. A second registration for the same NIN, even at the same moment, creates nothing.
+    /// transaction. A second registration for the same NIN, even at the same moment, creates nothing. A reset
+    /// checks again that every factor of the account was given and that it is not staff's.
     /// </summary>
     public async Task<CompleteResult> CompleteAsync(PendingRegistration registration, string password, string language,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        if (!registration.RegistryVerified || !registration.PhoneVerified)
+        if (!registration.ReadyForPassword || registration.Phone is not { } phone)
         {
-            return new CompleteResult.Refused(T("Hatua za awali hazijakamilika. Anza upya.", "The earlier steps are not complete. Start again."));
+            return new CompleteResult.Refused(EarlierStepsIncomplete);
         }
 
         var hash = passwords.Hash(password);
@@ -183,7 +370,7 @@ public sealed class RegistrationFlow(
         {
             var created = await AccountStore.CreateAsync(connection, transaction, new NewAccount(registration.Nin,
                 registration.FirstName, registration.MiddleName, registration.LastName, registration.DateOfBirth,
-                registration.Phone, language, hash), cancellationToken).ConfigureAwait(false);
+                phone, language, hash), cancellationToken).ConfigureAwait(false);
             if (created is null)
             {
                 return new CompleteResult.Refused(T("Tayari kuna akaunti ya NIN hii. Ingia.", "There is already an account for this NIN. Sign in."));
@@ -197,6 +384,13 @@ public sealed class RegistrationFlow(
             if (account is null)
             {
                 return new CompleteResult.Refused(T("Hakuna akaunti ya NIN hii.", "There is no account for this NIN."));
+            }
+
+            // The account may have changed since the question (an app enrolled, a role granted, the phone changed).
+            if (account.Phone != phone || (SignInFlow.UsesAuthenticator(account) && !registration.AppVerified) ||
+                (await accounts.RolesAsync(account.Id, cancellationToken).ConfigureAwait(false)).Count > 0)
+            {
+                return new CompleteResult.Refused(EarlierStepsIncomplete);
             }
 
             await AccountStore.SetPasswordAsync(connection, transaction, account.Id, hash, cancellationToken).ConfigureAwait(false);
@@ -216,6 +410,13 @@ public sealed class RegistrationFlow(
         return new CompleteResult.Completed(accountId);
     }
 
+    /// <summary>Ends a registration (the person lost a factor and goes to assisted recovery, or gave up).</summary>
+    public Task EndAsync(PendingRegistration registration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        return DeleteAsync(registration.Id, cancellationToken);
+    }
+
     private async Task DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("DELETE FROM identity.registrations WHERE id = $1");
@@ -223,16 +424,62 @@ public sealed class RegistrationFlow(
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static string CodeSubject(PendingRegistration registration) => $"registration:{registration.Id}";
+    private static string CodeSubject(Guid registration, string phone) => $"registration:{registration}:{phone}";
+
+    /// <summary>"Try again after …", in East Africa Time (no daylight saving), in the person's language.</summary>
+    public static string Blocked(DateTimeOffset until)
+    {
+        var (time, date) = EastAfricaTime(until);
+        return T($"Umefikia kikomo cha majaribio ya kuthibitisha utambulisho wa NIN hii kwa leo. Jaribu tena baada ya saa {time}, {date} (saa za Afrika Mashariki), au tembelea ofisi ya NIDA iliyo karibu nawe.",
+            $"This NIN has reached today's limit of attempts to confirm the identity. Try again after {time} on {date} (East Africa Time), or visit your nearest NIDA office.");
+    }
+
+    /// <summary>What to say when a phone has had its codes for this hour.</summary>
+    public string TooManyCodes(CodeIssue issue)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        var (time, date) = EastAfricaTime(clock.GetUtcNow() + issue.RetryAfter);
+        return T($"Tumetuma namba nyingi mno kwa simu hii. Jaribu tena baada ya saa {time}, {date} (saa za Afrika Mashariki).",
+            $"We have sent too many codes to this phone. Try again after {time} on {date} (East Africa Time).");
+    }
+
+    private static (string Time, string Date) EastAfricaTime(DateTimeOffset moment)
+    {
+        var local = moment.ToOffset(TimeSpan.FromHours(3));
+        return (local.ToString("HH:mm", CultureInfo.InvariantCulture), local.ToString("d MMMM yyyy", CultureInfo.CurrentCulture));
+    }
 
     public static string RegistryUnavailable => T(
         "Daftari la Utambulisho wa Taifa halipatikani kwa sasa. Hakuna kilichohifadhiwa; tafadhali jaribu tena baadaye.",
         "The national ID register cannot be reached right now. Nothing was saved; please try again later.");
+
+    private static string NoRegisteredPhone => T(
+        "Daftari la Utambulisho wa Taifa halina namba ya simu iliyosajiliwa kwa NIN yako, na tunatuma namba ya uthibitisho kwa namba hizo tu. Sajili laini yako kwa NIN yako kwa mtoa huduma wako wa simu, kisha uanze upya.",
+        "The national ID register holds no mobile number registered to your NIN, and we send the security code to those numbers only. Register your SIM card with your NIN at your mobile operator, then start again.");
+
+    private static string EarlierStepsIncomplete => T("Hatua za awali hazijakamilika. Anza upya.", "The earlier steps are not complete. Start again.");
 }
 
+/// <param name="Phone">The number the code goes to: chosen from <paramref name="RegistryPhones"/> (registering) or the
+/// account's (resetting); null until then.</param>
+/// <param name="RegistryPhones">The numbers the registry holds for the NIN, known once its question is answered.</param>
+/// <param name="AppRequired">A reset of an account with an authenticator app: its code is needed too.</param>
 public sealed record PendingRegistration(Guid Id, NationalIdNumber Nin, string FirstName, string? MiddleName, string LastName,
-    DateOnly DateOfBirth, string Phone, string Purpose, string RegistryVerification, string QuestionSw, string QuestionEn,
-    bool RegistryVerified, bool PhoneVerified);
+    DateOnly DateOfBirth, string? Phone, string Purpose, string RegistryVerification, string QuestionSw, string QuestionEn,
+    bool RegistryVerified, bool PhoneVerified, IReadOnlyList<string> RegistryPhones, bool AppRequired, bool AppVerified)
+{
+    public bool ReadyForPassword => RegistryVerified && PhoneVerified && (!AppRequired || AppVerified);
+
+    /// <summary>The page of the step this registration is at (every step page sends a browser elsewhere to it).</summary>
+    public string NextPage => this switch
+    {
+        { RegistryVerified: false } => "/Account/RegisterQuestion",
+        { Phone: null } => "/Account/RegisterPhone",
+        { PhoneVerified: false } => "/Account/RegisterCode",
+        { AppRequired: true, AppVerified: false } => "/Account/RegisterApp",
+        _ => "/Account/RegisterPassword",
+    };
+}
 
 public abstract record StartResult
 {
@@ -243,12 +490,19 @@ public abstract record StartResult
 
 public abstract record StepResult
 {
+    /// <summary>On to the next step (<see cref="PendingRegistration.NextPage"/>).</summary>
     public sealed record Done : StepResult;
+
+    /// <summary>The registry's question was answered rightly: choose the number the code goes to.</summary>
+    public sealed record ChoosePhone : StepResult;
 
     public sealed record Failed(string Message) : StepResult;
 
     /// <summary>The registration is over; start again.</summary>
     public sealed record Ended(string Message) : StepResult;
+
+    /// <summary>The registration is over, and only assisted recovery (the helpdesk, an office) can help.</summary>
+    public sealed record Assisted : StepResult;
 }
 
 public abstract record CompleteResult

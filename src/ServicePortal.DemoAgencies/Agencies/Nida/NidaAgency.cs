@@ -6,8 +6,11 @@ namespace ServicePortal.DemoAgencies.Agencies.Nida;
 /// (mother's first name, or region of birth), allowing three attempts.
 /// </summary>
 /// <remarks>
-/// The real gateway is reached through GovESB with signed requests; this demo accepts loopback callers
-/// without credentials, which is fine for a demo on one machine and nowhere else.
+/// The real gateway is reached through GovESB with signed requests. This demo answers only the portal: every call
+/// carries the portal's service assertion (<c>Portal-Identity</c>, <c>typ</c> <c>portal-service+jwt</c>, audience
+/// <c>nida</c>), verified with the portal's JWKS like every demo agency's endpoints (<c>DemoAgencies:PortalUrl</c>).
+/// A verified person's answer carries the mobile numbers registered to the NIN, so the portal sends its code only
+/// to one of them.
 /// </remarks>
 public sealed class NidaAgency : DemoAgency
 {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using ServicePortal.DemoAgencies.PortalIdentity;
 
 namespace ServicePortal.DemoAgencies.Agencies.Nida;
 
@@ -16,17 +17,20 @@ public sealed record AnswerRequest(string? Answer);
 /// <summary>Outcome of an answer: <c>verified</c> (with the person), <c>wrong</c>, or <c>locked</c>.</summary>
 public sealed record AnswerOutcome(string Status, int AttemptsLeft, VerifiedPerson? Person);
 
-public sealed record VerifiedPerson(string Nin, string FirstName, string MiddleName, string LastName, DateOnly DateOfBirth, string Sex);
+/// <summary>The person, once the question is answered rightly, with the mobile numbers registered to the NIN.</summary>
+public sealed record VerifiedPerson(string Nin, string FirstName, string MiddleName, string LastName, DateOnly DateOfBirth, string Sex,
+    IReadOnlyList<string> Phones);
 
 /// <summary>
 /// <c>POST /api/v1/verifications</c> starts a check of typed details and returns a question;
-/// <c>POST /api/v1/verifications/{id}/answers</c> answers it (three attempts, thirty minutes).
+/// <c>POST /api/v1/verifications/{id}/answers</c> answers it (three attempts, thirty minutes). Only the portal may
+/// call them: every request carries its service assertion, or is answered 401 and starts nothing.
 /// </summary>
 internal static class VerificationApi
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1/verifications");
+        var api = endpoints.MapGroup("/api/v1/verifications").RequirePortalService();
         api.MapPost("/", (VerificationRequest request, VerificationDesk desk) =>
         {
             if (string.IsNullOrWhiteSpace(request.Nin) || string.IsNullOrWhiteSpace(request.FirstName) ||
@@ -58,6 +62,9 @@ public sealed class VerificationDesk(NidaRegistry registry, TimeProvider clock)
     // As long as the portal keeps a registration in progress, so a slow typist is not turned away.
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
     private readonly ConcurrentDictionary<Guid, Verification> _open = new();
+
+    /// <summary>How many verifications are open (for tests: a refused caller starts none).</summary>
+    internal int OpenCount => _open.Count;
 
     private sealed class Verification(RegisteredPerson person, bool asksMother, DateTimeOffset expires)
     {
@@ -110,7 +117,7 @@ public sealed class VerificationDesk(NidaRegistry registry, TimeProvider clock)
                 _open.TryRemove(id, out _);
                 var p = verification.Person;
                 return new AnswerOutcome("verified", verification.AttemptsLeft,
-                    new VerifiedPerson(p.Nin, p.FirstName, p.MiddleName, p.LastName, p.DateOfBirth, p.Sex.ToString()));
+                    new VerifiedPerson(p.Nin, p.FirstName, p.MiddleName, p.LastName, p.DateOfBirth, p.Sex.ToString(), p.Phones));
             }
 
             verification.AttemptsLeft--;

@@ -11,7 +11,9 @@ namespace ServicePortal.Identity.Pages.Account;
 
 /// <summary>
 /// The start of registering (<c>/account/register</c>) and of resetting a forgotten password
-/// (<c>/account/forgot-password</c>, which asks no phone: the code goes to the account's phone).
+/// (<c>/account/forgot-password</c>). Neither asks for a phone: the code goes only to a number the national ID
+/// registry holds for the NIN (chosen after its question when registering; the account's own when resetting), so a
+/// number typed here could only be someone else's.
 /// </summary>
 [EnableRateLimiting(IdentityModule.AttemptsPolicy)]
 public sealed class RegisterModel(RegistrationFlow flow, TimeProvider clock) : FormPageModel
@@ -22,7 +24,6 @@ public sealed class RegisterModel(RegistrationFlow flow, TimeProvider clock) : F
     [BindProperty] public string? Day { get; set; }
     [BindProperty] public string? Month { get; set; }
     [BindProperty] public string? Year { get; set; }
-    [BindProperty] public string? Phone { get; set; }
 
     public bool IsReset => HttpContext.Request.Path.StartsWithSegments("/account/forgot-password");
 
@@ -44,16 +45,15 @@ public sealed class RegisterModel(RegistrationFlow flow, TimeProvider clock) : F
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        AddErrors(new Validator(today, IsReset).Validate(this));
+        AddErrors(new Validator(today).Validate(this));
         if (HasErrors)
         {
             return Page();
         }
 
         var nin = NationalIdNumber.Parse(Nin!, today);
-        PhoneNumber.TryNormalise(Phone, out var phone);
         var result = await flow.StartAsync(IsReset ? RegistrationFlow.ResetPassword : RegistrationFlow.Register, nin,
-            Clean(FirstName), null, Clean(LastName), DateOfBirth()!.Value, IsReset ? null : phone, cancellationToken);
+            Clean(FirstName), null, Clean(LastName), DateOfBirth()!.Value, cancellationToken);
         if (result is StartResult.Refused refused)
         {
             Problem = refused.Message;
@@ -74,7 +74,7 @@ public sealed class RegisterModel(RegistrationFlow flow, TimeProvider clock) : F
 
     private sealed class Validator : AbstractValidator<RegisterModel>
     {
-        public Validator(DateOnly today, bool isReset)
+        public Validator(DateOnly today)
         {
             RuleFor(m => m.Nin).MustBeNationalIdNumber(new FixedClock(today));
             RuleFor(m => m.FirstName).Must(BeAName).WithMessage(_ => T("Weka jina lako la kwanza kama lilivyo kwenye kitambulisho.", "Enter your first name as it is on your ID card."));
@@ -84,11 +84,6 @@ public sealed class RegisterModel(RegistrationFlow flow, TimeProvider clock) : F
             RuleFor(m => m).Must(m => m.DateOfBirth() is not { } born || m.Nin is null || !NationalIdNumber.TryParse(m.Nin, today, out var nin, out _) || nin.DateOfBirth == born)
                 .OverridePropertyName("DateOfBirth")
                 .WithMessage(_ => T("Tarehe ya kuzaliwa hailingani na tarakimu 8 za kwanza za NIN.", "The date of birth does not match the first 8 digits of the NIN."));
-            if (!isReset)
-            {
-                RuleFor(m => m.Phone).Must(p => PhoneNumber.TryNormalise(p, out _))
-                    .WithMessage(_ => T("Weka namba ya simu ya mkononi ya Tanzania, kwa mfano 0712 345 678.", "Enter a Tanzanian mobile number, for example 0712 345 678."));
-            }
         }
 
         // Letters (any script), spaces, apostrophes and hyphens: names such as N'gwale or Mwana-Hawa.

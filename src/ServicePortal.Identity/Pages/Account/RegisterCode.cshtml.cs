@@ -10,9 +10,15 @@ using static ServicePortal.Core.Localization.Lang;
 
 namespace ServicePortal.Identity.Pages.Account;
 
+/// <summary>
+/// The code texted to the chosen number (registering) or to the account's phone (resetting). Someone resetting who
+/// no longer has that phone goes to assisted recovery: a reset never moves to another number online.
+/// </summary>
 [EnableRateLimiting(IdentityModule.AttemptsPolicy)]
 public sealed class RegisterCodeModel(RegistrationFlow flow, Microsoft.Extensions.Options.IOptions<IdentityOptions> options) : FormPageModel
 {
+    private const string ThisPage = "/Account/RegisterCode";
+
     [BindProperty]
     public string? Code { get; set; }
 
@@ -20,30 +26,35 @@ public sealed class RegisterCodeModel(RegistrationFlow flow, Microsoft.Extension
 
     public string? Notice { get; private set; }
 
+    public bool IsReset { get; private set; }
+
+    /// <summary>Registering with more than one number registered to the NIN: another may be chosen.</summary>
+    public bool MayChooseAnother { get; private set; }
+
     /// <summary>How long a code lives, as configured (said on the page).</summary>
     public int CodeMinutes => (int)options.Value.CodeLifetime.TotalMinutes;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         var registration = await CurrentAsync(cancellationToken);
-        if (registration is not { RegistryVerified: true, PhoneVerified: false })
+        if (registration?.NextPage != ThisPage)
         {
             return Elsewhere(registration);
         }
 
-        MaskedPhone = PhoneNumber.Mask(registration.Phone);
+        Describe(registration);
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var registration = await CurrentAsync(cancellationToken);
-        if (registration is not { RegistryVerified: true, PhoneVerified: false })
+        if (registration?.NextPage != ThisPage)
         {
             return Elsewhere(registration);
         }
 
-        MaskedPhone = PhoneNumber.Mask(registration.Phone);
+        Describe(registration);
         AddErrors(new Validator().Validate(this));
         if (HasErrors)
         {
@@ -57,32 +68,55 @@ public sealed class RegisterCodeModel(RegistrationFlow flow, Microsoft.Extension
             return Page();
         }
 
-        return RedirectToPage("/Account/RegisterPassword", new { returnUrl = SafeReturnUrl() });
+        return Elsewhere(await CurrentAsync(cancellationToken));
     }
 
     public async Task<IActionResult> OnPostResendAsync(CancellationToken cancellationToken)
     {
         var registration = await CurrentAsync(cancellationToken);
-        if (registration is not { RegistryVerified: true, PhoneVerified: false })
+        if (registration?.NextPage != ThisPage)
         {
             return Elsewhere(registration);
         }
 
-        MaskedPhone = PhoneNumber.Mask(registration.Phone);
+        Describe(registration);
         var issue = await flow.ResendCodeAsync(registration, Lang.Current, cancellationToken);
-        Notice = SignInFlow.ResendNotice(issue);
+        if (issue.PhoneLimitReached)
+        {
+            Problem = flow.TooManyCodes(issue);
+        }
+        else
+        {
+            Notice = SignInFlow.ResendNotice(issue);
+        }
+
         return Page();
+    }
+
+    /// <summary>Resetting, without the account's phone: the reset ends here and assisted recovery is the way.</summary>
+    public async Task<IActionResult> OnPostLostAsync(CancellationToken cancellationToken)
+    {
+        if (await CurrentAsync(cancellationToken) is { } registration)
+        {
+            await flow.EndAsync(registration, cancellationToken);
+        }
+
+        RegistrationCookie.Clear(HttpContext);
+        return RedirectToPage("/Account/RegisterAssistedRecovery");
+    }
+
+    private void Describe(PendingRegistration registration)
+    {
+        MaskedPhone = PhoneNumber.Mask(registration.Phone!);
+        IsReset = registration.Purpose == RegistrationFlow.ResetPassword;
+        MayChooseAnother = !IsReset && registration.RegistryPhones.Count > 1;
     }
 
     private Task<PendingRegistration?> CurrentAsync(CancellationToken cancellationToken) =>
         flow.CurrentAsync(HttpContext, cancellationToken);
 
-    private IActionResult Elsewhere(PendingRegistration? registration) => registration switch
-    {
-        { PhoneVerified: true } => RedirectToPage("/Account/RegisterPassword", new { returnUrl = SafeReturnUrl() }),
-        { RegistryVerified: false } => RedirectToPage("/Account/RegisterQuestion", new { returnUrl = SafeReturnUrl() }),
-        _ => RedirectToPage("/Account/Register", new { returnUrl = SafeReturnUrl() }),
-    };
+    private RedirectToPageResult Elsewhere(PendingRegistration? registration) =>
+        RedirectToPage(registration?.NextPage ?? "/Account/Register", new { returnUrl = SafeReturnUrl() });
 
     private sealed class Validator : AbstractValidator<RegisterCodeModel>
     {

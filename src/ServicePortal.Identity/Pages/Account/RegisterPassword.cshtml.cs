@@ -11,27 +11,43 @@ using static ServicePortal.Core.Localization.Lang;
 namespace ServicePortal.Identity.Pages.Account;
 
 /// <summary>
-/// The last step: a password, then the account exists (or its password is replaced, ending every other
-/// session) and the person is signed in. The registry check and the SMS code count as the second factor.
+/// The last step: a password. Registering, the account then exists and the person is signed in (the registry check
+/// and the code to a number registered to the NIN count as the second factor). Resetting, the password is replaced,
+/// every session and refresh token of the account ends, and nobody is signed in: the person signs in again with the
+/// new password and their second factor (as login.gov does), so a reset never yields a session by itself.
 /// </summary>
 [EnableRateLimiting(IdentityModule.AttemptsPolicy)]
 public sealed class RegisterPasswordModel(RegistrationFlow flow, AccountStore accounts, IAccountEvents events, TimeProvider clock) : FormPageModel
 {
+    private const string ThisPage = "/Account/RegisterPassword";
+
     [BindProperty] public string? Password { get; set; }
     [BindProperty] public string? Confirm { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
-        await CurrentAsync(cancellationToken) is { PhoneVerified: true } ? Page() : RedirectToPage("/Account/Register");
+    public bool IsReset { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        var registration = await CurrentAsync(cancellationToken);
+        if (registration?.NextPage != ThisPage)
+        {
+            return Elsewhere(registration);
+        }
+
+        IsReset = registration.Purpose == RegistrationFlow.ResetPassword;
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var registration = await CurrentAsync(cancellationToken);
-        if (registration is not { PhoneVerified: true })
+        if (registration?.NextPage != ThisPage || !registration.ReadyForPassword)
         {
-            return RedirectToPage("/Account/Register");
+            return Elsewhere(registration);
         }
 
-        var policy = PasswordPolicy.Check(Password, registration.Nin.Digits, registration.Phone, registration.FirstName, registration.LastName);
+        IsReset = registration.Purpose == RegistrationFlow.ResetPassword;
+        var policy = PasswordPolicy.Check(Password, registration.Nin.Digits, registration.Phone!, registration.FirstName, registration.LastName);
         if (policy is not null)
         {
             Errors["Password"] = policy;
@@ -51,12 +67,14 @@ public sealed class RegisterPasswordModel(RegistrationFlow flow, AccountStore ac
             return Page();
         }
 
-        var account = (await accounts.FindByIdAsync(((CompleteResult.Completed)result).AccountId, cancellationToken))!;
-        if (registration.Purpose == RegistrationFlow.ResetPassword)
+        var accountId = ((CompleteResult.Completed)result).AccountId;
+        if (IsReset)
         {
-            await events.PasswordChangedAsync(account.Id, cancellationToken);
+            await events.PasswordChangedAsync(accountId, cancellationToken);
+            return RedirectToPage("/Account/RegisterPasswordChanged", new { returnUrl = ReturnUrl is not null && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null });
         }
 
+        var account = (await accounts.FindByIdAsync(accountId, cancellationToken))!;
         var session = PortalSession.Principal(account, ["pwd", "sms", "mfa"], Assurance.Substantial, clock.GetUtcNow(),
             await accounts.RolesAsync(account.Id, cancellationToken));
         await HttpContext.SignInAsync(PortalSession.Scheme, session);
@@ -65,6 +83,9 @@ public sealed class RegisterPasswordModel(RegistrationFlow flow, AccountStore ac
 
     private Task<PendingRegistration?> CurrentAsync(CancellationToken cancellationToken) =>
         flow.CurrentAsync(HttpContext, cancellationToken);
+
+    private RedirectToPageResult Elsewhere(PendingRegistration? registration) =>
+        RedirectToPage(registration?.NextPage ?? "/Account/Register", new { returnUrl = SafeReturnUrl() });
 
     private sealed class Validator : AbstractValidator<RegisterPasswordModel>
     {

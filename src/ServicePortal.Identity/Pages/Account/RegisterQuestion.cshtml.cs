@@ -7,9 +7,12 @@ using static ServicePortal.Core.Localization.Lang;
 
 namespace ServicePortal.Identity.Pages.Account;
 
+/// <summary>The registry's question. A right answer leads to choosing the phone (registering) or to the code (resetting).</summary>
 [EnableRateLimiting(IdentityModule.AttemptsPolicy)]
 public sealed class RegisterQuestionModel(RegistrationFlow flow) : FormPageModel
 {
+    private const string ThisPage = "/Account/RegisterQuestion";
+
     [BindProperty]
     public string? Answer { get; set; }
 
@@ -18,9 +21,9 @@ public sealed class RegisterQuestionModel(RegistrationFlow flow) : FormPageModel
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         var registration = await CurrentAsync(cancellationToken);
-        if (registration is null || registration.RegistryVerified)
+        if (registration?.NextPage != ThisPage)
         {
-            return Restart(registration);
+            return Elsewhere(registration);
         }
 
         Question = T(registration.QuestionSw, registration.QuestionEn);
@@ -30,9 +33,9 @@ public sealed class RegisterQuestionModel(RegistrationFlow flow) : FormPageModel
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var registration = await CurrentAsync(cancellationToken);
-        if (registration is null || registration.RegistryVerified)
+        if (registration?.NextPage != ThisPage)
         {
-            return Restart(registration);
+            return Elsewhere(registration);
         }
 
         Question = T(registration.QuestionSw, registration.QuestionEn);
@@ -51,6 +54,11 @@ public sealed class RegisterQuestionModel(RegistrationFlow flow) : FormPageModel
                 RegistrationCookie.Clear(HttpContext);
                 Problem = ended.Message;
                 return Page();
+            case StepResult.Assisted:
+                RegistrationCookie.Clear(HttpContext);
+                return RedirectToPage("/Account/RegisterAssistedRecovery");
+            case StepResult.ChoosePhone:
+                return RedirectToPage("/Account/RegisterPhone", new { returnUrl = SafeReturnUrl() });
             default:
                 return RedirectToPage("/Account/RegisterCode", new { returnUrl = SafeReturnUrl() });
         }
@@ -59,9 +67,8 @@ public sealed class RegisterQuestionModel(RegistrationFlow flow) : FormPageModel
     private Task<PendingRegistration?> CurrentAsync(CancellationToken cancellationToken) =>
         flow.CurrentAsync(HttpContext, cancellationToken);
 
-    private IActionResult Restart(PendingRegistration? registration) => registration is { RegistryVerified: true }
-        ? RedirectToPage("/Account/RegisterCode", new { returnUrl = SafeReturnUrl() })
-        : RedirectToPage("/Account/Register", new { returnUrl = SafeReturnUrl() });
+    private RedirectToPageResult Elsewhere(PendingRegistration? registration) =>
+        RedirectToPage(registration?.NextPage ?? "/Account/Register", new { returnUrl = SafeReturnUrl() });
 
     private sealed class Validator : AbstractValidator<RegisterQuestionModel>
     {
