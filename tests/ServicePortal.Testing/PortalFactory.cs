@@ -53,6 +53,9 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Portal", Database.ConnectionString);
         // Nothing listens there: a test that needs the registry starts the demo one and says where it is.
         builder.UseSetting("Identity:RegistryUrl", "http://127.0.0.1:9/");
+        // The tests speak plain HTTP to the portal (the test server, Kestrel on loopback), and a client does not
+        // send a Secure cookie back over HTTP. Deployed, the Identity cookies are Secure (SecureCookieTests).
+        builder.UseSetting("Identity:SecureCookies", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
