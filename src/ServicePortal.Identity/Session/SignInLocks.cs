@@ -59,6 +59,7 @@ public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOp
                              DELETE FROM identity.sign_in_locks
                              WHERE ctid = ANY (ARRAY(SELECT ctid FROM identity.sign_in_locks
                                                      WHERE updated_at < $3 - interval '1 day' AND (locked_until IS NULL OR locked_until < $3)
+                                                       AND NOT (nin_hash = $1 AND device = $2) -- never the row counted below
                                                      LIMIT 20))
                          )
                          INSERT INTO identity.sign_in_locks AS l (nin_hash, device, failures, updated_at) VALUES ($1, $2, 0, $3)

@@ -26,13 +26,14 @@ public sealed class TrustedDevices(IDataProtectionProvider protection, IdentityC
     public string DeviceFor(HttpContext http, Account? account)
     {
         ArgumentNullException.ThrowIfNull(http);
+        var entries = Read(http); // read whatever the NIN, so that a known and an unknown one cost the same
         if (account is null)
         {
             return SignInLocks.UntrustedDevices; // an unknown NIN is nobody's device: it counts as a stranger's
         }
 
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        return Read(http).FirstOrDefault(e => e.Account == account.Id && e.Stamp == account.SecurityStamp &&
+        return entries.FirstOrDefault(e => e.Account == account.Id && e.Stamp == account.SecurityStamp &&
                                               now - e.Issued < (long)Lifetime.TotalSeconds)?.Device
                ?? SignInLocks.UntrustedDevices;
     }
