@@ -186,6 +186,8 @@ say "Starting the portal on $PORTAL (Production, a new embedded database in $WOR
   export Identity__Issuer=$PORTAL/
   # The agency is on loopback over plain http: allowed explicitly (outside Development only https, public addresses).
   export Gateway__AllowPrivateDestinations=true
+  # curl signs in over plain HTTP on loopback, and would not send a Secure cookie back over it.
+  export Identity__SecureCookies=false
   # Required, used only by registration (NIDA's registry), which this benchmark does not touch: nothing listens.
   export Identity__RegistryUrl=$REGISTRY/
   # The limiter stays on the path (a partition per citizen and endpoint, a permit per call) but never refuses:

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -37,7 +36,10 @@ public static class IdentityModule
     /// <summary>Staff pages: a staff role and the second factor (staff always use two factors).</summary>
     public const string StaffPolicy = "staff";
 
-    /// <summary>Rate limit on sign-in, registration and code attempts, per client address.</summary>
+    /// <summary>
+    /// Rate limit on sign-in, registration and code attempts, per client network, across every node
+    /// (<see cref="IdentityAttemptsPolicy"/>).
+    /// </summary>
     public const string AttemptsPolicy = "identity-attempts";
 
     public static WebApplicationBuilder AddIdentityModule(this WebApplicationBuilder builder)
@@ -53,8 +55,15 @@ public static class IdentityModule
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<OneTimeCodeService>();
         services.AddSingleton<SignInFlow>();
+        services.AddSingleton<SignInLocks>();
+        services.AddSingleton<TrustedDevices>();
+        services.AddSingleton<PasswordGrants>();
         services.AddSingleton<SessionAccounts>();
         services.AddHostedService<SessionAccountListener>();
+        services.AddSingleton<PortalSessions>();
+        services.AddHostedService<SessionListener>();
+        services.AddSingleton<AccountSecurityEvents>();
+        services.AddSingleton<IAccountEvents>(sp => sp.GetRequiredService<AccountSecurityEvents>());
         services.AddSingleton<Authenticator.AuthenticatorApp>();
         services.AddSingleton<RegistrationFlow>();
         services.AddOptions<RegistrationOptions>().Bind(builder.Configuration.GetSection(RegistrationOptions.Section))
@@ -65,14 +74,20 @@ public static class IdentityModule
             http.Timeout = TimeSpan.FromSeconds(10);
         });
 
-        var lifetime = builder.Configuration.GetSection("Identity").Get<IdentityOptions>()?.SessionLifetime ?? new IdentityOptions().SessionLifetime;
+        var configured = builder.Configuration.GetSection("Identity").Get<IdentityOptions>() ?? new IdentityOptions();
+        var cookies = new IdentityCookies(configured.SecureCookies ?? !builder.Environment.IsDevelopment());
+        services.AddSingleton(cookies);
         services.AddAuthentication(PortalSession.Scheme)
-            .AddCookie(PortalSession.Scheme, options => PortalSession.ConfigureCookie(options, lifetime))
+            .AddCookie(PortalSession.Scheme, options => PortalSession.ConfigureCookie(options, cookies.Secure,
+                configured.SessionAbsoluteLifetime > configured.StaffSessionAbsoluteLifetime
+                    ? configured.SessionAbsoluteLifetime
+                    : configured.StaffSessionAbsoluteLifetime))
             .AddCookie(PortalSession.PendingScheme, options =>
             {
                 options.Cookie.Name = "portal_pending";
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Lax;
+                options.Cookie.SecurePolicy = cookies.Policy;
                 options.Cookie.Path = "/account";
                 options.ExpireTimeSpan = TimeSpan.FromMinutes(10);
                 options.SlidingExpiration = false;
@@ -92,26 +107,13 @@ public static class IdentityModule
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = (context, _) =>
             {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
+                // A policy without its own answer: when to come back, if its limiter says, else in a minute.
+                var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter =
+                    Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return ValueTask.CompletedTask;
             };
-            options.AddPolicy(AttemptsPolicy, http =>
-            {
-                // Reading a form costs nothing; only what is submitted is counted.
-                if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
-                {
-                    return RateLimitPartition.GetNoLimiter("read");
-                }
-
-                var permits = http.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value.AttemptsPerAddressPerMinute;
-                var address = http.Connection.RemoteIpAddress ?? IPAddress.Loopback;
-                return RateLimitPartition.GetFixedWindowLimiter(address.ToString(), _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = permits,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
-            });
+            options.AddPolicy<string, IdentityAttemptsPolicy>(AttemptsPolicy);
         });
         // The module's pages: its assembly is an application part (the SDK does not add a referenced Razor
         // class library on its own when it uses the shared framework).

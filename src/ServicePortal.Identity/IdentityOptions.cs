@@ -24,11 +24,26 @@ public sealed class IdentityOptions
     [Range(typeof(TimeSpan), "00:05:00", "02:00:00")]
     public TimeSpan RegistrationLifetime { get; set; } = TimeSpan.FromMinutes(30);
 
-    [Range(typeof(TimeSpan), "00:05:00", "12:00:00")]
-    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromMinutes(30);
+    /// <summary>A session unused this long ends: 15 minutes, as login.gov (NIST SP 800-63B AAL2 allows up to 30).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "12:00:00")]
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>A citizen's session ends this long after sign-in however busy it is: 12 hours, as login.gov.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
+    public TimeSpan SessionAbsoluteLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>A staff member's session (any role): 8 hours, a working day.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
+    public TimeSpan StaffSessionAbsoluteLifetime { get; set; } = TimeSpan.FromHours(8);
 
     /// <summary>
-    /// How long a node keeps a session's account without reading it again. A change is announced at once
+    /// <c>Secure</c> on every cookie the module sets. Unset: on everywhere but Development. Turn it off only
+    /// where browsers really speak plain HTTP to the portal (a test host on loopback).
+    /// </summary>
+    public bool? SecureCookies { get; set; }
+
+    /// <summary>
+    /// How long a node keeps a session, or a session's account, without reading it again. A change is announced at once
     /// (NOTIFY), so this is only the bound when a notification is missed. Zero reads the database on every
     /// request (to measure it).
     /// </summary>
@@ -39,9 +54,24 @@ public sealed class IdentityOptions
     [Range(100_000, 5_000_000)]
     public int PasswordHashIterations { get; set; } = 210_000;
 
-    /// <summary>Sign-in, registration and code attempts allowed per client address per minute (per node).</summary>
-    [Range(1, 10_000)]
-    public int AttemptsPerAddressPerMinute { get; set; } = 30;
+    /// <summary>
+    /// Identity form submissions (sign-in, codes, registration, recovery) allowed per client network (an IPv4
+    /// address, an IPv6 /64) per minute, counted in PostgreSQL across every node.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int AttemptsPerAddressPerMinute { get; set; } = 60;
+
+    /// <summary>
+    /// Wrong passwords and codes allowed per client network per hour, whatever the NIN, before sign-in from that
+    /// network waits for the hour to end: the bound on guessing one password across many NINs, which no NIN's
+    /// own lock would ever see.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int WrongAttemptsPerNetworkPerHour { get; set; } = 100;
+
+    /// <summary>Said in the SMS sent after a change of password, phone or second factor ("call the helpdesk on ...").</summary>
+    [MaxLength(40)]
+    public string? HelpdeskPhone { get; set; }
 
     /// <summary>The national ID registry's verification API (the demo <c>nida</c> agency in Development).</summary>
     [Required]

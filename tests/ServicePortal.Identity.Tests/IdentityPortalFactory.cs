@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using ServicePortal.DemoAgencies;
 
 namespace ServicePortal.Identity.Tests;
@@ -6,11 +9,13 @@ namespace ServicePortal.Identity.Tests;
 /// <summary>
 /// The portal for the identity tests, on the in-memory test server. Lockout and rate limits can be tightened per
 /// test class. Nothing listens at its registry address: a class that reaches the national ID registry uses
-/// <see cref="RegistryPortalFactory"/>.
+/// <see cref="RegistryPortalFactory"/>. Its clock is a <see cref="TestClock"/> (real time until a test moves it).
 /// </summary>
 public class IdentityPortalFactory : PortalFactory
 {
     private WebApplication? _registry;
+
+    public TestClock Clock { get; } = new();
 
     /// <summary>Where the portal looks for the national ID registry's verification API.</summary>
     public Uri RegistryAddress { get; private set; } = null!;
@@ -40,6 +45,23 @@ public class IdentityPortalFactory : PortalFactory
         _registry = DemoAgencyHost.Build(DemoAgency.Get("nida"), RegistryAddress.ToString().TrimEnd('/'),
             configure: builder => builder.Configuration["DemoAgencies:PortalUrl"] = ServerAddress.ToString());
         await _registry.StartAsync();
+    }
+
+    /// <summary>
+    /// Makes this portal a second node of <paramref name="first"/>: the same database (so the same accounts,
+    /// sessions, counters and Data Protection keys), a host of its own. Call before the host is first used.
+    /// </summary>
+    public IdentityPortalFactory SharingDatabaseWith(PortalFactory first)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        With("ConnectionStrings:Portal", first.Database.ConnectionString);
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 
     /// <summary>The demo registry this portal uses (null unless <see cref="WithRegistry"/>).</summary>

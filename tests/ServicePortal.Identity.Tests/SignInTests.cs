@@ -61,7 +61,7 @@ public sealed class SignInTests(IdentityPortalFactory portal) : IClassFixture<Id
     }
 
     [Fact]
-    public async Task Locks_the_account_on_the_sixth_wrong_password_and_says_until_when()
+    public async Task Locks_the_NIN_on_the_sixth_wrong_password_and_says_until_when()
     {
         var (nin, _) = await portal.CreateAccountAsync(Password);
         using var browser = portal.CreateFormClient();
@@ -73,15 +73,16 @@ public sealed class SignInTests(IdentityPortalFactory portal) : IClassFixture<Id
         }
 
         await browser.SubmitAsync("/account/sign-in", Credentials(nin, "wrong-password-6"));
-        Assert.Contains("Akaunti yako imefungwa", browser.LastPage, StringComparison.Ordinal);
+        Assert.Contains("Kuingia kwa NIN hii kumesitishwa", browser.LastPage, StringComparison.Ordinal);
         Assert.Contains("saa za Afrika Mashariki", browser.LastPage, StringComparison.Ordinal);
 
-        // Even the right password is refused while the lock lasts.
+        // Even the right password is refused while the lock lasts (in a browser that never signed in to it).
         var right = await browser.SubmitAsync("/account/sign-in", Credentials(nin, Password));
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
-        Assert.Contains("Akaunti yako imefungwa", browser.LastPage, StringComparison.Ordinal);
+        Assert.Contains("Kuingia kwa NIN hii kumesitishwa", browser.LastPage, StringComparison.Ordinal);
         var lockedFor = await portal.CountAsync(
-            "SELECT extract(epoch FROM locked_until - now())::bigint FROM identity.accounts WHERE nin = @nin", new { nin });
+            "SELECT extract(epoch FROM max(locked_until) - now())::bigint FROM identity.sign_in_locks WHERE locked_until IS NOT NULL AND device = ''"
+            + " AND nin_hash = sha256(convert_to('nin:' || @nin, 'UTF8'))", new { nin });
         Assert.InRange(lockedFor, 7000, 7200); // two hours, the default
     }
 
@@ -101,7 +102,7 @@ public sealed class SignInTests(IdentityPortalFactory portal) : IClassFixture<Id
 
         await browser.SubmitAsync("/account/sign-in/code", new Dictionary<string, string?> { ["Code"] = "000001" });
 
-        Assert.Contains("Akaunti yako imefungwa", browser.LastPage, StringComparison.Ordinal);
+        Assert.Contains("Kuingia kwa NIN hii kumesitishwa", browser.LastPage, StringComparison.Ordinal);
     }
 
     [Fact]

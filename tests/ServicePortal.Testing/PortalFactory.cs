@@ -60,6 +60,9 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // The agencies of the tests are real services on loopback, over plain http. A test of the production rule
         // (https and public addresses only) sets it back to false.
         builder.UseSetting("Gateway:AllowPrivateDestinations", "true");
+        // The tests speak plain HTTP to the portal (the test server, Kestrel on loopback), and a client does not
+        // send a Secure cookie back over HTTP. Deployed, the Identity cookies are Secure (SecureCookieTests).
+        builder.UseSetting("Identity:SecureCookies", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

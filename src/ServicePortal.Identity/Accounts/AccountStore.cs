@@ -62,39 +62,6 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as Guid?;
     }
 
-    /// <summary>
-    /// Counts one more consecutive wrong password or code, and locks the account when it reaches the threshold.
-    /// One statement, so two wrong attempts at the same moment on two nodes both count.
-    /// </summary>
-    public async Task<(int FailedAttempts, DateTimeOffset? LockedUntil)> RecordFailureAsync(
-        Guid id, int threshold, TimeSpan lockout, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            """
-            UPDATE identity.accounts
-            SET failed_attempts = CASE WHEN failed_attempts + 1 >= $2 THEN 0 ELSE failed_attempts + 1 END,
-                locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN now() + $3 ELSE locked_until END,
-                updated_at = now()
-            WHERE id = $1
-            RETURNING CASE WHEN locked_until > now() THEN $2 ELSE failed_attempts END, locked_until
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
-        command.Parameters.Add(new NpgsqlParameter { Value = threshold });
-        command.Parameters.Add(new NpgsqlParameter { Value = lockout });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return (reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
-    }
-
-    /// <summary>A complete sign-in: the count of consecutive failures starts again.</summary>
-    public async Task RecordSuccessAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            "UPDATE identity.accounts SET failed_attempts = 0, updated_at = now() WHERE id = $1 AND failed_attempts <> 0");
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>A new password ends every session: the security stamp changes and the lock is lifted.</summary>
     public static async Task SetPasswordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id,
         string passwordHash, CancellationToken cancellationToken)

@@ -25,10 +25,19 @@ public sealed class PasswordHashing(IOptions<IdentityOptions> options)
         IterationCount = options.Value.PasswordHashIterations,
     })).HashPassword(null!, Guid.NewGuid().ToString()));
 
+    private long _verifications;
+
+    /// <summary>
+    /// How many hashes this node has verified: sign-in must verify one on every path (unknown NIN, locked, wrong,
+    /// right) so that none answers faster than another; the tests count on it.
+    /// </summary>
+    public long Verifications => Interlocked.Read(ref _verifications);
+
     public string Hash(string password) => _hasher.HashPassword(null!, password);
 
     public PasswordCheck Verify(string? hash, string password)
     {
+        Interlocked.Increment(ref _verifications);
         var result = _hasher.VerifyHashedPassword(null!, hash ?? _decoy.Value, password);
         return hash is null ? PasswordCheck.Wrong : result switch
         {

@@ -61,24 +61,29 @@ public sealed class AuthenticatorApp(NpgsqlDataSource dataSource, IDataProtectio
             : null;
     }
 
-    public async Task EnableAsync(Guid accountId, string base32Secret, long step, CancellationToken cancellationToken)
+    /// <summary>Turns the app on, in the caller's transaction (see <see cref="Accounts.AccountSecurityEvents"/>).</summary>
+    public async Task EnableAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid accountId, string base32Secret,
+        long step, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var command = new NpgsqlCommand(
             """
             UPDATE identity.accounts
             SET second_factor = 'totp', totp_secret = $2, totp_last_step = $3, updated_at = now()
             WHERE id = $1
-            """);
+            """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = accountId });
         command.Parameters.Add(new NpgsqlParameter { Value = _secrets.Protect(base32Secret) });
         command.Parameters.Add(new NpgsqlParameter { Value = step });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task DisableAsync(Guid accountId, CancellationToken cancellationToken)
+    /// <summary>Back to SMS codes, in the caller's transaction.</summary>
+    public static async Task DisableAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid accountId,
+        CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "UPDATE identity.accounts SET second_factor = 'sms', totp_secret = NULL, totp_last_step = NULL, updated_at = now() WHERE id = $1");
+        await using var command = new NpgsqlCommand(
+            "UPDATE identity.accounts SET second_factor = 'sms', totp_secret = NULL, totp_last_step = NULL, updated_at = now() WHERE id = $1",
+            connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = accountId });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

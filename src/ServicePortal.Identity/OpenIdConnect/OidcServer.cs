@@ -49,7 +49,7 @@ public static class OidcServer
         services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>, KeyRing.ChangeSource>();
         services.AddHostedService<KeyRing.RotationJob>();
         services.AddSingleton<PairwiseSubjects>();
-        services.AddSingleton<IAccountEvents, RevokeTokensOnPasswordChange>();
+        services.AddSingleton<RefreshTokenRevocation>();
         services.AddHostedService<OidcClients>();
 
         var issuer = builder.Configuration["Identity:Issuer"];

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using ServicePortal.Identity.Accounts;
 
 namespace ServicePortal.Identity.Session;
@@ -22,13 +23,27 @@ public static class Assurance
         Low => 1,
         _ => 0,
     };
+
+    /// <summary>
+    /// The level an authorization request needs: the password level only when <c>acr_values</c> asks for that
+    /// alone; otherwise (nothing asked, the higher level, anything else) the higher level, the secure default.
+    /// </summary>
+    public static string Required(string? acrValues)
+    {
+        var asked = acrValues?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        return asked.Length > 0 && asked.All(value => value == Low) ? Low : Substantial;
+    }
 }
 
 /// <summary>
-/// The portal's browser session: an encrypted, HTTP-only cookie holding the account id, its security stamp,
-/// how the person signed in (<c>amr</c>, <c>acr</c>, <c>auth_time</c>) and their staff roles. Every request
-/// checks the stamp against the account, kept for a few seconds per node by <see cref="SessionAccounts"/> and
-/// evicted on every node when it changes, so a password reset ends every session at once, on every node.
+/// The portal's browser session: an encrypted, HTTP-only cookie naming a row of <c>identity.sessions</c>
+/// (<see cref="PortalSessions"/>), with the account id, its security stamp, how the person signed in (<c>amr</c>,
+/// <c>acr</c>, <c>auth_time</c>) and their staff roles. A session is always at the substantial level (password
+/// and second factor): the password-only level is a grant for one authorization request, never a session
+/// (<see cref="PasswordGrants"/>). Every request checks that the row is live (idle timeout, absolute lifetime,
+/// not ended) and the stamp against the account, both from this node's caches, evicted on every node by NOTIFY
+/// when they change. A sign-in always starts a new row, so a cookie planted in a browser before it signs in
+/// never becomes the person's session.
 /// </summary>
 public static class PortalSession
 {
@@ -44,6 +59,12 @@ public static class PortalSession
     public const string AuthTimeClaim = "auth_time";
     public const string NameClaim = "name";
     public const string RoleClaim = "role";
+
+    /// <summary>The id of the session's row (added when the session starts).</summary>
+    public const string SessionIdClaim = "sid";
+
+    /// <summary>The session this request came with, once the cookie has been checked (HttpContext.Items).</summary>
+    private const string CurrentSessionKey = "ServicePortal.Identity.Session";
 
     public static ClaimsPrincipal Principal(Account account, IEnumerable<string> methods, string acr, DateTimeOffset authTime,
         IEnumerable<AccountRole> roles, string scheme = Scheme)
@@ -71,6 +92,9 @@ public static class PortalSession
     public static Guid? AccountId(ClaimsPrincipal? user) =>
         Guid.TryParse(user?.FindFirst(AccountIdClaim)?.Value, out var id) ? id : null;
 
+    public static Guid? SessionId(ClaimsPrincipal? user) =>
+        Guid.TryParse(user?.FindFirst(SessionIdClaim)?.Value, out var id) ? id : null;
+
     public static string? Acr(ClaimsPrincipal? user) => user?.FindFirst(AcrClaim)?.Value;
 
     public static DateTimeOffset? AuthTime(ClaimsPrincipal? user) =>
@@ -78,15 +102,20 @@ public static class PortalSession
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : null;
 
-    public static void ConfigureCookie(CookieAuthenticationOptions options, TimeSpan lifetime)
+    /// <param name="secure">Outside Development, always: the browser reaches the portal over HTTPS even when a
+    /// load balancer ends TLS in front of it.</param>
+    /// <param name="absoluteLifetime">The longest session (a citizen's); a staff session is given its own.</param>
+    public static void ConfigureCookie(CookieAuthenticationOptions options, bool secure, TimeSpan absoluteLifetime)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Cookie.Name = "portal_session";
         options.Cookie.HttpOnly = true;
         options.Cookie.SameSite = SameSiteMode.Lax; // the OIDC redirect back from another site must carry it
-        options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-        options.ExpireTimeSpan = lifetime;
-        options.SlidingExpiration = true;
+        options.Cookie.SecurePolicy = secure ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+        // The idle timeout is kept on the server (a cookie cannot slide without being re-issued on every
+        // request); the cookie itself ends with the session's absolute lifetime, and with the browser.
+        options.ExpireTimeSpan = absoluteLifetime;
+        options.SlidingExpiration = false;
         options.LoginPath = "/account/sign-in";
         options.LogoutPath = "/account/sign-out";
         // Not allowed: answer 403 in place (the localized error page), rather than redirect to a page.
@@ -96,27 +125,110 @@ public static class PortalSession
             return Task.CompletedTask;
         };
         options.ReturnUrlParameter = "returnUrl";
-        options.Events.OnValidatePrincipal = ValidateStampAsync;
+        options.Events.OnValidatePrincipal = ValidateAsync;
+        options.Events.OnSigningIn = StartSessionAsync;
+        options.Events.OnSigningOut = EndSessionAsync;
+        options.Events.OnSignedIn = RememberDeviceAsync;
     }
 
-    /// <summary>A session whose account is gone or whose stamp changed (new password) is ended.</summary>
-    private static async Task ValidateStampAsync(CookieValidatePrincipalContext context)
+    /// <summary>
+    /// A session whose row has ended (or just ran out), whose account is gone or whose stamp changed (new
+    /// password), or that is not at the substantial level, is refused and its cookie removed.
+    /// </summary>
+    private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
+        var http = context.HttpContext;
+        var services = http.RequestServices;
+        var sessionId = SessionId(context.Principal);
+        var live = sessionId is { } sid && Acr(context.Principal) == Assurance.Substantial
+            ? await services.GetRequiredService<PortalSessions>().UseAsync(sid, http.RequestAborted).ConfigureAwait(false)
+            : null;
         var id = AccountId(context.Principal);
-        var stamp = context.Principal?.FindFirst(StampClaim)?.Value;
-        // Read through this node's cache: a change to the account evicts it on every node (NOTIFY).
-        var accounts = context.HttpContext.RequestServices.GetService(typeof(SessionAccounts)) as SessionAccounts;
-        var account = id is null || accounts is null
-            ? null
-            : await accounts.GetAsync(id.Value, context.HttpContext.RequestAborted).ConfigureAwait(false);
-        if (account is null || account.SecurityStamp.ToString() != stamp)
+        if (live is null || live.AccountId != id)
         {
-            context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(context.Scheme.Name).ConfigureAwait(false);
+            await RefuseAsync(context).ConfigureAwait(false);
             return;
         }
 
+        // Read through this node's cache: a change to the account evicts it on every node (NOTIFY).
+        var account = await services.GetRequiredService<SessionAccounts>().GetAsync(live.AccountId, http.RequestAborted).ConfigureAwait(false);
+        if (account is null || account.SecurityStamp.ToString() != context.Principal?.FindFirst(StampClaim)?.Value)
+        {
+            await services.GetRequiredService<PortalSessions>().EndAsync(live.Id, SessionEnd.SecurityStamp, http.RequestAborted).ConfigureAwait(false);
+            await RefuseAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        http.Items[CurrentSessionKey] = live.Id;
         // Whoever needs the account later in this request (the gateway's assertion) need not read it again.
-        context.HttpContext.Items[typeof(Account)] = account;
+        http.Items[typeof(Account)] = account;
+    }
+
+    private static async Task RefuseAsync(CookieValidatePrincipalContext context)
+    {
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(context.Scheme.Name).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Every sign-in starts a new session row (and ends the one this browser had, if any): the cookie's id is
+    /// new, so a session cookie planted before the sign-in never becomes the person's session.
+    /// </summary>
+    private static async Task StartSessionAsync(CookieSigningInContext context)
+    {
+        var principal = context.Principal ?? throw new InvalidOperationException("A sign-in without a principal.");
+        if (Acr(principal) != Assurance.Substantial)
+        {
+            throw new InvalidOperationException(
+                "A portal session needs the password and the second factor; the password level is a grant for one authorization request (PasswordGrants).");
+        }
+
+        var accountId = AccountId(principal) ?? throw new InvalidOperationException("A sign-in without an account id.");
+        var http = context.HttpContext;
+        var sessions = http.RequestServices.GetRequiredService<PortalSessions>();
+        if (http.Items[CurrentSessionKey] is Guid previous)
+        {
+            await sessions.EndAsync(previous, SessionEnd.Replaced, http.RequestAborted).ConfigureAwait(false);
+        }
+
+        var started = await sessions.StartAsync(accountId, principal.HasClaim(c => c.Type == RoleClaim),
+            http.Request.Headers.UserAgent.ToString(), SessionDevices.MaskedNetwork(http.Connection.RemoteIpAddress),
+            http.RequestAborted).ConfigureAwait(false);
+        var identity = (ClaimsIdentity)principal.Identity!;
+        foreach (var old in identity.FindAll(SessionIdClaim).ToList())
+        {
+            identity.RemoveClaim(old);
+        }
+
+        identity.AddClaim(new Claim(SessionIdClaim, started.Id.ToString()));
+        context.Properties.ExpiresUtc = started.ExpiresAt;
+        context.Properties.IsPersistent = false;
+        http.Items[CurrentSessionKey] = started.Id;
+    }
+
+    /// <summary>
+    /// A complete sign-in (this cookie is only ever both factors, or the registry check and an SMS code): this
+    /// browser becomes one of the account's devices, which a stranger's wrong guesses cannot lock out.
+    /// </summary>
+    private static Task RememberDeviceAsync(CookieSignedInContext context)
+    {
+        if (AccountId(context.Principal) is { } accountId && Guid.TryParse(context.Principal?.FindFirst(StampClaim)?.Value, out var stamp))
+        {
+            context.HttpContext.RequestServices.GetRequiredService<TrustedDevices>().Remember(context.HttpContext, accountId, stamp);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Signing out ends the session's row, so every copy of the cookie ends with it, on every node.</summary>
+    private static async Task EndSessionAsync(CookieSigningOutContext context)
+    {
+        var http = context.HttpContext;
+        if (http.Items[CurrentSessionKey] is Guid id)
+        {
+            http.Items.Remove(CurrentSessionKey);
+            await http.RequestServices.GetRequiredService<PortalSessions>().EndAsync(id, SessionEnd.SignedOut, http.RequestAborted)
+                .ConfigureAwait(false);
+        }
     }
 }

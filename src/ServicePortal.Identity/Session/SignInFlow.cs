@@ -1,6 +1,9 @@
 using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using ServicePortal.Core.Identity;
+using ServicePortal.Core.Security;
 using ServicePortal.Identity.Accounts;
 using ServicePortal.Identity.OneTimeCodes;
 using static ServicePortal.Core.Localization.Lang;
@@ -8,63 +11,94 @@ using static ServicePortal.Core.Localization.Lang;
 namespace ServicePortal.Identity.Session;
 
 /// <summary>
-/// Sign-in: the NIN and password, then the second factor. Wrong passwords and wrong codes count together;
-/// the sixth in a row locks the account (default two hours). An unknown NIN and a wrong password get the
-/// same answer, after the same work, so nobody learns who has an account.
+/// Sign-in: the NIN and password, then the second factor. Wrong passwords and wrong codes count together, per
+/// NIN (known or not) and per device (<see cref="SignInLocks"/>): the sixth in a row locks that NIN on the
+/// browsers that never signed in to it (or on the one trusted browser that guessed) for two hours. An unknown
+/// NIN and a known one get the same answers, after the same work (a hash is verified on every path, the locked
+/// one too), so nobody learns who has an account. Wrong attempts are also counted per client network, across
+/// every NIN, to bound guessing one password against many NINs.
 /// </summary>
 public sealed class SignInFlow(
     AccountStore accounts,
     PasswordHashing passwords,
     OneTimeCodeService codes,
     Authenticator.AuthenticatorApp authenticator,
+    SignInLocks locks,
+    TrustedDevices devices,
+    AttemptLimits limits,
     IOptions<IdentityOptions> options,
     TimeProvider clock)
 {
     public const string CodePurpose = "sign_in";
+
+    /// <summary>The device the password was given on, carried by the pending sign-in to the second factor.</summary>
+    public const string DeviceClaim = "device";
+
     private IdentityOptions Options => options.Value;
+
+    private AttemptLimit WrongAttemptsPerNetwork =>
+        new AttemptLimit("identity.wrong_per_network", Options.WrongAttemptsPerNetworkPerHour, TimeSpan.FromHours(1)).Validate();
 
     public static string WrongCredentials => T(
         "NIN au nenosiri si sahihi. Angalia kisha ujaribu tena.",
         "The NIN or the password is wrong. Check them and try again.");
 
-    public static string LockedMessage(DateTimeOffset until)
+    /// <summary>What a locked NIN is told: the same whether or not it has an account.</summary>
+    public static string LockedMessage(DateTimeOffset until) => LockedMessage(until, thisDevice: false);
+
+    public static string LockedMessage(DateTimeOffset until, bool thisDevice)
     {
-        var local = until.ToOffset(TimeSpan.FromHours(3)); // East Africa Time, no daylight saving
-        var time = local.ToString("HH:mm", CultureInfo.InvariantCulture);
-        var date = local.ToString("d MMMM yyyy", CultureInfo.CurrentCulture);
-        return T($"Akaunti yako imefungwa kwa sababu ya majaribio mengi yasiyo sahihi. Jaribu tena baada ya saa {time}, {date} (saa za Afrika Mashariki).",
-            $"Your account is locked after too many wrong attempts. Try again after {time} on {date} (East Africa Time).");
+        var (time, date) = EastAfrica(until);
+        return thisDevice
+            ? T($"Kuingia kwa NIN hii kwenye kifaa hiki kumesitishwa hadi saa {time}, {date} (saa za Afrika Mashariki), kwa sababu ya majaribio mengi yasiyo sahihi.",
+                $"Signing in with this NIN on this device is paused until {time} on {date} (East Africa Time) after too many wrong attempts.")
+            : T($"Kuingia kwa NIN hii kumesitishwa hadi saa {time}, {date} (saa za Afrika Mashariki), kwa sababu ya majaribio mengi yasiyo sahihi. Kama ni akaunti yako, bado unaweza kuingia kwenye kifaa ulichotumia kuingia awali.",
+                $"Signing in with this NIN is paused until {time} on {date} (East Africa Time) after too many wrong attempts. If this is your account, you can still sign in on a device you have signed in on before.");
     }
 
-    public async Task<PasswordStep> CheckPasswordAsync(string? ninText, string? password, CancellationToken cancellationToken)
+    public static string NetworkLimitedMessage(DateTimeOffset until)
     {
+        var (time, _) = EastAfrica(until);
+        return T($"Kumekuwa na majaribio mengi mno yasiyo sahihi ya kuingia kutoka mtandao wako. Jaribu tena baada ya saa {time} (saa za Afrika Mashariki).",
+            $"There have been too many wrong sign-in attempts from your network. Try again after {time} (East Africa Time).");
+    }
+
+    public async Task<PasswordStep> CheckPasswordAsync(HttpContext http, string? ninText, string? password, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var network = ClientNetwork.Of(http.Connection.RemoteIpAddress);
+        var fromNetwork = await limits.PeekAsync(WrongAttemptsPerNetwork, network, cancellationToken).ConfigureAwait(false);
+        if (fromNetwork.Reached)
+        {
+            return new PasswordStep.NetworkLimited(fromNetwork.WindowEnd); // whatever the NIN: it tells nothing about one
+        }
+
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        Account? account = null;
-        if (NationalIdNumber.TryParse(ninText, today, out var nin, out _))
+        if (!NationalIdNumber.TryParse(ninText, today, out var nin, out _))
         {
-            account = await accounts.FindByNinAsync(nin, cancellationToken).ConfigureAwait(false);
+            passwords.Verify(null, password ?? "");
+            return new PasswordStep.Wrong(); // not a NIN: nobody's count
         }
 
-        if (account is not null && account.IsLocked(clock.GetUtcNow()))
-        {
-            return new PasswordStep.Locked(account.LockedUntil!.Value);
-        }
+        var account = await accounts.FindByNinAsync(nin, cancellationToken).ConfigureAwait(false);
+        var device = devices.DeviceFor(http, account);
+        var lockedUntil = await locks.LockedUntilAsync(nin, device, cancellationToken).ConfigureAwait(false);
 
-        // Always verify a hash, the account's or a decoy's: the same work whatever the NIN.
+        // Always verify a hash, the account's or a decoy's, locked or not: the same work whatever the NIN.
         var check = passwords.Verify(account?.PasswordHash, password ?? "");
-        if (account is null)
+        if (lockedUntil is { } until)
         {
-            return new PasswordStep.Wrong();
+            return new PasswordStep.Locked(until, device != SignInLocks.UntrustedDevices);
         }
 
-        if (check == PasswordCheck.Wrong)
+        if (account is null || check == PasswordCheck.Wrong)
         {
-            var (_, lockedUntil) = await accounts.RecordFailureAsync(account.Id, Options.LockoutThreshold,
-                Options.LockoutDuration, cancellationToken).ConfigureAwait(false);
-            return lockedUntil is { } until && until > clock.GetUtcNow() ? new PasswordStep.Locked(until) : new PasswordStep.Wrong();
+            return await FailedAsync(nin, device, account, network, cancellationToken).ConfigureAwait(false) is { } locked
+                ? new PasswordStep.Locked(locked, device != SignInLocks.UntrustedDevices)
+                : new PasswordStep.Wrong();
         }
 
-        return new PasswordStep.Right(account);
+        return new PasswordStep.Right(account, device);
     }
 
     public static bool UsesAuthenticator(Account account) => account is { SecondFactor: "totp", TotpSecret: not null };
@@ -79,12 +113,14 @@ public sealed class SignInFlow(
         return codes.IssueAsync($"account:{account.Id}", CodePurpose, account.Phone, account.Language, cancellationToken);
     }
 
-    public async Task<CodeStep> CheckCodeAsync(Account account, string? code, CancellationToken cancellationToken)
+    /// <summary>The second factor, on the device the password was given on.</summary>
+    public async Task<CodeStep> CheckCodeAsync(HttpContext http, Account account, string device, string? code, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(account);
-        if (account.IsLocked(clock.GetUtcNow()))
+        if (await locks.LockedUntilAsync(account.Nin, device, cancellationToken).ConfigureAwait(false) is { } until)
         {
-            return new CodeStep.Locked(account.LockedUntil!.Value);
+            return new CodeStep.Locked(until, device != SignInLocks.UntrustedDevices);
         }
 
         var result = UsesAuthenticator(account)
@@ -94,18 +130,38 @@ public sealed class SignInFlow(
             : await codes.VerifyAsync($"account:{account.Id}", CodePurpose, code, cancellationToken).ConfigureAwait(false);
         if (result == CodeCheck.Right)
         {
-            await accounts.RecordSuccessAsync(account.Id, cancellationToken).ConfigureAwait(false);
+            // A complete sign-in, the only thing that clears the count.
+            await locks.ResetAsync(account.Nin, device, cancellationToken).ConfigureAwait(false);
             return new CodeStep.Right();
         }
 
-        var (_, lockedUntil) = await accounts.RecordFailureAsync(account.Id, Options.LockoutThreshold,
-            Options.LockoutDuration, cancellationToken).ConfigureAwait(false);
-        if (lockedUntil is { } until && until > clock.GetUtcNow())
-        {
-            return new CodeStep.Locked(until);
-        }
+        var network = ClientNetwork.Of(http.Connection.RemoteIpAddress);
+        return await FailedAsync(account.Nin, device, account, network, cancellationToken).ConfigureAwait(false) is { } locked
+            ? new CodeStep.Locked(locked, device != SignInLocks.UntrustedDevices)
+            : new CodeStep.Wrong(result);
+    }
 
-        return new CodeStep.Wrong(result);
+    /// <summary>The device a pending sign-in was started on.</summary>
+    public static string DeviceOf(ClaimsPrincipal? pending) => pending?.FindFirst(DeviceClaim)?.Value ?? SignInLocks.UntrustedDevices;
+
+    public static void SetDevice(ClaimsPrincipal pending, string device)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        ((ClaimsIdentity)pending.Identity!).AddClaim(new Claim(DeviceClaim, device));
+    }
+
+    /// <summary>One wrong password or code: counted for the network and for the NIN on this device.</summary>
+    private async Task<DateTimeOffset?> FailedAsync(NationalIdNumber nin, string device, Account? account, string network,
+        CancellationToken cancellationToken)
+    {
+        await limits.CountAsync(WrongAttemptsPerNetwork, network, cancellationToken).ConfigureAwait(false);
+        return await locks.RecordFailureAsync(nin, device, account, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static (string Time, string Date) EastAfrica(DateTimeOffset at)
+    {
+        var local = at.ToOffset(TimeSpan.FromHours(3)); // East Africa Time, no daylight saving
+        return (local.ToString("HH:mm", CultureInfo.InvariantCulture), local.ToString("d MMMM yyyy", CultureInfo.CurrentCulture));
     }
 
     /// <summary>What to tell a person who asked for a new code.</summary>
@@ -131,11 +187,16 @@ public sealed class SignInFlow(
 
 public abstract record PasswordStep
 {
-    public sealed record Right(Account Account) : PasswordStep;
+    /// <param name="Device">The browser's device id for the account, or "" when it has not signed in to it before.</param>
+    public sealed record Right(Account Account, string Device) : PasswordStep;
 
     public sealed record Wrong : PasswordStep;
 
-    public sealed record Locked(DateTimeOffset Until) : PasswordStep;
+    /// <param name="ThisDevice">Only this (trusted) browser is locked; otherwise every browser new to the account.</param>
+    public sealed record Locked(DateTimeOffset Until, bool ThisDevice) : PasswordStep;
+
+    /// <summary>Too many wrong attempts from the client's network this hour, whatever the NIN.</summary>
+    public sealed record NetworkLimited(DateTimeOffset Until) : PasswordStep;
 }
 
 public abstract record CodeStep
@@ -144,5 +205,5 @@ public abstract record CodeStep
 
     public sealed record Wrong(CodeCheck Reason) : CodeStep;
 
-    public sealed record Locked(DateTimeOffset Until) : CodeStep;
+    public sealed record Locked(DateTimeOffset Until, bool ThisDevice) : CodeStep;
 }

@@ -9,10 +9,11 @@ namespace ServicePortal.Identity.Pages.Account;
 
 /// <summary>
 /// Enrolment of an authenticator app (TOTP): a QR code and the key, then one code to prove the app works.
-/// Changing the second factor needs a session signed in with the second factor.
+/// Changing the second factor needs a session signed in with the second factor; it ends every other session and
+/// refresh token of the account and tells the phone by SMS (<see cref="AccountSecurityEvents"/>).
 /// </summary>
 [Authorize(AuthenticationSchemes = PortalSession.Scheme, Policy = IdentityModule.SecondFactorPolicy)]
-public sealed class AuthenticatorModel(AccountStore accounts, AuthenticatorApp app) : FormPageModel
+public sealed class AuthenticatorModel(AccountStore accounts, AuthenticatorApp app, AccountSecurityEvents events) : FormPageModel
 {
     public bool Enabled { get; private set; }
     public string QrDataUri { get; private set; } = "";
@@ -61,15 +62,18 @@ public sealed class AuthenticatorModel(AccountStore accounts, AuthenticatorApp a
             return Page();
         }
 
-        await app.EnableAsync(account.Id, secret, step, cancellationToken);
+        await events.ApplyAsync(new AccountSecurityChange(account.Id, SecurityChange.SecondFactor, KeepSessionId: PortalSession.SessionId(User)),
+            (connection, transaction, token) => app.EnableAsync(connection, transaction, account.Id, secret, step, token), cancellationToken);
         return LocalRedirect("/account/authenticator");
     }
 
     public async Task<IActionResult> OnPostDisableAsync(CancellationToken cancellationToken)
     {
-        if (PortalSession.AccountId(User) is { } id)
+        var account = await CurrentAsync(cancellationToken);
+        if (account is not null && SignInFlow.UsesAuthenticator(account))
         {
-            await app.DisableAsync(id, cancellationToken);
+            await events.ApplyAsync(new AccountSecurityChange(account.Id, SecurityChange.SecondFactor, KeepSessionId: PortalSession.SessionId(User)),
+                (connection, transaction, token) => AuthenticatorApp.DisableAsync(connection, transaction, account.Id, token), cancellationToken);
         }
 
         return LocalRedirect("/account/authenticator");

@@ -1,5 +1,7 @@
+using System.Globalization;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using ServicePortal.Identity.Accounts;
@@ -8,9 +10,13 @@ using static ServicePortal.Core.Localization.Lang;
 
 namespace ServicePortal.Identity.Pages.Account;
 
-/// <summary>Step one of signing in: NIN and password. Step two is <see cref="SignInCodeModel"/>.</summary>
+/// <summary>
+/// Step one of signing in: NIN and password. Step two is <see cref="SignInCodeModel"/>, except for an
+/// authorization request whose client asked for the password level only: that request alone gets a grant
+/// (<see cref="PasswordGrants"/>).
+/// </summary>
 [EnableRateLimiting(IdentityModule.AttemptsPolicy)]
-public sealed class SignInModel(SignInFlow flow, AccountStore accounts, TimeProvider clock) : FormPageModel
+public sealed class SignInModel(SignInFlow flow, AccountStore accounts, PasswordGrants grants, TimeProvider clock) : FormPageModel
 {
     [BindProperty]
     public string? Nin { get; set; }
@@ -34,25 +40,38 @@ public sealed class SignInModel(SignInFlow flow, AccountStore accounts, TimeProv
             return Page();
         }
 
-        var step = await flow.CheckPasswordAsync(Nin, Password, cancellationToken);
-        if (step is not PasswordStep.Right { Account: var account })
+        var step = await flow.CheckPasswordAsync(HttpContext, Nin, Password, cancellationToken);
+        switch (step)
         {
-            Problem = step is PasswordStep.Locked locked ? SignInFlow.LockedMessage(locked.Until) : SignInFlow.WrongCredentials;
-            return Page();
+            case PasswordStep.NetworkLimited limited:
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((limited.Until - clock.GetUtcNow()).TotalSeconds))
+                    .ToString(CultureInfo.InvariantCulture);
+                Problem = SignInFlow.NetworkLimitedMessage(limited.Until);
+                return Page();
+            case PasswordStep.Locked locked:
+                Problem = SignInFlow.LockedMessage(locked.Until, locked.ThisDevice);
+                return Page();
+            case not PasswordStep.Right:
+                Problem = SignInFlow.WrongCredentials;
+                return Page();
         }
 
+        var (account, device) = (PasswordStep.Right)step;
+
         var roles = await accounts.RolesAsync(account.Id, cancellationToken);
-        if (Level == "low" && roles.Count == 0 && SafeReturnUrl().StartsWith("/connect/authorize", StringComparison.Ordinal))
+        if (Level == "low" && roles.Count == 0 && PasswordGrants.PasswordLevelRequest(SafeReturnUrl()) is { } request)
         {
-            // The service asked for the password level only (staff always give the second factor).
-            await accounts.RecordSuccessAsync(account.Id, cancellationToken);
-            await HttpContext.SignInAsync(PortalSession.Scheme,
-                PortalSession.Principal(account, ["pwd"], Assurance.Low, clock.GetUtcNow(), roles));
+            // The service asked for the password level only (staff always give the second factor): a grant for
+            // that one authorization request, not a session. The count of wrong attempts is not reset: only a
+            // complete sign-in does that.
+            await grants.IssueAsync(HttpContext, account, request, device, cancellationToken);
             return RedirectToReturnUrl();
         }
 
         var pending = PortalSession.Principal(account, ["pwd"], Assurance.Low, clock.GetUtcNow(),
             roles, PortalSession.PendingScheme);
+        SignInFlow.SetDevice(pending, device);
         await HttpContext.SignInAsync(PortalSession.PendingScheme, pending);
         if (!SignInFlow.UsesAuthenticator(account))
         {

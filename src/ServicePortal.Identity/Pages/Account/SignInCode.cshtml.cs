@@ -41,7 +41,7 @@ public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, Time
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var account = await PendingAccountAsync(cancellationToken);
+        var (account, device) = await PendingAsync(cancellationToken);
         if (account is null)
         {
             return RedirectToPage("/Account/SignIn", new { returnUrl = SafeReturnUrl() });
@@ -55,11 +55,11 @@ public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, Time
             return Page();
         }
 
-        switch (await flow.CheckCodeAsync(account, Code, cancellationToken))
+        switch (await flow.CheckCodeAsync(HttpContext, account, device, Code, cancellationToken))
         {
             case CodeStep.Locked locked:
                 await HttpContext.SignOutAsync(PortalSession.PendingScheme);
-                Problem = SignInFlow.LockedMessage(locked.Until);
+                Problem = SignInFlow.LockedMessage(locked.Until, locked.ThisDevice);
                 return Page();
             case CodeStep.Wrong wrong:
                 Errors["Code"] = FromApp
@@ -89,14 +89,18 @@ public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, Time
         return Page();
     }
 
-    private async Task<Accounts.Account?> PendingAccountAsync(CancellationToken cancellationToken)
+    private async Task<Accounts.Account?> PendingAccountAsync(CancellationToken cancellationToken) =>
+        (await PendingAsync(cancellationToken)).Account;
+
+    /// <summary>The account whose password was just given, and the device it was given on.</summary>
+    private async Task<(Accounts.Account? Account, string Device)> PendingAsync(CancellationToken cancellationToken)
     {
         var pending = await HttpContext.AuthenticateAsync(PortalSession.PendingScheme);
         var id = PortalSession.AccountId(pending.Principal);
         var account = id is null ? null : await accounts.FindByIdAsync(id.Value, cancellationToken);
         return account is not null && account.SecurityStamp.ToString() == pending.Principal?.FindFirst(PortalSession.StampClaim)?.Value
-            ? account
-            : null;
+            ? (account, SignInFlow.DeviceOf(pending.Principal))
+            : (null, SignInLocks.UntrustedDevices);
     }
 
     private sealed class Validator : AbstractValidator<SignInCodeModel>

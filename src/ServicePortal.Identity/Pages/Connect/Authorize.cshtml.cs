@@ -17,13 +17,16 @@ namespace ServicePortal.Identity.Pages.Connect;
 
 /// <summary>
 /// The authorization endpoint, after OpenIddict has validated the request (client, redirect URI, PKCE,
-/// scopes the client may ask). It signs the person in if needed (again for <c>prompt=login</c> or a stale
-/// <c>max_age</c>, with the second factor when the client asks for the higher assurance level), asks for
-/// consent once per client and set of scopes, and issues the code.
+/// scopes the client may ask). It asks the person to sign in when needed (again for <c>prompt=login</c> or a
+/// stale <c>max_age</c>, without ending the session they have: a GET changes nothing, the new sign-in replaces
+/// it), asks for consent once per client and set of scopes, and issues the code. Who is signing in is told by
+/// the portal session (always both factors) or, for a request whose client asked for the password level only,
+/// by a grant made for exactly this request (<see cref="PasswordGrants"/>), spent when the code is issued.
 /// </summary>
 public sealed class AuthorizeModel(
     AccountStore accounts,
     SignInFlow signIn,
+    PasswordGrants grants,
     OidcPrincipals principals,
     IOpenIddictApplicationManager applications,
     IOpenIddictAuthorizationManager authorizations,
@@ -32,6 +35,9 @@ public sealed class AuthorizeModel(
     public string ClientName { get; private set; } = "";
     public IReadOnlyList<string> ScopeTexts { get; private set; } = [];
     public IReadOnlyList<(string Name, string Value)> Parameters { get; private set; } = [];
+
+    /// <summary>Who is here and how they showed it: the session, or a password grant for this very request.</summary>
+    private sealed record SignedIn(Guid AccountId, Guid? Stamp, string Acr, IReadOnlyList<string> Amr, DateTimeOffset AuthTime, PasswordGrant? Grant);
 
     public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => HandleAsync(decision: null, cancellationToken);
 
@@ -46,56 +52,47 @@ public sealed class AuthorizeModel(
             return BadRequest();
         }
 
+        var required = Assurance.Required(request.AcrValues);
         var session = await HttpContext.AuthenticateAsync(PortalSession.Scheme);
-        var required = RequiredAssurance(request);
-        var authTime = PortalSession.AuthTime(session.Principal);
-        var stale = request.MaxAge is { } maxAge && authTime is { } at && clock.GetUtcNow() - at > TimeSpan.FromSeconds(maxAge);
-        if (!session.Succeeded || request.HasPromptValue(PromptValues.Login) || stale)
+        var grant = await grants.FindAsync(HttpContext, cancellationToken);
+        var grantFits = grant is not null && required == Assurance.Low && grant.Fits(request);
+        SignedIn? who = grantFits
+            ? new SignedIn(grant!.AccountId, grant.SecurityStamp, Assurance.Low, ["pwd"], grant.CreatedAt, grant)
+            : session is { Succeeded: true, Principal: { } user } && PortalSession.AccountId(user) is { } sessionAccount
+                ? new SignedIn(sessionAccount, null, PortalSession.Acr(user) ?? Assurance.Substantial,
+                    [.. user.FindAll(PortalSession.AmrClaim).Select(c => c.Value)], PortalSession.AuthTime(user) ?? clock.GetUtcNow(), null)
+                : null;
+        var stale = request.MaxAge is { } maxAge && who is not null && clock.GetUtcNow() - who.AuthTime > TimeSpan.FromSeconds(maxAge);
+        if (who is null || request.HasPromptValue(PromptValues.Login) || stale)
         {
             if (request.HasPromptValue(PromptValues.None))
             {
-                return Refuse(Errors.LoginRequired, "The person is not signed in.");
+                return Refuse(who is null ? Errors.LoginRequired : Errors.InteractionRequired, "The person must sign in.");
+            }
+
+            if (who is null && grant is not null && !request.HasPromptValue(PromptValues.Login))
+            {
+                // The password was given a moment ago, for another request or for the lower level: step up to
+                // the second factor rather than ask for the password again.
+                return await StepUpAsync(grant, cancellationToken);
             }
 
             // prompt=login is removed from the address the sign-in returns to, or it would ask forever.
-            await HttpContext.SignOutAsync(PortalSession.Scheme);
             var returnUrl = AuthorizeUrlWithout(OpenIddictConstants.Parameters.Prompt);
             var level = required == Assurance.Low ? "&level=low" : "";
             return LocalRedirect($"/account/sign-in?returnUrl={Uri.EscapeDataString(returnUrl)}{level}");
         }
 
-        var account = PortalSession.AccountId(session.Principal) is { } id ? await accounts.FindByIdAsync(id, cancellationToken) : null;
-        if (account is null)
+        var account = await accounts.FindByIdAsync(who.AccountId, cancellationToken);
+        if (account is null || (who.Stamp is { } stamp && stamp != account.SecurityStamp))
         {
-            await HttpContext.SignOutAsync(PortalSession.Scheme);
             return LocalRedirect($"/account/sign-in?returnUrl={Uri.EscapeDataString(AuthorizeUrlWithout())}");
-        }
-
-        if (Assurance.Rank(PortalSession.Acr(session.Principal)) < Assurance.Rank(required))
-        {
-            if (request.HasPromptValue(PromptValues.None))
-            {
-                return Refuse(Errors.InteractionRequired, "The higher assurance level needs the second factor.");
-            }
-
-            // Step up: the password was given in this session; now the second factor.
-            var pending = PortalSession.Principal(account, ["pwd"], Assurance.Low, clock.GetUtcNow(),
-                await accounts.RolesAsync(account.Id, cancellationToken), PortalSession.PendingScheme);
-            await HttpContext.SignInAsync(PortalSession.PendingScheme, pending);
-            if (!SignInFlow.UsesAuthenticator(account))
-            {
-                await signIn.SendCodeAsync(account, cancellationToken);
-            }
-
-            return LocalRedirect($"/account/sign-in/code?returnUrl={Uri.EscapeDataString(AuthorizeUrlWithout())}");
         }
 
         var application = await applications.FindByClientIdAsync(request.ClientId!, cancellationToken)
             ?? throw new InvalidOperationException("The client was validated but cannot be found.");
         var requested = request.GetScopes();
-        var identityDraft = await principals.ForAccountAsync(account, application, requested,
-            PortalSession.Acr(session.Principal)!, session.Principal!.FindAll(PortalSession.AmrClaim).Select(c => c.Value),
-            authTime ?? clock.GetUtcNow(), cancellationToken);
+        var identityDraft = await principals.ForAccountAsync(account, application, requested, who.Acr, who.Amr, who.AuthTime, cancellationToken);
         var subject = identityDraft.GetClaim(Claims.Subject)!;
         var applicationId = await applications.GetIdAsync(application, cancellationToken);
 
@@ -110,6 +107,11 @@ public sealed class AuthorizeModel(
         var consented = existing.Count > 0 && !request.HasPromptValue(PromptValues.Consent);
         if (decision == "deny")
         {
+            if (who.Grant is not null)
+            {
+                await grants.SpendAsync(HttpContext, who.Grant, cancellationToken);
+            }
+
             return Refuse(Errors.AccessDenied, "The person did not allow it.");
         }
 
@@ -124,6 +126,12 @@ public sealed class AuthorizeModel(
             return Page();
         }
 
+        // A password grant is good for one code: spent now, on whichever node gets here first.
+        if (who.Grant is not null && !await grants.SpendAsync(HttpContext, who.Grant, cancellationToken))
+        {
+            return LocalRedirect($"/account/sign-in?returnUrl={Uri.EscapeDataString(AuthorizeUrlWithout())}&level=low");
+        }
+
         var permanent = existing.LastOrDefault() ?? await authorizations.CreateAsync(identityDraft, subject, applicationId!,
             AuthorizationTypes.Permanent, requested, cancellationToken);
         identityDraft.SetAuthorizationId(await authorizations.GetIdAsync(permanent, cancellationToken));
@@ -131,13 +139,28 @@ public sealed class AuthorizeModel(
     }
 
     /// <summary>
-    /// The level this request needs: what <c>acr_values</c> asks for (the higher level forces the second
-    /// factor); the higher level when nothing is asked, the portal's secure default.
+    /// The password of a grant counts as the first factor of a full sign-in: the grant is spent, and the second
+    /// factor is asked for as after the password step.
     /// </summary>
-    private static string RequiredAssurance(OpenIddictRequest request)
+    private async Task<IActionResult> StepUpAsync(PasswordGrant grant, CancellationToken cancellationToken)
     {
-        var asked = request.AcrValues?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        return asked.Length > 0 && asked.All(value => value == Assurance.Low) ? Assurance.Low : Assurance.Substantial;
+        var returnUrl = AuthorizeUrlWithout();
+        var account = await accounts.FindByIdAsync(grant.AccountId, cancellationToken);
+        if (!await grants.SpendAsync(HttpContext, grant, cancellationToken) || account is null || account.SecurityStamp != grant.SecurityStamp)
+        {
+            return LocalRedirect($"/account/sign-in?returnUrl={Uri.EscapeDataString(returnUrl)}");
+        }
+
+        var pending = PortalSession.Principal(account, ["pwd"], Assurance.Low, grant.CreatedAt,
+            await accounts.RolesAsync(account.Id, cancellationToken), PortalSession.PendingScheme);
+        SignInFlow.SetDevice(pending, grant.Device);
+        await HttpContext.SignInAsync(PortalSession.PendingScheme, pending);
+        if (!SignInFlow.UsesAuthenticator(account))
+        {
+            await signIn.SendCodeAsync(account, cancellationToken);
+        }
+
+        return LocalRedirect($"/account/sign-in/code?returnUrl={Uri.EscapeDataString(returnUrl)}");
     }
 
     private async Task ShowConsentAsync(object application, ImmutableArray<string> requested, CancellationToken cancellationToken)

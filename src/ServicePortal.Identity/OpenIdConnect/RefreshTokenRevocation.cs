@@ -1,16 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
-using ServicePortal.Identity.Accounts;
 
 namespace ServicePortal.Identity.OpenIdConnect;
 
 /// <summary>
-/// A new password (a reset after the registry check and an SMS code) revokes every authorization and token
-/// the account holds, in every sector: a stolen refresh token stops working with the old password.
+/// Revokes every authorization and token the account holds, in every sector: after a change of password, phone
+/// or second factor a stolen refresh token stops working (see <see cref="Accounts.AccountSecurityEvents"/>).
 /// </summary>
-public sealed class RevokeTokensOnPasswordChange(PairwiseSubjects subjects, IServiceScopeFactory scopes) : IAccountEvents
+public sealed class RefreshTokenRevocation(PairwiseSubjects subjects, IServiceScopeFactory scopes)
 {
-    public async Task PasswordChangedAsync(Guid accountId, CancellationToken cancellationToken)
+    public async Task RevokeAllAsync(Guid accountId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var authorizations = scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
