@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ServicePortal.Core.Database;
+using ServicePortal.Core.Hosting;
 using ServicePortal.Identity.Accounts;
 using ServicePortal.Identity.OneTimeCodes;
 using ServicePortal.Identity.OpenIdConnect;
@@ -66,6 +67,7 @@ public static class IdentityModule
         services.AddSingleton<IAccountEvents>(sp => sp.GetRequiredService<AccountSecurityEvents>());
         services.AddSingleton<Authenticator.AuthenticatorApp>();
         services.AddSingleton<RegistrationFlow>();
+        services.AddPortalContact(builder.Configuration);
         services.AddOptions<RegistrationOptions>().Bind(builder.Configuration.GetSection(RegistrationOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient<INationalIdRegistry, HttpNationalIdRegistry>((sp, http) =>

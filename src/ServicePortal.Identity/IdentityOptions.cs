@@ -69,10 +69,6 @@ public sealed class IdentityOptions
     [Range(1, 1_000_000)]
     public int WrongAttemptsPerNetworkPerHour { get; set; } = 100;
 
-    /// <summary>Said in the SMS sent after a change of password, phone or second factor ("call the helpdesk on ...").</summary>
-    [MaxLength(40)]
-    public string? HelpdeskPhone { get; set; }
-
     /// <summary>The national ID registry's verification API (the demo <c>nida</c> agency in Development).</summary>
     [Required]
     public Uri? RegistryUrl { get; set; }

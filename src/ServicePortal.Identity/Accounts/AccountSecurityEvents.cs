@@ -17,7 +17,7 @@ public sealed class AccountSecurityEvents(
     PortalSessions sessions,
     SessionAccounts sessionAccounts,
     RefreshTokenRevocation tokens,
-    IOptions<IdentityOptions> options,
+    IOptions<Core.Hosting.PortalContact> contact,
     TimeProvider clock) : IAccountEvents
 {
     public Task PasswordChangedAsync(Guid accountId, CancellationToken cancellationToken) =>
@@ -69,7 +69,7 @@ public sealed class AccountSecurityEvents(
             ended = await PortalSessions.EndAllAsync(connection, transaction, change.AccountId, change.KeepSessionId,
                 SessionEnd.SecurityChange, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             await Outbox.EnqueueAsync(connection, transaction, OutgoingMessage.ToPhone(change.PreviousPhone ?? phone,
-                Notice(change.What, language, options.Value.HelpdeskPhone), "identity.security_change"), cancellationToken).ConfigureAwait(false);
+                Notice(change.What, language, contact.Value.HelpdeskPhone), "identity.security_change"), cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -79,7 +79,7 @@ public sealed class AccountSecurityEvents(
     }
 
     /// <summary>The SMS to the previous phone, in the account's language.</summary>
-    public static string Notice(SecurityChange what, string language, string? helpdeskPhone)
+    public static string Notice(SecurityChange what, string language, string helpdeskPhone)
     {
         if (language == "en")
         {
@@ -89,7 +89,7 @@ public sealed class AccountSecurityEvents(
                 SecurityChange.Phone => "the phone number of your account was changed",
                 _ => "the second step of signing in to your account (SMS code or authenticator app) was changed",
             };
-            var call = helpdeskPhone is null ? "call the portal's helpdesk at once" : $"call the portal's helpdesk at once on {helpdeskPhone}";
+            var call = $"call the portal's helpdesk at once on {helpdeskPhone}";
             return $"Government Services Portal: {changed} and your other devices were signed out. If this was not you, {call}.";
         }
 
@@ -99,7 +99,7 @@ public sealed class AccountSecurityEvents(
             SecurityChange.Phone => "namba ya simu ya akaunti yako imebadilishwa",
             _ => "njia ya pili ya kuingia kwenye akaunti yako (namba ya SMS au programu ya uthibitisho) imebadilishwa",
         };
-        var piga = helpdeskPhone is null ? "piga simu kwa dawati la msaada la Lango mara moja" : $"piga simu kwa dawati la msaada la Lango mara moja kwa namba {helpdeskPhone}";
+        var piga = $"piga simu kwa dawati la msaada la Lango mara moja kwa namba {helpdeskPhone}";
         return $"Lango la Huduma za Serikali: {badiliko}, na vifaa vyako vingine vimetolewa kwenye akaunti. Kama si wewe, {piga}.";
     }
 }

@@ -35,18 +35,4 @@ public sealed class RegistrationOptions
     [Required]
     [RegularExpression("^[a-z0-9][a-z0-9-]{1,39}$")]
     public string RegistryAudience { get; set; } = "nida";
-
-    /// <summary>
-    /// Where a person who cannot recover their account online is sent (assisted recovery). Placeholders until the
-    /// helpdesk module exists: set the real numbers in production.
-    /// </summary>
-    [Required]
-    [StringLength(40, MinimumLength = 3)]
-    public string HelpdeskPhone { get; set; } = "0800 110 000";
-
-    /// <inheritdoc cref="HelpdeskPhone"/>
-    [Required]
-    [EmailAddress]
-    [StringLength(254)]
-    public string HelpdeskEmail { get; set; } = "msaada@huduma.example";
 }
