@@ -68,7 +68,14 @@ public sealed class ForgotPasswordTests(RegistryPortalFactory portal) : IClassFi
         const string accountPhone = "+255700000003";
         var accountId = await CreateAccountAsync(neema, accountPhone, OldPassword);
         var secret = Base32Encoding.ToString(KeyGeneration.GenerateRandomKey(20));
-        await portal.Services.GetRequiredService<AuthenticatorApp>().EnableAsync(accountId, secret, 0, CancellationToken.None);
+        await using (var connection = new Npgsql.NpgsqlConnection(portal.Database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await portal.Services.GetRequiredService<AuthenticatorApp>().EnableAsync(connection, transaction, accountId, secret, 0, CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
         var hashBefore = await PasswordHashAsync(accountId);
         using var browser = portal.CreateFormClient();
 
