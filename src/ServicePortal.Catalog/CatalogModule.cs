@@ -9,6 +9,7 @@ using ServicePortal.Catalog.Browse;
 using ServicePortal.Catalog.Caching;
 using ServicePortal.Catalog.Changes;
 using ServicePortal.Catalog.Export;
+using ServicePortal.Catalog.Forms;
 using ServicePortal.Catalog.Onboarding;
 using ServicePortal.Catalog.Pages.Admin;
 using ServicePortal.Catalog.Search;
@@ -19,8 +20,9 @@ namespace ServicePortal.Catalog;
 
 /// <summary>
 /// Catalog: agencies, their endpoints and services, categories, life events, search, the public catalogue
-/// API and pages (home, results, service, agency), the CPSV-AP export, the agency onboarding API and the
-/// administrator's approval pages. The host calls <see cref="AddCatalogModule"/> and <see cref="MapCatalogModule"/>;
+/// API and pages (home, results, service, agency), the CPSV-AP export, the agency onboarding API, the
+/// administrator's approval pages, and the application form engine (Forms/: reading, checking and drawing a service's
+/// form, and checking answers to it), so onboarding, approval and the apply page use one checker. The host calls <see cref="AddCatalogModule"/> and <see cref="MapCatalogModule"/>;
 /// everything else the module needs (endpoints, pages, SQL, jobs, validators) stays inside this project.
 /// </summary>
 public static class CatalogModule
@@ -47,6 +49,7 @@ public static class CatalogModule
         builder.Services.AddSingleton<AgencyChanges>();
         builder.Services.AddSingleton<CatalogExport>();
         builder.Services.AddSingleton<AgencyProposals>();
+        builder.Services.AddSingleton<ApplicationForms>();
         builder.Services.AddCatalogAdministration();
         builder.Services.AddValidatorsFromAssemblyContaining<SearchInputValidator>(ServiceLifetime.Singleton);
         // Seeding (when on) finishes before the host serves its first request; the listener runs for the host's life.

@@ -93,6 +93,13 @@ public static class CitizenRequestsApi
             errors["serviceCode"] = [T("Hakuna huduma inayopokea maombi mtandaoni yenye namba hiyo.", "No service with that code takes applications online.")];
         }
 
+        else if (validator.FormUnavailable(service))
+        {
+            // The stored form cannot be drawn or checked (the catalogue logged why): not the app's fault.
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "urn:serviceportal:problem:form-unavailable",
+                "Fomu ya mtandaoni ya huduma hii haipatikani kwa sasa.", "The online form of this service is not available at the moment.");
+        }
+
         if (answers is null)
         {
             errors["answers"] = [T("Tuma majibu ya fomu kama kitu cha JSON.", "Send the form's answers as a JSON object.")];
