@@ -30,9 +30,17 @@ public static class CitizenRequestsApi
         return endpoints;
     }
 
+    /// <summary>
+    /// The citizen of a bearer access token with the <c>requests</c> scope, and nothing else: a request without exactly
+    /// one <c>Authorization: Bearer …</c> header is nobody, whatever cookie comes with it. (Any other header, say
+    /// <c>Basic x</c>, would otherwise leave the identity module to fall back on the browser's portal session, and a
+    /// page of another site could then post here in the citizen's name.)
+    /// </summary>
     private static async Task<SignedInCitizen?> CitizenAsync(HttpContext http, IIdentityAssertions identity)
     {
-        if (http.Request.Headers.Authorization.Count == 0)
+        var authorization = http.Request.Headers.Authorization;
+        if (authorization.Count != 1 || authorization[0] is not { } value ||
+            !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || value.Length <= "Bearer ".Length)
         {
             return null;
         }
