@@ -120,12 +120,13 @@ public sealed partial class FormClient(HttpClient http) : IDisposable
 
 public static class FormClientExtensions
 {
-    /// <summary>A client that keeps cookies and does not follow redirects.</summary>
+    /// <summary>A client that keeps cookies and does not follow redirects (over HTTPS: cookies are Secure outside Development).</summary>
     public static FormClient CreateFormClient(this PortalFactory portal)
     {
         ArgumentNullException.ThrowIfNull(portal);
         return new FormClient(portal.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
         {
+            BaseAddress = new Uri("https://localhost"),
             AllowAutoRedirect = false,
             HandleCookies = true,
         }));
