@@ -40,7 +40,12 @@ public static class CatalogModule
             .Bind(builder.Configuration.GetSection("Catalog"))
             .Validate(o => o.VersionCheckInterval >= TimeSpan.FromSeconds(1) && o.VersionCheckInterval <= TimeSpan.FromHours(1),
                 "Catalog:VersionCheckInterval must be between 00:00:01 and 01:00:00.")
+            .Validate(o => o.SearchLimit.PermitLimit is >= 1 and <= 1_000_000,
+                "Catalog:SearchLimit:PermitLimit must be between 1 and 1000000.")
+            .Validate(o => o.SearchLimit.Window >= TimeSpan.FromSeconds(1) && o.SearchLimit.Window <= TimeSpan.FromDays(1),
+                "Catalog:SearchLimit:Window must be between 00:00:01 and 1.00:00:00.")
             .ValidateOnStart();
+        builder.Services.AddRateLimiter(options => options.AddPolicy<string, SearchLimit>(SearchLimit.PolicyName));
 
         builder.Services.AddSingleton(sp => new CatalogCache(sp.GetRequiredService<IOptions<CatalogOptions>>().Value.CacheReads));
         builder.Services.AddSingleton<CatalogReader>();
