@@ -178,6 +178,8 @@ cmd_test() {
   require_dotnet
   require_postgres
   require_chromium
+  # The build's restore audits every package, direct and transitive, against NuGet's vulnerability data: a known
+  # high or critical vulnerability fails it here (Directory.Build.props: NU1903/NU1904 are errors), so CI goes red.
   build
   start_test_postgres
 

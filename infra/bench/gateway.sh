@@ -187,7 +187,11 @@ say "Starting the portal on $PORTAL (Production, a new embedded database in $WOR
   # The agency is on loopback over plain http: allowed explicitly (outside Development only https, public addresses).
   export Gateway__AllowPrivateDestinations=true
   # curl signs in over plain HTTP on loopback, and would not send a Secure cookie back over it.
-  export Identity__SecureCookies=false
+  export Web__SecureCookies=false
+  # Required outside Development: the host names it answers to, and the key ring's certificate (throwaway keys
+  # here, left unencrypted on purpose; the portal logs that at start).
+  export AllowedHosts="localhost;127.0.0.1"
+  export DataProtection__AllowUnencryptedKeys=true
   # Required, used only by registration (NIDA's registry), which this benchmark does not touch: nothing listens.
   export Identity__RegistryUrl=$REGISTRY/
   # The limiter stays on the path (a partition per citizen and endpoint, a permit per call) but never refuses:

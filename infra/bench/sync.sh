@@ -172,6 +172,10 @@ say "Starting the portal on $PORTAL (Production, a new embedded database in $WOR
   export Identity__Issuer=$PORTAL/
   # The agency is on loopback over plain http: allowed explicitly (outside Development only https, public addresses).
   export Gateway__AllowPrivateDestinations=true
+  # Required outside Development: the host names it answers to, and the key ring's certificate (throwaway keys
+  # here, left unencrypted on purpose; the portal logs that at start).
+  export AllowedHosts="localhost;127.0.0.1"
+  export DataProtection__AllowUnencryptedKeys=true
   # Required, used only by registration (NIDA's registry), which this benchmark does not touch: nothing listens.
   export Identity__RegistryUrl=$REGISTRY/
   # No jobs on this node (the harness runs the passes), and none would come due on their own anyway.

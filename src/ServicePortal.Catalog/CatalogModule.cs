@@ -9,6 +9,7 @@ using ServicePortal.Catalog.Browse;
 using ServicePortal.Catalog.Caching;
 using ServicePortal.Catalog.Changes;
 using ServicePortal.Catalog.Export;
+using ServicePortal.Catalog.Forms;
 using ServicePortal.Catalog.Onboarding;
 using ServicePortal.Catalog.Pages.Admin;
 using ServicePortal.Catalog.Search;
@@ -20,8 +21,9 @@ namespace ServicePortal.Catalog;
 
 /// <summary>
 /// Catalog: agencies, their endpoints and services, categories, life events, search, the public catalogue
-/// API and pages (home, results, service, agency), the CPSV-AP export, the agency onboarding API and the
-/// administrator's approval pages. The host calls <see cref="AddCatalogModule"/> and <see cref="MapCatalogModule"/>;
+/// API and pages (home, results, service, agency), the CPSV-AP export, the agency onboarding API, the
+/// administrator's approval pages, and the application form engine (Forms/: reading, checking and drawing a service's
+/// form, and checking answers to it), so onboarding, approval and the apply page use one checker. The host calls <see cref="AddCatalogModule"/> and <see cref="MapCatalogModule"/>;
 /// everything else the module needs (endpoints, pages, SQL, jobs, validators) stays inside this project.
 /// </summary>
 public static class CatalogModule
@@ -39,7 +41,12 @@ public static class CatalogModule
             .Bind(builder.Configuration.GetSection("Catalog"))
             .Validate(o => o.VersionCheckInterval >= TimeSpan.FromSeconds(1) && o.VersionCheckInterval <= TimeSpan.FromHours(1),
                 "Catalog:VersionCheckInterval must be between 00:00:01 and 01:00:00.")
+            .Validate(o => o.SearchLimit.PermitLimit is >= 1 and <= 1_000_000,
+                "Catalog:SearchLimit:PermitLimit must be between 1 and 1000000.")
+            .Validate(o => o.SearchLimit.Window >= TimeSpan.FromSeconds(1) && o.SearchLimit.Window <= TimeSpan.FromDays(1),
+                "Catalog:SearchLimit:Window must be between 00:00:01 and 1.00:00:00.")
             .ValidateOnStart();
+        builder.Services.AddRateLimiter(options => options.AddPolicy<string, SearchLimit>(SearchLimit.PolicyName));
 
         builder.Services.AddSingleton(sp => new CatalogCache(sp.GetRequiredService<IOptions<CatalogOptions>>().Value.CacheReads));
         builder.Services.AddSingleton<CatalogReader>();
@@ -48,6 +55,7 @@ public static class CatalogModule
         builder.Services.AddSingleton<AgencyChanges>();
         builder.Services.AddSingleton<CatalogExport>();
         builder.Services.AddSingleton<AgencyProposals>();
+        builder.Services.AddSingleton<ApplicationForms>();
         builder.Services.AddCatalogAdministration();
         // Where an agency's endpoint may point (the proposal's rule; the gateway and the connector check again).
         builder.Services.AddAgencyDestinations(builder.Configuration, builder.Environment);

@@ -29,8 +29,10 @@ public static class PortalHost
             var builder = WebApplication.CreateBuilder(migrateOnly ? args[1..] : args);
             UsePortalUrls(builder, args);
 
+            // The settings a deployment must make come first, so a missing one is named before anything starts.
+            DeploymentSettings.Require(builder.Configuration, builder.Environment);
+            builder.Services.AddPortalDataProtection(builder.Configuration, builder.Environment);
             embedded = await builder.AddPortalDatabaseAsync();
-            builder.Services.AddPortalDataProtection(builder.Configuration);
             builder.Services.AddPortalMessaging(builder.Configuration, builder.Environment);
             builder.AddWebShell();
             builder.AddTelemetry();

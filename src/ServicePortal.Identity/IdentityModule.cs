@@ -77,7 +77,7 @@ public static class IdentityModule
         });
 
         var configured = builder.Configuration.GetSection("Identity").Get<IdentityOptions>() ?? new IdentityOptions();
-        var cookies = new IdentityCookies(configured.SecureCookies ?? !builder.Environment.IsDevelopment());
+        var cookies = new IdentityCookies(Core.Security.SecureCookies.Required(builder.Configuration, builder.Environment));
         services.AddSingleton(cookies);
         services.AddAuthentication(PortalSession.Scheme)
             .AddCookie(PortalSession.Scheme, options => PortalSession.ConfigureCookie(options, cookies.Secure,

@@ -37,12 +37,6 @@ public sealed class IdentityOptions
     public TimeSpan StaffSessionAbsoluteLifetime { get; set; } = TimeSpan.FromHours(8);
 
     /// <summary>
-    /// <c>Secure</c> on every cookie the module sets. Unset: on everywhere but Development. Turn it off only
-    /// where browsers really speak plain HTTP to the portal (a test host on loopback).
-    /// </summary>
-    public bool? SecureCookies { get; set; }
-
-    /// <summary>
     /// How long a node keeps a session, or a session's account, without reading it again. A change is announced at once
     /// (NOTIFY), so this is only the bound when a notification is missed. Zero reads the database on every
     /// request (to measure it).

@@ -91,8 +91,8 @@ public sealed class ApprovalPublishesRouteTests(GatewayPortalFactory portal) : I
         Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync("/api/agency/endpoints/maombi", Endpoint(backend.Address))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync("/api/agency/endpoints/maombi/submit", null)).StatusCode);
         var admin = await AdministratorAsync();
-        var approved = await admin.SubmitAsync($"/admin/catalog/endpoints/{agency}/maombi?handler=Approve", NoFields,
-            formPage: $"/admin/catalog/endpoints/{agency}/maombi");
+        var approved = await admin.SubmitFormAsync($"/admin/catalog/endpoints/{agency}/maombi",
+            $"/admin/catalog/endpoints/{agency}/maombi?handler=Approve", NoFields);
         Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
         await portal.RoutesCaughtUpAsync();
         return (agency, api, admin);
@@ -116,8 +116,8 @@ public sealed class ApprovalPublishesRouteTests(GatewayPortalFactory portal) : I
         using var admin = await AdministratorAsync();
         await admin.GetAsync("/admin/catalog");
         Assert.Contains($"href=\"/admin/catalog/endpoints/{agency}/maombi\"", admin.LastPage, StringComparison.Ordinal);
-        var approved = await admin.SubmitAsync($"/admin/catalog/endpoints/{agency}/maombi?handler=Approve", NoFields,
-            formPage: $"/admin/catalog/endpoints/{agency}/maombi");
+        var approved = await admin.SubmitFormAsync($"/admin/catalog/endpoints/{agency}/maombi",
+            $"/admin/catalog/endpoints/{agency}/maombi?handler=Approve", NoFields);
         Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
         await portal.RoutesCaughtUpAsync();
 
@@ -138,16 +138,16 @@ public sealed class ApprovalPublishesRouteTests(GatewayPortalFactory portal) : I
         using var client = portal.NewBrowser();
         await Echo.ReadAsync(await client.Http.GetAsync($"/agencies/{agency}/maombi/x"));
 
-        var suspended = await admin.SubmitAsync($"/admin/catalog/agencies/{agency}?handler=Suspend",
-            new Dictionary<string, string?> { ["Reason"] = "Ukaguzi wa usalama." }, formPage: $"/admin/catalog/agencies/{agency}");
+        var suspended = await admin.SubmitFormAsync($"/admin/catalog/agencies/{agency}",
+            $"/admin/catalog/agencies/{agency}?handler=Suspend", new Dictionary<string, string?> { ["Reason"] = "Ukaguzi wa usalama." });
         Assert.Equal(HttpStatusCode.Redirect, suspended.StatusCode);
         await portal.RoutesCaughtUpAsync();
         var calls = backend.Calls;
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.Http.GetAsync($"/agencies/{agency}/maombi/x")).StatusCode);
         Assert.Equal(calls, backend.Calls);
 
-        var reinstated = await admin.SubmitAsync($"/admin/catalog/agencies/{agency}?handler=Reinstate",
-            new Dictionary<string, string?> { ["Reason"] = "Ukaguzi umekamilika." }, formPage: $"/admin/catalog/agencies/{agency}");
+        var reinstated = await admin.SubmitFormAsync($"/admin/catalog/agencies/{agency}",
+            $"/admin/catalog/agencies/{agency}?handler=Reinstate", new Dictionary<string, string?> { ["Reason"] = "Ukaguzi umekamilika." });
         Assert.Equal(HttpStatusCode.Redirect, reinstated.StatusCode);
         await portal.RoutesCaughtUpAsync();
         await Echo.ReadAsync(await client.Http.GetAsync($"/agencies/{agency}/maombi/x"));

@@ -33,11 +33,8 @@ public class GatewayPortalFactory : PortalFactory
         Address = StartKestrel();
     }
 
-    /// <summary>A client of the portal that keeps cookies and does not follow redirects.</summary>
-    public FormClient NewBrowser() => new(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true })
-    {
-        BaseAddress = Address,
-    });
+    /// <summary>A client of the portal that keeps cookies (Secure ones too, as a browser on loopback) and does not follow redirects.</summary>
+    public FormClient NewBrowser() => new(LoopbackCookies.Client(Address));
 
     /// <summary>A signed-in citizen's browser (NIN, password, SMS code).</summary>
     public async Task<FormClient> SignedInBrowserAsync()

@@ -106,6 +106,94 @@ public sealed class StartupFailureTests
         Assert.Equal(new Core.Database.Migrations(TestDatabase.MigrationAssemblies).Scripts.Count, applied);
     }
 
+    private static Dictionary<string, string> UnreachableDatabase(params (string Name, string Value)[] settings)
+    {
+        // The settings are checked before the database is: an unreachable one shows which comes first.
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Portal"] = $"Host=127.0.0.1;Port={HostProcess.FreePort()};Username=portal;Password=x;Database=portal;Timeout=5",
+        };
+        foreach (var (name, value) in settings)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("*")]
+    [InlineData("portal.example.go.tz;*")]
+    public async Task Outside_Development_AllowedHosts_must_name_the_portal_s_host_names(string allowedHosts)
+    {
+        var result = await HostProcess.RunAsync("ServicePortal.Host", [], UnreachableDatabase(("AllowedHosts", allowedHosts)), Timeout);
+
+        AssertOneClearLine(result, "AllowedHosts");
+    }
+
+    [Fact]
+    public async Task Outside_Development_the_issuer_must_be_set()
+    {
+        var result = await HostProcess.RunAsync("ServicePortal.Host", [], UnreachableDatabase(("Identity__Issuer", "")), Timeout);
+
+        AssertOneClearLine(result, "Identity:Issuer");
+    }
+
+    [Fact]
+    public async Task Outside_Development_the_key_ring_needs_a_certificate_or_an_explicit_opt_out()
+    {
+        var result = await HostProcess.RunAsync("ServicePortal.Host", [], UnreachableDatabase(("DataProtection__CertificatePath", "")), Timeout);
+
+        AssertOneClearLine(result, "DataProtection:CertificatePath");
+        Assert.Contains("DataProtection:AllowUnencryptedKeys", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_ring_certificate_that_cannot_be_read_is_named()
+    {
+        var result = await HostProcess.RunAsync("ServicePortal.Host", [],
+            UnreachableDatabase(("DataProtection__CertificatePath", "/nonexistent/dataprotection.pfx")), Timeout);
+
+        AssertOneClearLine(result, "DataProtection:CertificatePath");
+    }
+
+    [Fact]
+    public async Task The_opt_out_of_encrypted_keys_is_a_warning_at_every_start()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var port = HostProcess.FreePort();
+        using var portal = HostProcess.StartAsync("ServicePortal.Host", [], new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Portal"] = database.ConnectionString,
+            ["PORTAL_URLS"] = $"http://127.0.0.1:{port}",
+            ["DataProtection__CertificatePath"] = "",
+            ["DataProtection__AllowUnencryptedKeys"] = "true",
+        });
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        HttpStatusCode? ready = null;
+        for (var i = 0; i < 300 && ready != HttpStatusCode.OK; i++)
+        {
+            try
+            {
+                ready = (await client.GetAsync("/health/ready")).StatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(ready == HttpStatusCode.OK ? 0 : 200);
+        }
+
+        var result = await portal.StopAsync();
+
+        Assert.Equal(HttpStatusCode.OK, ready);
+        var warning = result.StandardOutput.Split('\n').SingleOrDefault(l => l.Contains("DataProtection:AllowUnencryptedKeys", StringComparison.Ordinal));
+        Assert.True(warning is not null, result.StandardOutput);
+        Assert.Contains("\"LogLevel\":\"Warning\"", warning, StringComparison.Ordinal);
+    }
+
     private static void AssertOneClearLine(HostProcess.Result result, string expected)
     {
         Assert.True(result.ExitCode != 0, "the host should have stopped with a non-zero exit code");

@@ -90,7 +90,8 @@ public class RequestsPortalFactory : PortalFactory
         return (reference, agencyReference);
     }
 
-    public HttpClient Client() => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = Address };
+    /// <summary>A client of the portal that keeps cookies as a browser does on a loopback address (they are Secure).</summary>
+    public HttpClient Client() => LoopbackCookies.Client(Address);
 
     /// <summary>A new citizen and an access token of their app with the given scopes.</summary>
     public async Task<(string Nin, string Phone, HttpClient Api)> CitizenAppAsync(string scope = "openid requests", string language = "sw")

@@ -47,6 +47,53 @@ public sealed partial class FormClient(HttpClient http) : IDisposable
         return PostAsync(url, values);
     }
 
+    /// <summary>
+    /// Fetches <paramref name="formPage"/> and posts its form whose action is <paramref name="action"/> as a browser
+    /// would: with that form's hidden fields (the antiforgery token, and whatever else the page carries, such as the
+    /// version of what it shows), then <paramref name="fields"/> over them.
+    /// </summary>
+    public async Task<HttpResponseMessage> SubmitFormAsync(string formPage, string action, IReadOnlyDictionary<string, string?> fields)
+    {
+        await GetAsync(formPage);
+        return await PostLoadedFormAsync(action, fields);
+    }
+
+    /// <summary>
+    /// Posts the form whose action is <paramref name="action"/> of the page already loaded, or of
+    /// <paramref name="page"/> (a page loaded earlier, then posted later), as <see cref="SubmitFormAsync"/> does.
+    /// </summary>
+    public Task<HttpResponseMessage> PostLoadedFormAsync(string action, IReadOnlyDictionary<string, string?> fields, string? page = null)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        page ??= LastPage;
+        var form = Forms().Matches(page).FirstOrDefault(f => WebUtility.HtmlDecode(f.Groups["action"].Value) == action)
+                   ?? throw new InvalidOperationException($"The page has no form posting to {action}: {page}");
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (Match input in Inputs().Matches(form.Groups["body"].Value))
+        {
+            var attributes = Attributes().Matches(input.Value).ToDictionary(a => a.Groups[1].Value, a => WebUtility.HtmlDecode(a.Groups[2].Value),
+                StringComparer.OrdinalIgnoreCase);
+            if (attributes.GetValueOrDefault("type") == "hidden" && attributes.TryGetValue("name", out var name))
+            {
+                values[name] = attributes.GetValueOrDefault("value") ?? "";
+            }
+        }
+
+        foreach (var (name, value) in fields)
+        {
+            if (value is null)
+            {
+                values.Remove(name);
+            }
+            else
+            {
+                values[name] = value;
+            }
+        }
+
+        return PostAsync(action, values);
+    }
+
     /// <summary>Posts exactly these fields (no token is added).</summary>
     public async Task<HttpResponseMessage> PostAsync(string url, IEnumerable<KeyValuePair<string, string>> values)
     {
@@ -60,11 +107,20 @@ public sealed partial class FormClient(HttpClient http) : IDisposable
 
     [GeneratedRegex("name=\"__af\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
+
+    [GeneratedRegex("<form\\b[^>]*\\baction=\"(?<action>[^\"]*)\"[^>]*>(?<body>.*?)</form>", RegexOptions.Singleline)]
+    private static partial Regex Forms();
+
+    [GeneratedRegex("<input\\b[^>]*>")]
+    private static partial Regex Inputs();
+
+    [GeneratedRegex("\\b([a-z-]+)=\"([^\"]*)\"")]
+    private static partial Regex Attributes();
 }
 
 public static class FormClientExtensions
 {
-    /// <summary>A client that keeps cookies and does not follow redirects (over HTTP once the portal listens on a port).</summary>
+    /// <summary>A client that keeps cookies and does not follow redirects (over HTTPS: cookies are Secure outside Development).</summary>
     public static FormClient CreateFormClient(this PortalFactory portal)
     {
         ArgumentNullException.ThrowIfNull(portal);
@@ -79,6 +135,7 @@ public static class FormClientExtensions
 
         return new FormClient(portal.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
         {
+            BaseAddress = new Uri("https://localhost"),
             AllowAutoRedirect = false,
             HandleCookies = true,
         }));

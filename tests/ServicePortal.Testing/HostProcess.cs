@@ -107,6 +107,16 @@ public static class HostProcess
         }
     }
 
+    /// <summary>The address the portal will listen on (--urls, then PORTAL_URLS, then its default), as its issuer.</summary>
+    private static string IssuerOf(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    {
+        var list = arguments.ToList();
+        var urls = list.IndexOf("--urls") is var i and >= 0 && i + 1 < list.Count ? list[i + 1]
+            : environment.TryGetValue("PORTAL_URLS", out var portalUrls) && portalUrls.Length > 0 ? portalUrls
+            : "http://localhost:5000";
+        return urls.Split(';')[0].TrimEnd('/') + "/";
+    }
+
     private static ProcessStartInfo StartInfo(string project, IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string> environment)
     {
@@ -131,6 +141,16 @@ public static class HostProcess
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Identity__RegistryUrl"] = "http://127.0.0.1:9/";
+        if (project == "ServicePortal.Host")
+        {
+            // What a deployment sets outside Development (the host refuses to start without it); a test may
+            // override each, or set it empty to leave it out.
+            start.Environment["AllowedHosts"] = PortalFactory.AllowedHosts;
+            start.Environment["Identity__Issuer"] = IssuerOf(arguments, environment);
+            start.Environment["DataProtection__CertificatePath"] = TestCertificate.Path;
+            start.Environment["DataProtection__CertificatePassword"] = TestCertificate.Password;
+        }
+
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

@@ -17,10 +17,23 @@ namespace ServicePortal.Testing;
 /// Development convenience says so. <see cref="StartKestrel"/> serves it on a real loopback port for the
 /// browser tests.
 /// </summary>
+/// <remarks>
+/// Production needs what a deployment sets (the host refuses to start without it), so the factory sets it as one
+/// would: <c>AllowedHosts</c> the names tests use (localhost, 127.0.0.1, [::1]); <c>Identity:Issuer</c>
+/// <c>https://localhost/</c> (the test server's address; on Kestrel, the address it listens on); and the key ring
+/// encrypted with <see cref="TestCertificate"/>, so tests run the encrypted path. Clients are HTTPS by default
+/// (every cookie is Secure outside Development, and a client sends those back over HTTPS only).
+/// </remarks>
 public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    public const string AllowedHosts = "localhost;127.0.0.1;[::1]";
+    public const string TestServerIssuer = "https://localhost/";
+
     private TestDatabase? _database;
     private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
+    private string _issuer = TestServerIssuer;
+
+    public PortalFactory() => ClientOptions.BaseAddress = new Uri("https://localhost");
 
     public virtual string Environment => "Production";
 
@@ -39,9 +52,15 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public virtual async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
 
     /// <summary>Starts the portal on Kestrel at a free loopback port and returns its address.</summary>
+    /// <remarks>
+    /// The port is chosen before the host is built, because the issuer (the address clients and agencies see) is
+    /// part of its configuration.
+    /// </remarks>
     public Uri StartKestrel()
     {
-        UseKestrel(0);
+        var port = HostProcess.FreePort();
+        _issuer = $"http://127.0.0.1:{port}/";
+        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal));
@@ -54,15 +73,16 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Portal", Database.ConnectionString);
         // Nothing listens there: a test that needs the registry starts the demo one and says where it is.
         builder.UseSetting("Identity:RegistryUrl", "http://127.0.0.1:9/");
+        builder.UseSetting("AllowedHosts", AllowedHosts);
+        builder.UseSetting("Identity:Issuer", _issuer);
+        builder.UseSetting("DataProtection:CertificatePath", TestCertificate.Path);
+        builder.UseSetting("DataProtection:CertificatePassword", TestCertificate.Password);
         // Background jobs (Hangfire's server and its recurring sync) cost CPU in every host of the suite; a test that
         // needs them says so with With("Requests:RunJobs", "true").
         builder.UseSetting("Requests:RunJobs", "false");
         // The agencies of the tests are real services on loopback, over plain http. A test of the production rule
         // (https and public addresses only) sets it back to false.
         builder.UseSetting("Gateway:AllowPrivateDestinations", "true");
-        // The tests speak plain HTTP to the portal (the test server, Kestrel on loopback), and a client does not
-        // send a Secure cookie back over HTTP. Deployed, the Identity cookies are Secure (SecureCookieTests).
-        builder.UseSetting("Identity:SecureCookies", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -100,13 +120,22 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return (nin, phone);
     }
 
-    /// <summary>The newest 6-digit code texted to this phone (read from the outbox, as the SMS gateway would).</summary>
+    /// <summary>
+    /// The newest 6-digit code texted to this phone, read from the outbox as the SMS gateway would, before it is
+    /// sent: outside Development no sender is configured in tests, so it stays there as written. Once sent, the
+    /// outbox keeps the message with its code masked; in Development the development sender keeps the sent text in
+    /// memory (what /dev/messages shows), and the code is read from there.
+    /// </summary>
     public async Task<string> LatestCodeAsync(string phone)
     {
         await using var dataSource = Database.CreateDataSource();
-        var messages = await Outbox.RecentAsync(dataSource, 1, phone, CancellationToken.None);
-        var body = Assert.Single(messages).Body;
-        return System.Text.RegularExpressions.Regex.Match(body, @"\b(\d{6})\b").Groups[1].Value;
+        var message = Assert.Single(await Outbox.RecentAsync(dataSource, 1, phone, CancellationToken.None));
+        var body = message.SentAt is null
+            ? message.Body
+            : Services.GetService<DevelopmentMessageBox>()?.Find(message.MessageId)?.Body ?? message.Body;
+        var code = System.Text.RegularExpressions.Regex.Match(body, @"\b(\d{6})\b").Groups[1].Value;
+        Assert.True(code.Length == 6, $"No code in the newest message to {phone}: {body}");
+        return code;
     }
 
     public async Task<long> CountAsync(string sql, object? parameters = null)

@@ -204,6 +204,8 @@ internal sealed class BenchPortal(string connectionString, string issuer) : WebA
         builder.UseContentRoot(Path.GetFullPath(Path.Combine("src", "ServicePortal.Host")));
         builder.UseSetting("ConnectionStrings:Portal", connectionString);
         builder.UseSetting("Identity:Issuer", issuer);
+        builder.UseSetting("AllowedHosts", "localhost;127.0.0.1");
+        builder.UseSetting("DataProtection:AllowUnencryptedKeys", "true"); // the same throwaway key ring as sync.sh's portal
         builder.UseSetting("Identity:AllowHttp", "true");
         builder.UseSetting("Gateway:AllowPrivateDestinations", "true"); // the bench agencies are on loopback, over http
         builder.UseSetting("Identity:RegistryUrl", "http://127.0.0.1:9/");

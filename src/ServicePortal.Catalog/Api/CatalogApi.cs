@@ -28,7 +28,7 @@ public static partial class CatalogApi
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api/catalog");
-        api.MapGet("/services", SearchAsync);
+        api.MapGet("/services", SearchAsync).RequireRateLimiting(SearchLimit.PolicyName);
         api.MapGet("/services/{code}", ServiceAsync);
         api.MapGet("/agencies", AgenciesAsync);
         api.MapGet("/categories", CategoriesAsync);

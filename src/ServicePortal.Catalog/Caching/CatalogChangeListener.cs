@@ -64,4 +64,7 @@ public sealed class CatalogOptions
 
     /// <summary>How often the listener reads the version itself, to catch a notification it missed.</summary>
     public TimeSpan VersionCheckInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Searches per client network per window, on each node (see <see cref="Search.SearchLimit"/>).</summary>
+    public Search.SearchLimitOptions SearchLimit { get; set; } = new();
 }

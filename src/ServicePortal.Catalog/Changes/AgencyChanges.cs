@@ -6,15 +6,22 @@ namespace ServicePortal.Catalog.Changes;
 /// <summary>What the administrator decides about an agency itself.</summary>
 public enum AgencyDecision { Approve, Reject, Suspend, Reinstate }
 
-public enum DecisionOutcome { Changed, NotFound, WrongStatus }
+/// <summary>
+/// Changed: done. Stale: the agency is not the version the administrator's page showed (it asked again, another
+/// administrator decided, ...), so nothing was decided. WrongStatus: the decision does not apply to its status.
+/// </summary>
+public enum DecisionOutcome { Changed, NotFound, WrongStatus, Stale }
 
 /// <summary>What an agency asks for its own entries (submit itself, retire a service, disable an endpoint).</summary>
 public enum AgencyRequestOutcome { Done, AlreadyDone, NotFound, WrongStatus }
 
-/// <summary>An agency as the administrator sees it: its texts, status, last decision and what it has live.</summary>
+/// <summary>
+/// An agency as the administrator sees it: its texts, status, last decision and what it has live; <see cref="Version"/>
+/// is what the decision forms carry, so a decision applies to the agency as the page showed it.
+/// </summary>
 public sealed record AgencyRecord(long Id, string Code, string ShortName, string NameSw, string NameEn, string DescriptionSw,
     string DescriptionEn, string? Website, string Status, string? StatusReason, DateTime? StatusChangedAt,
-    int PublishedServices, int ApprovedEndpoints);
+    int PublishedServices, int ApprovedEndpoints, int Version);
 
 /// <summary>One row of an agency's history (the agency itself when <see cref="Endpoint"/> is null).</summary>
 public sealed record AgencyHistoryEntry(DateTime ChangedAt, string ChangedBy, string Change, string? Endpoint, string? Reason);
@@ -44,18 +51,27 @@ public sealed class AgencyChanges(NpgsqlDataSource dataSource)
         _ => throw new ArgumentOutOfRangeException(nameof(decision), decision, null),
     };
 
-    public async Task<DecisionOutcome> DecideAsync(string code, AgencyDecision decision, string? reason, string changedBy,
+    /// <summary>
+    /// Takes the decision if the agency is still the <paramref name="version"/> the administrator's page showed (the row
+    /// is locked from that check to commit) and its status allows it.
+    /// </summary>
+    public async Task<DecisionOutcome> DecideAsync(string code, AgencyDecision decision, int version, string? reason, string changedBy,
         CancellationToken cancellationToken)
     {
         var (from, to, change) = Transition(decision);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var current = await connection.QuerySingleOrDefaultAsync<(long Id, string Status, string Before)?>(new CommandDefinition($"""
-            SELECT a.id, a.status, {Snapshot}::text FROM catalog.agencies a WHERE a.code = @code FOR UPDATE
+        var current = await connection.QuerySingleOrDefaultAsync<(long Id, string Status, int Version, string Before)?>(new CommandDefinition($"""
+            SELECT a.id, a.status, a.version, {Snapshot}::text FROM catalog.agencies a WHERE a.code = @code FOR UPDATE
             """, new { code }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (current is not { } found)
         {
             return DecisionOutcome.NotFound;
+        }
+
+        if (found.Version != version)
+        {
+            return DecisionOutcome.Stale;
         }
 
         if (found.Status != from)
@@ -161,7 +177,8 @@ public sealed class AgencyChanges(NpgsqlDataSource dataSource)
         a.description_sw AS descriptionsw, a.description_en AS descriptionen, a.website, a.status,
         a.status_reason AS statusreason, a.status_changed_at AS statuschangedat,
         (SELECT count(*)::int FROM catalog.services s WHERE s.agency_id = a.id AND s.status = 'published') AS publishedservices,
-        (SELECT count(*)::int FROM catalog.agency_endpoints e WHERE e.agency_id = a.id AND e.status = 'approved') AS approvedendpoints
+        (SELECT count(*)::int FROM catalog.agency_endpoints e WHERE e.agency_id = a.id AND e.status = 'approved') AS approvedendpoints,
+        a.version
         """;
 
     public async Task<AgencyRecord?> GetAsync(string code, CancellationToken cancellationToken)

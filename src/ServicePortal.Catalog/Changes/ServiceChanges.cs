@@ -83,16 +83,17 @@ public sealed class ServiceChanges(NpgsqlDataSource dataSource)
     /// replaces the live service with it, relinks its life events, writes the <c>approved</c> history row
     /// (before: the live service or null; after: what is now published) and removes the proposal, all in one
     /// transaction. The statement triggers bump the catalogue version and <c>NOTIFY catalog_changed</c>, so
-    /// caches on every node and the search see it at commit. False when the proposal is not awaiting approval.
+    /// caches on every node and the search see it at commit. False when the proposal is not awaiting approval, or is
+    /// not the <paramref name="version"/> the administrator reviewed (the row stays locked from that check to commit).
     /// </summary>
-    public async Task<bool> PublishProposalAsync(long proposalId, string changedBy, CancellationToken cancellationToken)
+    public async Task<bool> PublishProposalAsync(long proposalId, int version, string changedBy, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var proposal = await connection.QuerySingleOrDefaultAsync<(string Key, long AgencyId)?>(new CommandDefinition("""
             SELECT key, agency_id FROM catalog.proposals
-             WHERE id = @proposalId AND kind = 'service' AND status = 'awaiting_approval' FOR UPDATE
-            """, new { proposalId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+             WHERE id = @proposalId AND kind = 'service' AND status = 'awaiting_approval' AND version = @version FOR UPDATE
+            """, new { proposalId, version }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (proposal is not { } found)
         {
             return false;

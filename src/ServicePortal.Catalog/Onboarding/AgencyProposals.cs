@@ -9,6 +9,12 @@ public enum SaveOutcome { Saved, NotYours }
 
 public enum SubmitOutcome { Submitted, NotFound, AlreadySubmitted }
 
+/// <summary>
+/// What became of an administrator's decision on a proposal: done; refused because the proposal is not the version
+/// the administrator reviewed (the agency changed it since); or refused because it no longer awaits a decision.
+/// </summary>
+public enum ProposalDecisionOutcome { Done, Changed, NotAwaiting }
+
 /// <summary>An agency's entry as its own list shows it: the live row (if any) and its proposal (if any).</summary>
 public sealed record AgencyEntry(string Key, string? LiveStatus, string? ProposalStatus, string? RejectionReason,
     DateTime? ProposalUpdatedAt, string? Proposal);
@@ -17,9 +23,12 @@ public sealed record AgencyEntry(string Key, string? LiveStatus, string? Proposa
 public sealed record AwaitingProposal(long Id, string Kind, string AgencyCode, string AgencyNameSw, string AgencyNameEn,
     string Key, DateTime SubmittedAt, bool IsNew);
 
-/// <summary>A proposal with the live entry it would replace (null for a new one), both with the same keys.</summary>
+/// <summary>
+/// A proposal with the live entry it would replace (null for a new one), both with the same keys. <see cref="Version"/>
+/// is what the review page carries, so a decision applies to exactly what was shown.
+/// </summary>
 public sealed record ProposalReview(long Id, string Kind, string AgencyCode, string Key, string Status, string Body,
-    string? Live, string? RejectionReason);
+    string? Live, string? RejectionReason, int Version);
 
 /// <summary>
 /// What agencies propose (<c>catalog.proposals</c>) and what the administrator decides. The live service or
@@ -63,7 +72,7 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
             INSERT INTO catalog.proposals AS p (kind, agency_id, key, body)
             VALUES (@kind, @agencyId, @key, @body::jsonb)
             ON CONFLICT {conflict} DO UPDATE
-               SET body = EXCLUDED.body, status = 'draft', updated_at = now(), submitted_at = NULL
+               SET body = EXCLUDED.body, status = 'draft', updated_at = now(), submitted_at = NULL, version = p.version + 1
              WHERE p.agency_id = EXCLUDED.agency_id
             """, new { kind, agencyId, key, body = body.ToJsonString() }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return saved == 1 ? SaveOutcome.Saved : SaveOutcome.NotYours;
@@ -95,7 +104,7 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
             WITH found AS (SELECT id, status FROM catalog.proposals
                             WHERE kind = @kind AND agency_id = @agencyId AND key = @key FOR UPDATE),
                  moved AS (UPDATE catalog.proposals p SET status = 'awaiting_approval', submitted_at = now(),
-                                  rejection_reason = NULL, updated_at = now()
+                                  rejection_reason = NULL, updated_at = now(), version = p.version + 1
                              FROM found WHERE p.id = found.id AND found.status = 'draft' RETURNING p.id)
             SELECT found.status FROM found
             """, new { kind, agencyId, key }, cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -136,31 +145,52 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
                      ELSE (SELECT (to_jsonb(e) - 'id' - 'agency_id' || jsonb_build_object('agency', a.code))::text
                              FROM catalog.agency_endpoints e WHERE e.agency_id = p.agency_id AND e.name = p.key)
                    END AS live,
-                   p.rejection_reason AS rejectionreason
+                   p.rejection_reason AS rejectionreason, p.version
               FROM catalog.proposals p JOIN catalog.agencies a ON a.id = p.agency_id
              WHERE p.kind = @kind AND p.key = @key AND (@agencyCode::text IS NULL OR a.code = @agencyCode)
             """, new { kind, agencyCode, key }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    /// <summary>Approves a submitted proposal: the service is published, or the endpoint approved for the gateway.</summary>
-    public Task<bool> ApproveAsync(string kind, long proposalId, string changedBy, CancellationToken cancellationToken) =>
-        kind == ServiceKind
-            ? serviceChanges.PublishProposalAsync(proposalId, changedBy, cancellationToken)
-            : ApproveEndpointAsync(proposalId, changedBy, cancellationToken);
+    /// <summary>
+    /// Approves a submitted proposal, if it is still the <paramref name="version"/> the administrator reviewed: the
+    /// service is published, or the endpoint approved for the gateway.
+    /// </summary>
+    public async Task<ProposalDecisionOutcome> ApproveAsync(string kind, long proposalId, int version, string changedBy,
+        CancellationToken cancellationToken)
+    {
+        var done = kind == ServiceKind
+            ? await serviceChanges.PublishProposalAsync(proposalId, version, changedBy, cancellationToken).ConfigureAwait(false)
+            : await ApproveEndpointAsync(proposalId, version, changedBy, cancellationToken).ConfigureAwait(false);
+        return done ? ProposalDecisionOutcome.Done : await WhyNotAsync(proposalId, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Asked only after a refusal: a proposal still awaiting approval was refused for its version.
+    private async Task<ProposalDecisionOutcome> WhyNotAsync(long proposalId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var status = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT status FROM catalog.proposals WHERE id = @proposalId", new { proposalId }, cancellationToken: cancellationToken))
+            .ConfigureAwait(false);
+        return status == "awaiting_approval" ? ProposalDecisionOutcome.Changed : ProposalDecisionOutcome.NotAwaiting;
+    }
 
     /// <summary>
     /// Sends a submitted proposal back to the agency as a draft, with the reason it will read in its list. When the
     /// proposal would have changed a live service or endpoint, that entry's history gets a <c>rejected</c> row
-    /// (who, when, why, and what was proposed) in the same statement; the live entry itself does not change.
+    /// (who, when, why, and what was proposed) in the same statement; the live entry itself does not change. Only the
+    /// <paramref name="version"/> the administrator reviewed is rejected: a reason written about one version says
+    /// nothing about the next.
     /// </summary>
-    public async Task<bool> RejectAsync(long proposalId, string reason, string changedBy, CancellationToken cancellationToken)
+    public async Task<ProposalDecisionOutcome> RejectAsync(long proposalId, int version, string reason, string changedBy,
+        CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // One statement, so one transaction: the proposal's new status and the history rows stand or fall together.
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+        var rejected = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             WITH rejected AS (
-                   UPDATE catalog.proposals SET status = 'draft', rejection_reason = @reason, updated_at = now(), submitted_at = NULL
-                    WHERE id = @proposalId AND status = 'awaiting_approval'
+                   UPDATE catalog.proposals SET status = 'draft', rejection_reason = @reason, updated_at = now(), submitted_at = NULL,
+                          version = version + 1
+                    WHERE id = @proposalId AND status = 'awaiting_approval' AND version = @version
                    RETURNING kind, agency_id, key, body),
                  service AS (
                    INSERT INTO catalog.service_history (service_id, changed_by, change, reason, before, after, proposed)
@@ -174,19 +204,22 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
                      FROM rejected r JOIN catalog.agency_endpoints e ON e.agency_id = r.agency_id AND e.name = r.key
                     WHERE r.kind = 'endpoint')
             SELECT count(*) FROM rejected
-            """, new { proposalId, reason, changedBy }, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
+            """, new { proposalId, version, reason, changedBy }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rejected == 1 ? ProposalDecisionOutcome.Done : await WhyNotAsync(proposalId, cancellationToken).ConfigureAwait(false);
     }
 
     // Approving an endpoint is what publishes a route: the gateway serves approved rows, and the statement
     // trigger's NOTIFY catalog_changed (at commit) tells it and every node's cache to reload.
-    private async Task<bool> ApproveEndpointAsync(long proposalId, string changedBy, CancellationToken cancellationToken)
+    // The row lock taken with the version check holds until commit, so the agency cannot change the proposal between
+    // the check and the statements that apply it.
+    private async Task<bool> ApproveEndpointAsync(long proposalId, int version, string changedBy, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var found = await connection.QuerySingleOrDefaultAsync<(long AgencyId, string Key)?>(new CommandDefinition("""
             SELECT agency_id, key FROM catalog.proposals
-             WHERE id = @proposalId AND kind = 'endpoint' AND status = 'awaiting_approval' FOR UPDATE
-            """, new { proposalId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+             WHERE id = @proposalId AND kind = 'endpoint' AND status = 'awaiting_approval' AND version = @version FOR UPDATE
+            """, new { proposalId, version }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (found is not { } proposal)
         {
             return false;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using FluentValidation;
 using FluentValidation.Results;
+using ServicePortal.Catalog.Forms;
 
 namespace ServicePortal.Catalog.Onboarding;
 
@@ -165,69 +166,9 @@ internal static partial class OnboardingRules
     }
 
     /// <summary>
-    /// A structural check of the form (deep JSON Schema validation is left to the form renderer): an object
-    /// schema of 2020-12 whose properties are objects with a known type, whose required names exist, not
-    /// deeper than the renderer draws, and not bigger than a form a person fills in.
+    /// The form's problem in both languages, or null: the form engine's own check (<see cref="ApplicationForm.Check"/>),
+    /// the one the apply page uses, so a form is approved only if citizens can be shown it.
     /// </summary>
-    public static string? FormSchemaProblem(JsonElement schema)
-    {
-        string Fail(string sw, string en) => Both(sw, en);
-        if (schema.ValueKind != JsonValueKind.Object)
-        {
-            return Fail("Fomu iwe JSON Schema ya aina object.", "The form must be a JSON Schema object.");
-        }
-
-        if (schema.GetRawText().Length > 64 * 1024)
-        {
-            return Fail("Fomu isizidi KB 64.", "The form must not be larger than 64 KB.");
-        }
-
-        if (schema.TryGetProperty("$schema", out var dialect) &&
-            (dialect.ValueKind != JsonValueKind.String || dialect.GetString() != "https://json-schema.org/draft/2020-12/schema"))
-        {
-            return Fail("$schema iwe https://json-schema.org/draft/2020-12/schema.",
-                "$schema must be https://json-schema.org/draft/2020-12/schema.");
-        }
-
-        if (!schema.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "object")
-        {
-            return Fail("Fomu iwe na \"type\": \"object\".", "The form must have \"type\": \"object\".");
-        }
-
-        if (!schema.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object)
-        {
-            return Fail("Fomu iwe na \"properties\" (kitu chenye sehemu za fomu).", "The form must have \"properties\" (an object of fields).");
-        }
-
-        foreach (var property in properties.EnumerateObject())
-        {
-            if (property.Value.ValueKind != JsonValueKind.Object ||
-                !property.Value.TryGetProperty("type", out var fieldType) || fieldType.ValueKind != JsonValueKind.String ||
-                fieldType.GetString() is not ("string" or "integer" or "number" or "boolean" or "object" or "array"))
-            {
-                return Fail($"Sehemu '{property.Name}' iwe kitu chenye \"type\" inayojulikana.",
-                    $"Field '{property.Name}' must be an object with a known \"type\".");
-            }
-        }
-
-        if (schema.TryGetProperty("required", out var required))
-        {
-            if (required.ValueKind != JsonValueKind.Array ||
-                required.EnumerateArray().Any(r => r.ValueKind != JsonValueKind.String || !properties.TryGetProperty(r.GetString()!, out _)))
-            {
-                return Fail("\"required\" iwe orodha ya majina ya sehemu zilizopo.", "\"required\" must list names of existing fields.");
-            }
-        }
-
-        return Depth(schema, 0) > 16
-            ? Fail("Fomu ina kina kirefu mno.", "The form is nested too deeply.")
-            : null;
-    }
-
-    private static int Depth(JsonElement element, int depth) => element.ValueKind switch
-    {
-        JsonValueKind.Object => element.EnumerateObject().Select(p => Depth(p.Value, depth + 1)).DefaultIfEmpty(depth + 1).Max(),
-        JsonValueKind.Array => element.EnumerateArray().Select(e => Depth(e, depth + 1)).DefaultIfEmpty(depth + 1).Max(),
-        _ => depth,
-    };
+    public static string? FormSchemaProblem(JsonElement schema) =>
+        ApplicationForm.Check(schema) is { } problem ? Both(problem.Sw, problem.En) : null;
 }

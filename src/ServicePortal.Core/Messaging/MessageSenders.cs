@@ -22,17 +22,53 @@ public interface IMessageSender
 public sealed class PermanentDeliveryException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// Development only: "sends" by keeping the message in the outbox, where <c>/dev/messages</c> shows it, so a
-/// person trying the demo can read their one-time code. Never registered outside Development.
+/// Development only: "sends" by keeping the message in memory (<see cref="DevelopmentMessageBox"/>), where
+/// <c>/dev/messages</c> shows it, so a person trying the demo can read their one-time code (the outbox masks it once
+/// sent, as everywhere). Never registered outside Development.
 /// </summary>
-public sealed class DevelopmentMessageSink(string channel, ILogger<DevelopmentMessageSink> logger) : IMessageSender
+public sealed class DevelopmentMessageSink(string channel, DevelopmentMessageBox box, ILogger<DevelopmentMessageSink> logger) : IMessageSender
 {
     public string Channel => channel;
 
     public Task SendAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        box.Add(message);
         logger.LogInformation("Development {Channel} to {Recipient}: {Body}", message.Channel, message.Recipient, message.Body);
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Development only: the messages the development sender "sent", as written, newest first, the last
+/// <see cref="Capacity"/> of them, in this process's memory (a restart forgets them; a code lives minutes anyway).
+/// </summary>
+public sealed class DevelopmentMessageBox
+{
+    public const int Capacity = 200;
+
+    private readonly LinkedList<OutboxMessage> _messages = new();
+    private readonly Lock _lock = new();
+
+    public void Add(OutboxMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        lock (_lock)
+        {
+            _messages.AddFirst(message);
+            while (_messages.Count > Capacity)
+            {
+                _messages.RemoveLast();
+            }
+        }
+    }
+
+    /// <summary>The message as it was sent, by its outbox message id; null when this process did not send it.</summary>
+    public OutboxMessage? Find(Guid messageId)
+    {
+        lock (_lock)
+        {
+            return _messages.FirstOrDefault(m => m.MessageId == messageId);
+        }
     }
 }

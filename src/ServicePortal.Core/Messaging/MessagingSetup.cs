@@ -13,7 +13,7 @@ public static class MessagingSetup
 
     /// <summary>
     /// The outbox dispatcher and the senders. <c>Messaging:Sender</c> = <c>development</c> (the default in
-    /// Development) keeps messages for <c>/dev/messages</c>; <c>smtp</c>, <c>sms</c> or <c>smtp,sms</c>
+    /// Development) keeps messages in memory for <c>/dev/messages</c>; <c>smtp</c>, <c>sms</c> or <c>smtp,sms</c>
     /// registers the real senders, configured by <c>Messaging:Smtp</c> and <c>Messaging:Sms</c>. A node without
     /// a sender for a channel leaves those messages queued for one that has it.
     /// </summary>
@@ -32,10 +32,11 @@ public static class MessagingSetup
             .Select(n => n.ToLowerInvariant()).Distinct().ToList();
         if (names is ["development"])
         {
+            services.AddSingleton<DevelopmentMessageBox>();
             foreach (var channel in new[] { OutgoingMessage.Sms, OutgoingMessage.Email })
             {
-                services.AddSingleton<IMessageSender>(sp =>
-                    new DevelopmentMessageSink(channel, sp.GetRequiredService<ILogger<DevelopmentMessageSink>>()));
+                services.AddSingleton<IMessageSender>(sp => new DevelopmentMessageSink(channel,
+                    sp.GetRequiredService<DevelopmentMessageBox>(), sp.GetRequiredService<ILogger<DevelopmentMessageSink>>()));
             }
         }
         else if (names.Except(["smtp", "sms"]).Any())

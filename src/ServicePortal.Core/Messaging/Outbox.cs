@@ -9,7 +9,31 @@ public sealed record OutgoingMessage(string Channel, string Recipient, string? S
     public const string Sms = "sms";
     public const string Email = "email";
 
+    /// <summary>
+    /// Purposes starting with this carry a secret (the identity module's one-time codes, <c>identity.{what for}</c>):
+    /// once such a message is sent, or given up, the outbox keeps it only masked (<see cref="OutboxRedaction"/>).
+    /// </summary>
+    public const string SecretPurposePrefix = "identity.";
+
     public static OutgoingMessage ToPhone(string phone, string body, string purpose) => new(Sms, phone, null, body, purpose);
+
+    public static bool CarriesSecret(string purpose) =>
+        purpose?.StartsWith(SecretPurposePrefix, StringComparison.Ordinal) == true;
+}
+
+/// <summary>
+/// What the outbox keeps of a message that carried a secret once it no longer needs it (sent, or given up): the text
+/// with every run of four or more digits replaced by <c>******</c>, so the row still says what was sent, when and to
+/// whom (the helpdesk and the citizen's questions), but not the code. Only the person's phone ever had it in full.
+/// </summary>
+public static partial class OutboxRedaction
+{
+    public const string Mask = "******";
+
+    public static string Redact(string body) => LongNumber().Replace(body ?? "", Mask);
+
+    [System.Text.RegularExpressions.GeneratedRegex("[0-9]{4,}")]
+    private static partial System.Text.RegularExpressions.Regex LongNumber();
 }
 
 /// <summary>A message as stored in the outbox. Times are UTC.</summary>

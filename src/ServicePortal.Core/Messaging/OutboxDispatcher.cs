@@ -10,7 +10,8 @@ namespace ServicePortal.Core.Messaging;
 /// worked on by one node at a time), leases them for a minute, and records the outcome: sent, or a retry
 /// with exponential backoff, or given up after <see cref="MaxAttempts"/> (at once when the sender says the
 /// refusal is permanent, <see cref="PermanentDeliveryException"/>). It wakes on the
-/// <c>portal_outbox</c> notification sent at commit, and polls as a safety net.
+/// <c>portal_outbox</c> notification sent at commit, and polls as a safety net. A message that carried a secret
+/// (<see cref="OutgoingMessage.CarriesSecret"/>) is masked in the same statement that records it sent or given up.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     NpgsqlDataSource dataSource,
@@ -83,8 +84,8 @@ public sealed partial class OutboxDispatcher(
             {
                 await _senders[message.Channel].SendAsync(message, cancellationToken).ConfigureAwait(false);
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE portal.outbox_messages SET sent_at = now(), last_error = NULL WHERE id = @Id",
-                    new { message.Id }, cancellationToken: CancellationToken.None)).ConfigureAwait(false);
+                    "UPDATE portal.outbox_messages SET sent_at = now(), last_error = NULL, body = coalesce(@Masked, body) WHERE id = @Id",
+                    new { message.Id, Masked = Masked(message) }, cancellationToken: CancellationToken.None)).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -94,10 +95,11 @@ public sealed partial class OutboxDispatcher(
                     """
                     UPDATE portal.outbox_messages
                     SET last_error = left(@Error, 1000),
-                        next_attempt_at = CASE WHEN @GiveUp THEN 'infinity'::timestamptz ELSE now() + @Delay END
+                        next_attempt_at = CASE WHEN @GiveUp THEN 'infinity'::timestamptz ELSE now() + @Delay END,
+                        body = CASE WHEN @GiveUp THEN coalesce(@Masked, body) ELSE body END
                     WHERE id = @Id
                     """,
-                    new { message.Id, Error = e.Message, GiveUp = giveUp, Delay = delay },
+                    new { message.Id, Error = e.Message, GiveUp = giveUp, Delay = delay, Masked = Masked(message) },
                     cancellationToken: CancellationToken.None)).ConfigureAwait(false);
                 LogSendFailed(logger, message.Id, message.Channel, message.Attempts, giveUp, e);
             }
@@ -105,6 +107,10 @@ public sealed partial class OutboxDispatcher(
 
         return claimed.Count;
     }
+
+    // Null: keep the body as written.
+    private static string? Masked(OutboxMessage message) =>
+        OutgoingMessage.CarriesSecret(message.Purpose) ? OutboxRedaction.Redact(message.Body) : null;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatching the outbox failed; retrying in a few seconds")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception);

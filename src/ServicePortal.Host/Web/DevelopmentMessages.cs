@@ -6,7 +6,8 @@ namespace ServicePortal.Host.Web;
 /// <summary>
 /// Development only: what the portal "sent" (SMS and e-mail) so that a person trying the demo can read
 /// their one-time code. <c>/dev/messages</c> is a page, <c>/dev/messages.json</c> the same as JSON, newest
-/// first. Neither is mapped outside Development.
+/// first. Neither is mapped outside Development. The outbox lists the messages; a code is masked there once sent
+/// (as everywhere), so a sent message is shown as the development sender sent it (<see cref="DevelopmentMessageBox"/>).
 /// </summary>
 public static class DevelopmentMessages
 {
@@ -19,9 +20,19 @@ public static class DevelopmentMessages
             return endpoints;
         }
 
-        endpoints.MapGet("/dev/messages.json", async (NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
-            TypedResults.Ok((await Outbox.RecentAsync(dataSource, 100, null, cancellationToken).ConfigureAwait(false))
+        endpoints.MapGet("/dev/messages.json", async (NpgsqlDataSource dataSource, IServiceProvider services, CancellationToken cancellationToken) =>
+            TypedResults.Ok((await RecentAsync(dataSource, services, 100, cancellationToken).ConfigureAwait(false))
                 .Select(m => new Sent(m.Recipient, m.Channel, m.Body, m.SentAt ?? m.CreatedAt))));
         return endpoints;
+    }
+
+    /// <summary>The newest messages, each as it was (or will be) sent.</summary>
+    public static async Task<IReadOnlyList<OutboxMessage>> RecentAsync(NpgsqlDataSource dataSource, IServiceProvider services, int count,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var box = services.GetService<DevelopmentMessageBox>();
+        var messages = await Outbox.RecentAsync(dataSource, count, null, cancellationToken).ConfigureAwait(false);
+        return [.. messages.Select(m => m.SentAt is not null && box?.Find(m.MessageId) is { } sent ? m with { Body = sent.Body } : m)];
     }
 }

@@ -24,6 +24,7 @@ public static class WebShell
     public static WebApplicationBuilder AddWebShell(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.AddAllowedHosts();
         builder.Services.AddRazorPages();
         builder.Services.AddProblemDetails();
         builder.Services.AddAntiforgery(options =>
@@ -31,6 +32,14 @@ public static class WebShell
             options.Cookie.Name = "portal_af";
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.FormFieldName = "__af";
+        });
+        // Outside Development every cookie is Secure, whatever the request looked like: TLS usually ends at the load
+        // balancer, so the portal sees plain HTTP, and a cookie that a browser would also send over plain HTTP (a
+        // downgraded or hijacked connection) gives the session away. Development serves http://localhost.
+        var secureCookies = Core.Security.SecureCookies.Required(builder.Configuration, builder.Environment);
+        builder.Services.Configure<CookiePolicyOptions>(options =>
+        {
+            options.Secure = secureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         });
         builder.Services.Configure<RequestLocalizationOptions>(options =>
         {
@@ -90,12 +99,16 @@ public static class WebShell
 
     public static WebApplication UseWebShell(this WebApplication app)
     {
+        // A Host the portal does not serve is refused before anything reads it (see DeploymentSettings).
+        app.UseAllowedHosts();
         // Language first, so that error pages re-executed further in speak the language of the request.
         if (app.Configuration.GetSection("Web:TrustedProxies").Get<string[]>() is { Length: > 0 })
         {
             app.UseForwardedHeaders();
         }
 
+        // Before anything that writes a cookie: the policy applies to cookies appended after it.
+        app.UseCookiePolicy();
         app.UseRequestLocalization();
         app.Use(RememberLanguageChoice);
         if (!app.Environment.IsDevelopment())
@@ -173,7 +186,7 @@ public static class WebShell
                     HttpOnly = true,
                     IsEssential = true,
                     SameSite = SameSiteMode.Lax,
-                    Secure = context.Request.IsHttps,
+                    Secure = context.Request.IsHttps, // outside Development the cookie policy makes it Secure in any case
                     Path = "/",
                 });
         }

@@ -88,26 +88,14 @@ public sealed class OidcPrincipals(PairwiseSubjects subjects, IOpenIddictApplica
         return claims;
     }
 
-    /// <summary>
-    /// The client's sector: its <c>sector</c> property when registered (clients of one organisation share
-    /// it), else the host of its first redirect URI, else its client id.
-    /// </summary>
+    /// <summary>The client's sector (<see cref="PairwiseSubjects.SectorOf"/>): its configured <c>sector</c>, else the client itself.</summary>
     public async Task<string> SectorOfAsync(object application, CancellationToken cancellationToken)
     {
         var properties = await applications.GetPropertiesAsync(application, cancellationToken).ConfigureAwait(false);
-        if (properties.TryGetValue("sector", out var sector) && sector.ValueKind == JsonValueKind.String &&
-            sector.GetString() is { Length: > 0 } value)
-        {
-            return value;
-        }
-
-        var redirects = await applications.GetRedirectUrisAsync(application, cancellationToken).ConfigureAwait(false);
-        if (redirects.Length > 0 && Uri.TryCreate(redirects[0], UriKind.Absolute, out var uri))
-        {
-            return uri.Host;
-        }
-
-        return await applications.GetClientIdAsync(application, cancellationToken).ConfigureAwait(false) ?? "unknown";
+        var configured = properties.TryGetValue("sector", out var sector) && sector.ValueKind == JsonValueKind.String ? sector.GetString() : null;
+        var clientId = await applications.GetClientIdAsync(application, cancellationToken).ConfigureAwait(false)
+                       ?? throw new InvalidOperationException("An OpenIddict application without a client id.");
+        return PairwiseSubjects.SectorOf(configured, clientId);
     }
 
     private static void AddProfile(ClaimsIdentity identity, Account account, ImmutableArray<string> granted)

@@ -4,13 +4,37 @@ using Npgsql;
 namespace ServicePortal.Identity.OpenIdConnect;
 
 /// <summary>
-/// The <c>sub</c> a client sees: random, stable for one sector (a client's sector identifier, by default the
-/// host of its redirect URI), different across sectors, and not derivable from the NIN or the account id by
-/// anyone, because it is not derived at all (as GOV.UK One Login and MOSIP eSignet do, pairwise per sector).
+/// The <c>sub</c> a client sees: random, stable for one sector, different across sectors, and not derivable from the
+/// NIN or the account id by anyone, because it is not derived at all (as GOV.UK One Login and MOSIP eSignet do,
+/// pairwise per sector). See <see cref="SectorOf"/> for what a client's sector is.
 /// </summary>
 public sealed class PairwiseSubjects(NpgsqlDataSource dataSource)
 {
     public const string PortalSector = "portal";
+
+    /// <summary>The prefix of the sector of a client that has none configured: <c>client:{client_id}</c>.</summary>
+    public const string ClientSectorPrefix = "client:";
+
+    /// <summary>
+    /// A client's sector: the <c>sector</c> its registration names, else the client itself (<c>client:{client_id}</c>).
+    /// </summary>
+    /// <remarks>
+    /// OpenID Connect Core §8.1 takes the host of a client's redirect URI as its sector unless it registers a
+    /// <c>sector_identifier_uri</c>. The portal does not: a native app redirects to loopback or to a custom scheme
+    /// (RFC 8252), so every loopback app would share one sector with every other (a <c>sub</c> that joins people
+    /// across unrelated apps) and a custom scheme has no host at all; and unrelated clients can share a host. So each
+    /// client is its own sector, and clients of one organisation that must see the same <c>sub</c> (an agency's web
+    /// app and its mobile app) are registered with the same <c>sector</c> property. That property is the portal's
+    /// <c>sector_identifier_uri</c>: the portal has no dynamic registration, so instead of fetching a list of redirect
+    /// URIs from the URI (§8.1), the administrator who registers the clients checks that they belong together. A
+    /// configured sector is an opaque name (the agency's code or domain, e.g. <c>rita.go.tz</c>); <c>portal</c>,
+    /// <c>client:…</c> and <c>agency:…</c> are the portal's own and must not be used for it.
+    /// </remarks>
+    public static string SectorOf(string? configuredSector, string clientId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        return string.IsNullOrWhiteSpace(configuredSector) ? ClientSectorPrefix + clientId : configuredSector;
+    }
 
     public async Task<string> ForAsync(Guid accountId, string sector, CancellationToken cancellationToken)
     {

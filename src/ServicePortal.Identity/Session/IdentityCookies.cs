@@ -4,7 +4,7 @@ namespace ServicePortal.Identity.Session;
 
 /// <summary>
 /// How the module's cookies are marked. <see cref="Secure"/> is on everywhere but Development
-/// (<see cref="IdentityOptions.SecureCookies"/>): behind a load balancer that ends TLS the node sees plain HTTP,
+/// (<see cref="Core.Security.SecureCookies"/>, the rule the web shell's cookie policy follows too): behind a load balancer that ends TLS the node sees plain HTTP,
 /// yet the browser speaks HTTPS, so "Secure when the request was HTTPS" would leave them off.
 /// </summary>
 public sealed record IdentityCookies(bool Secure)

@@ -30,9 +30,17 @@ public static class CitizenRequestsApi
         return endpoints;
     }
 
+    /// <summary>
+    /// The citizen of a bearer access token with the <c>requests</c> scope, and nothing else: a request without exactly
+    /// one <c>Authorization: Bearer …</c> header is nobody, whatever cookie comes with it. (Any other header, say
+    /// <c>Basic x</c>, would otherwise leave the identity module to fall back on the browser's portal session, and a
+    /// page of another site could then post here in the citizen's name.)
+    /// </summary>
     private static async Task<SignedInCitizen?> CitizenAsync(HttpContext http, IIdentityAssertions identity)
     {
-        if (http.Request.Headers.Authorization.Count == 0)
+        var authorization = http.Request.Headers.Authorization;
+        if (authorization.Count != 1 || authorization[0] is not { } value ||
+            !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || value.Length <= "Bearer ".Length)
         {
             return null;
         }
@@ -91,6 +99,13 @@ public static class CitizenRequestsApi
         if (service is null || !service.AppliesOnline || service.SubmitPath is null || service.StatusPath is null)
         {
             errors["serviceCode"] = [T("Hakuna huduma inayopokea maombi mtandaoni yenye namba hiyo.", "No service with that code takes applications online.")];
+        }
+
+        else if (validator.FormUnavailable(service))
+        {
+            // The stored form cannot be drawn or checked (the catalogue logged why): not the app's fault.
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "urn:serviceportal:problem:form-unavailable",
+                "Fomu ya mtandaoni ya huduma hii haipatikani kwa sasa.", "The online form of this service is not available at the moment.");
         }
 
         if (answers is null)

@@ -1,30 +1,22 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServicePortal.Catalog.Browse;
-using ServicePortal.Requests.Forms;
+using ServicePortal.Catalog.Forms;
 using static ServicePortal.Core.Localization.Lang;
 
 namespace ServicePortal.Requests.Applications;
 
 /// <summary>
-/// The service's form, parsed once per catalogue version of the service, and the check of a citizen's answers
-/// against it: the same for the apply page and the citizen API (JSON Schema and the generated rules, messages
-/// in the citizen's language).
+/// The check of a citizen's answers against the service's form (the catalogue's <see cref="ApplicationForms"/>): the
+/// same for the apply page and the citizen API (JSON Schema and the generated rules, messages in the citizen's
+/// language).
 /// </summary>
-public sealed class ApplicationValidator
+public sealed class ApplicationValidator(ApplicationForms forms)
 {
-    private readonly ConcurrentDictionary<(string Code, int Version), ApplicationForm?> _forms = new();
-
     /// <summary>The service's form; null when it has none the portal can draw.</summary>
-    public ApplicationForm? FormOf(ServiceDetail service)
-    {
-        ArgumentNullException.ThrowIfNull(service);
-        return _forms.GetOrAdd((service.Code, service.Version), _ =>
-            service.FormSchema is { ValueKind: JsonValueKind.Object } schema && ApplicationForm.TryParse(schema, out var form, out string? _)
-                ? form
-                : null);
-    }
+    public ApplicationForm? FormOf(ServiceDetail service) => forms.TryGet(service, out var form, out _) ? form : null;
+
+    /// <summary>The service has a stored form the portal cannot draw (the catalogue logged why): it is unavailable.</summary>
+    public bool FormUnavailable(ServiceDetail service) => !forms.TryGet(service, out _, out var problem) && problem is not null;
 
     public IReadOnlyList<FieldError> Validate(ServiceDetail service, JsonObject answers)
     {

@@ -19,8 +19,8 @@ public sealed class AgencyLifecycleTests(OnboardingPortalFactory portal) : IClas
         Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/agency/services/{code}",
             OnboardingApiTests.ValidService(nameSw, nameEn))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/agency/services/{code}/submit", null)).StatusCode);
-        var approved = await admin.SubmitAsync($"/admin/catalog/services/{code}?handler=Approve", NoFields,
-            formPage: $"/admin/catalog/services/{code}");
+        var approved = await admin.SubmitFormAsync($"/admin/catalog/services/{code}",
+            $"/admin/catalog/services/{code}?handler=Approve", NoFields);
         Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
         return (agency, code, api);
     }
@@ -46,8 +46,8 @@ public sealed class AgencyLifecycleTests(OnboardingPortalFactory portal) : IClas
     private Task<FormClient> AdminAsync() => portal.SignedInAsync("administrator");
 
     private static Task<HttpResponseMessage> DecideAsync(FormClient admin, string agency, string handler, string? reason = null) =>
-        admin.SubmitAsync($"/admin/catalog/agencies/{agency}?handler={handler}",
-            new Dictionary<string, string?> { ["Reason"] = reason }, formPage: $"/admin/catalog/agencies/{agency}");
+        admin.SubmitFormAsync($"/admin/catalog/agencies/{agency}",
+            $"/admin/catalog/agencies/{agency}?handler={handler}", new Dictionary<string, string?> { ["Reason"] = reason });
 
     [Fact]
     public async Task An_agency_asks_to_join_is_rejected_with_a_reason_asks_again_and_is_approved()
@@ -163,8 +163,13 @@ public sealed class AgencyLifecycleTests(OnboardingPortalFactory portal) : IClas
         var agency = await portal.CreateAgencyAsync();
         using var admin = await AdminAsync();
 
-        // The page of an approved agency offers Suspend; an Approve posted anyway (a stale form) changes nothing.
-        var response = await DecideAsync(admin, agency, "Approve");
+        // The page of an approved agency offers Suspend; an Approve posted anyway (with the page's own hidden fields,
+        // so the version is current) changes nothing.
+        var page = $"/admin/catalog/agencies/{agency}";
+        await admin.GetAsync(page);
+        var suspendForm = admin.LastPage;
+        var response = await admin.PostLoadedFormAsync(page + "?handler=Approve", new Dictionary<string, string?>(),
+            suspendForm.Replace("?handler=Suspend", "?handler=Approve", StringComparison.Ordinal));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Hali ya taasisi imebadilika tayari", admin.LastPage, StringComparison.Ordinal);

@@ -45,8 +45,8 @@ public sealed class ApprovalPageTests(OnboardingPortalFactory portal) : IClassFi
         Assert.Contains($"href=\"/admin/catalog/services/{code}\"", admin.LastPage, StringComparison.Ordinal);
         Assert.Contains("Taasisi ya Majaribio " + agency, admin.LastPage, StringComparison.Ordinal);
 
-        var approved = await admin.SubmitAsync($"/admin/catalog/services/{code}?handler=Approve", new Dictionary<string, string?>(),
-            formPage: $"/admin/catalog/services/{code}");
+        var approved = await admin.SubmitFormAsync($"/admin/catalog/services/{code}",
+            $"/admin/catalog/services/{code}?handler=Approve", new Dictionary<string, string?>());
         Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
 
         using var anonymous = portal.CreateClient();
@@ -72,8 +72,8 @@ public sealed class ApprovalPageTests(OnboardingPortalFactory portal) : IClassFi
         var (_, code, api) = await SubmittedServiceAsync();
         using var __ = api;
         using var admin = await portal.SignedInAsync("administrator");
-        await admin.SubmitAsync($"/admin/catalog/services/{code}?handler=Approve", new Dictionary<string, string?>(),
-            formPage: $"/admin/catalog/services/{code}");
+        await admin.SubmitFormAsync($"/admin/catalog/services/{code}",
+            $"/admin/catalog/services/{code}?handler=Approve", new Dictionary<string, string?>());
 
         var changed = OnboardingApiTests.ValidService("Kibali cha Uvuvi (Kipya)", "Deep Sea Fishing Permit");
         changed["costTzs"] = 7500;
@@ -113,13 +113,13 @@ public sealed class ApprovalPageTests(OnboardingPortalFactory portal) : IClassFi
         using var _ = api;
         using var admin = await portal.SignedInAsync("administrator");
 
-        var empty = await admin.SubmitAsync($"/admin/catalog/services/{code}?handler=Reject",
-            new Dictionary<string, string?> { ["Reason"] = "" }, formPage: $"/admin/catalog/services/{code}");
+        var empty = await admin.SubmitFormAsync($"/admin/catalog/services/{code}",
+            $"/admin/catalog/services/{code}?handler=Reject", new Dictionary<string, string?> { ["Reason"] = "" });
         Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
         Assert.Contains("Andika sababu", admin.LastPage, StringComparison.Ordinal);
 
-        var rejected = await admin.SubmitAsync($"/admin/catalog/services/{code}?handler=Reject",
-            new Dictionary<string, string?> { ["Reason"] = "Ada haijathibitishwa na Wizara." }, formPage: $"/admin/catalog/services/{code}");
+        var rejected = await admin.SubmitFormAsync($"/admin/catalog/services/{code}",
+            $"/admin/catalog/services/{code}?handler=Reject", new Dictionary<string, string?> { ["Reason"] = "Ada haijathibitishwa na Wizara." });
         Assert.Equal(HttpStatusCode.Redirect, rejected.StatusCode);
 
         var mine = await api.GetFromJsonAsync<JsonElement>("/api/agency/services");
@@ -138,15 +138,15 @@ public sealed class ApprovalPageTests(OnboardingPortalFactory portal) : IClassFi
         var (_, code, api) = await SubmittedServiceAsync();
         using var _ = api;
         using var admin = await portal.SignedInAsync("administrator");
-        await admin.SubmitAsync($"/admin/catalog/services/{code}?handler=Approve", new Dictionary<string, string?>(),
-            formPage: $"/admin/catalog/services/{code}");
+        await admin.SubmitFormAsync($"/admin/catalog/services/{code}",
+            $"/admin/catalog/services/{code}?handler=Approve", new Dictionary<string, string?>());
         var changed = OnboardingApiTests.ValidService("Kibali cha Uvuvi (Ada Mpya)", "Deep Sea Fishing Permit");
         changed["costTzs"] = 90000;
         await api.PutAsJsonAsync($"/api/agency/services/{code}", changed);
         await api.PostAsync($"/api/agency/services/{code}/submit", null);
 
-        var rejected = await admin.SubmitAsync($"/admin/catalog/services/{code}?handler=Reject",
-            new Dictionary<string, string?> { ["Reason"] = "Ada mpya haijaidhinishwa." }, formPage: $"/admin/catalog/services/{code}");
+        var rejected = await admin.SubmitFormAsync($"/admin/catalog/services/{code}",
+            $"/admin/catalog/services/{code}?handler=Reject", new Dictionary<string, string?> { ["Reason"] = "Ada mpya haijaidhinishwa." });
 
         Assert.Equal(HttpStatusCode.Redirect, rejected.StatusCode);
         var row = Assert.Single(await portal.QueryAsync<(string ChangedBy, string? Reason, DateTime ChangedAt, string Live, string Proposed)>("""
@@ -173,8 +173,8 @@ public sealed class ApprovalPageTests(OnboardingPortalFactory portal) : IClassFi
         using var admin = await portal.SignedInAsync("administrator");
         var before = await portal.ScalarAsync<long>("SELECT version FROM catalog.catalog_state");
 
-        var approved = await admin.SubmitAsync($"/admin/catalog/endpoints/{agency}/maombi?handler=Approve",
-            new Dictionary<string, string?>(), formPage: $"/admin/catalog/endpoints/{agency}/maombi");
+        var approved = await admin.SubmitFormAsync($"/admin/catalog/endpoints/{agency}/maombi",
+            $"/admin/catalog/endpoints/{agency}/maombi?handler=Approve", new Dictionary<string, string?>());
 
         Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
         Assert.Equal("approved", await portal.ScalarAsync<string>("""

@@ -18,8 +18,8 @@ public sealed class RetireAndDisableTests(OnboardingPortalFactory portal) : ICla
         var api = await portal.AgencyApiAsync(agency);
         Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/agency/endpoints/{name}", OnboardingApiTests.ValidEndpoint())).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/agency/endpoints/{name}/submit", null)).StatusCode);
-        var approved = await admin.SubmitAsync($"/admin/catalog/endpoints/{agency}/{name}?handler=Approve", NoFields,
-            formPage: $"/admin/catalog/endpoints/{agency}/{name}");
+        var approved = await admin.SubmitFormAsync($"/admin/catalog/endpoints/{agency}/{name}",
+            $"/admin/catalog/endpoints/{agency}/{name}?handler=Approve", NoFields);
         Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
         return (agency, api);
     }
@@ -89,8 +89,8 @@ public sealed class RetireAndDisableTests(OnboardingPortalFactory portal) : ICla
         using var _ = ownerApi;
         Assert.Equal(HttpStatusCode.OK, (await ownerApi.PutAsJsonAsync("/api/agency/endpoints/maombi", OnboardingApiTests.ValidEndpoint())).StatusCode);
         await ownerApi.PostAsync("/api/agency/endpoints/maombi/submit", null);
-        await admin.SubmitAsync($"/admin/catalog/endpoints/{owner}/maombi?handler=Approve", NoFields,
-            formPage: $"/admin/catalog/endpoints/{owner}/maombi");
+        await admin.SubmitFormAsync($"/admin/catalog/endpoints/{owner}/maombi",
+            $"/admin/catalog/endpoints/{owner}/maombi?handler=Approve", NoFields);
         var other = await portal.CreateAgencyAsync();
         using var otherApi = await portal.AgencyApiAsync(other);
 

@@ -84,6 +84,64 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         Assert.Equal(sent.MessageId.ToString("D"), Assert.Single(keys.Distinct()));
     }
 
+    [Fact]
+    public async Task A_sent_one_time_code_is_kept_only_masked_and_other_messages_as_written()
+    {
+        await using var gateway = await TestSmsGateway.StartAsync();
+        await using var services = MessagingConfiguration.Build(new Dictionary<string, string?>
+        {
+            ["Messaging:Sender"] = "sms",
+            ["Messaging:Sms:Url"] = gateway.Url,
+            ["Messaging:Sms:ApiKey"] = "test-key",
+        });
+        var dispatcher = Dispatcher(services);
+        // As the identity module writes a code (purpose identity.{what for}), and a notice that holds numbers too.
+        var code = await EnqueueAsync(OutgoingMessage.ToPhone("+255712345678",
+            "Namba yako ya uthibitisho ya Lango la Huduma za Serikali ni 482913. Inaisha baada ya dakika 10. Usimpe mtu yeyote.",
+            "identity.sign-in"));
+        var notice = await EnqueueAsync(OutgoingMessage.ToPhone("+255712345678", "Ombi SP-4KX92M7QD limepokelewa: 1200000 TZS.", "request_status"));
+
+        Assert.Equal(2, await dispatcher.DispatchBatchAsync(CancellationToken.None));
+
+        // The person got the code; the outbox keeps the message, not the code.
+        Assert.Contains(gateway.Received, r => r.Body.ToString().Contains("482913", StringComparison.Ordinal));
+        var kept = await BodyAsync(code);
+        Assert.DoesNotContain("482913", kept, StringComparison.Ordinal);
+        Assert.Contains("ni ******. Inaisha baada ya dakika 10.", kept, StringComparison.Ordinal);
+        Assert.Equal("Ombi SP-4KX92M7QD limepokelewa: 1200000 TZS.", await BodyAsync(notice));
+    }
+
+    [Fact]
+    public async Task A_one_time_code_given_up_is_masked_too_and_one_still_to_retry_is_not()
+    {
+        await using var gateway = await TestSmsGateway.StartAsync();
+        gateway.Status = HttpStatusCode.BadRequest; // the gateway refuses the number for good
+        await using var services = MessagingConfiguration.Build(new Dictionary<string, string?>
+        {
+            ["Messaging:Sender"] = "sms",
+            ["Messaging:Sms:Url"] = gateway.Url,
+            ["Messaging:Sms:ApiKey"] = "test-key",
+        });
+        var dispatcher = Dispatcher(services);
+        var refused = await EnqueueAsync(OutgoingMessage.ToPhone("+255712345678", "Your code is 271828.", "identity.register"));
+
+        await dispatcher.DispatchBatchAsync(CancellationToken.None);
+        gateway.Status = HttpStatusCode.ServiceUnavailable; // now only for a while: the next one is retried
+        var retried = await EnqueueAsync(OutgoingMessage.ToPhone("+255712345679", "Your code is 314159.", "identity.register"));
+        await dispatcher.DispatchBatchAsync(CancellationToken.None);
+
+        Assert.True((await RowAsync(refused)).GivenUp);
+        Assert.Equal("Your code is ******.", await BodyAsync(refused));
+        Assert.False((await RowAsync(retried)).GivenUp);
+        Assert.Equal("Your code is 314159.", await BodyAsync(retried));
+    }
+
+    private async Task<string> BodyAsync(long id)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<string>("SELECT body FROM portal.outbox_messages WHERE id = @id", new { id }) ?? "";
+    }
+
     private OutboxDispatcher Dispatcher(ServiceProvider services) =>
         new(_dataSource, services.GetServices<IMessageSender>(), TimeProvider.System, NullLogger<OutboxDispatcher>.Instance);
 

@@ -4,15 +4,8 @@ using ServicePortal.Identity.Tests.OpenIdConnect;
 
 namespace ServicePortal.Identity.Tests.Session;
 
-/// <summary>The portal as deployed: every cookie the Identity module sets is <c>Secure</c>, whatever the request's scheme.</summary>
-public sealed class SecureCookiesPortalFactory : IdentityPortalFactory
-{
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        With("Identity:SecureCookies", "true");
-    }
-}
+/// <summary>The portal as deployed (the harness runs it as production does): every Identity cookie is <c>Secure</c>.</summary>
+public sealed class SecureCookiesPortalFactory : IdentityPortalFactory;
 
 public sealed class SecureCookieTests(SecureCookiesPortalFactory portal) : IClassFixture<SecureCookiesPortalFactory>
 {

@@ -33,6 +33,37 @@ public sealed class RequestsApiTests(RequestsPortalFactory portal) : IClassFixtu
     }
 
     [Fact]
+    public async Task Only_a_bearer_token_opens_the_api_never_the_browser_session_whatever_the_authorization_header()
+    {
+        // The citizen is signed in in this browser: the portal_session cookie goes with every request to the portal.
+        var (nin, phone) = await portal.CreateAccountAsync();
+        using var browser = new FormClient(portal.Client());
+        await portal.SignInAsync(browser, nin, phone);
+        var token = await AppTokens.CitizenAsync(portal, portal.Client(), nin, phone, "openid requests");
+
+        var cookieAlone = await browser.Http.GetAsync("/api/me/requests");
+        var cookieAndBasic = await SendAsync(browser.Http, "/api/me/requests", new AuthenticationHeaderValue("Basic", "x"));
+        var cookieAndJunk = await SendAsync(browser.Http, "/api/me/requests", new AuthenticationHeaderValue("Negotiate", "x"));
+        using var post = new StringContent("""{"serviceCode": "rita-birth-certificate", "answers": {}}""", Encoding.UTF8, "application/json");
+        var postWithCookieAndBasic = await SendAsync(browser.Http, "/api/me/requests", new AuthenticationHeaderValue("Basic", "x"), post);
+        var bearer = await SendAsync(portal.Client(), "/api/me/requests", new AuthenticationHeaderValue("Bearer", token));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, cookieAlone.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, cookieAndBasic.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, cookieAndJunk.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, postWithCookieAndBasic.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, bearer.StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, string path, AuthenticationHeaderValue authorization,
+        HttpContent? body = null)
+    {
+        using var request = new HttpRequestMessage(body is null ? HttpMethod.Get : HttpMethod.Post, path) { Content = body };
+        request.Headers.Authorization = authorization;
+        return await http.SendAsync(request);
+    }
+
+    [Fact]
     public async Task Bad_applications_get_a_400_problem_naming_each_field_and_store_nothing()
     {
         var (_, _, api) = await portal.CitizenAppAsync();

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
-using ServicePortal.Requests.Forms;
+using ServicePortal.Catalog.Forms;
 
 namespace ServicePortal.Requests.Tests.Forms;
 
@@ -28,7 +28,7 @@ internal static class PartialRenderer
         var diagnostics = new DiagnosticListener("ServicePortal.Requests.Tests");
         services.AddSingleton(diagnostics);
         services.AddSingleton<DiagnosticSource>(diagnostics);
-        services.AddRazorPages().AddApplicationPart(typeof(ApplicationForm).Assembly);
+        services.AddRazorPages().AddApplicationPart(typeof(ServicePortal.Requests.RequestsModule).Assembly); // the partials are the Requests pages
         return services.BuildServiceProvider();
     });
 

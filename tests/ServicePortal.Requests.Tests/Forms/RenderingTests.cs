@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using ServicePortal.Requests.Forms;
-using static ServicePortal.Requests.Tests.Forms.FormFixtures;
+using ServicePortal.Catalog.Forms;
+using static ServicePortal.Testing.FormFixtures;
 
 namespace ServicePortal.Requests.Tests.Forms;
 

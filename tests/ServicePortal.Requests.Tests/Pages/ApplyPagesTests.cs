@@ -61,6 +61,32 @@ public sealed partial class ApplyPagesTests(RequestsPortalFactory portal) : ICla
             new { digits = nin.Replace("-", "", StringComparison.Ordinal) }));
     }
 
+    [Theory]
+    [InlineData("""{"type": "object", "properties": {"licence": {"type": "string", "pattern": "("}}}""")]
+    [InlineData("""{"type": "object", "properties": {"rows": {"type": "array", "minItems": 50, "items": {"type": "array", "minItems": 50, "items": {"type": "string"}}}}}""")]
+    public async Task A_stored_form_the_engine_cannot_show_is_said_plainly_to_be_unavailable(string schema)
+    {
+        // Stored before the checker existed (or written directly): the page must not answer a bare 404 or 500.
+        var code = "rita-broken-" + Guid.NewGuid().ToString("N")[..8];
+        await portal.ExecuteAsync("""
+            INSERT INTO catalog.services (code, agency_id, category_id, name_sw, name_en, summary_sw, summary_en, channels, status,
+                                          form_schema, submit_path, status_path, published_at)
+            SELECT @code, agency_id, category_id, name_sw, name_en, summary_sw, summary_en, channels, 'published',
+                   @schema::jsonb, submit_path, status_path, now()
+              FROM catalog.services WHERE code = 'rita-birth-certificate'
+            """, new { code, schema });
+        var (nin, phone) = await portal.CreateAccountAsync();
+        using var browser = new FormClient(portal.Client());
+        await portal.SignInAsync(browser, nin, phone);
+
+        var page = await browser.GetAsync($"/apply/{code}");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+        Assert.Contains("Fomu ya mtandaoni ya huduma hii haipatikani kwa sasa", browser.LastPage, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/huduma/{code}\"", browser.LastPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("<form method=\"post\" novalidate>", browser.LastPage, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("<input(?=[^>]*type=\"hidden\")[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"")]
     private static partial Regex HiddenFields();
 }

@@ -12,7 +12,9 @@ namespace ServicePortal.Catalog.Pages.Admin;
 /// One agency for the administrator: its status, the reason of the last decision, what it has live, its
 /// history, and the decision its status allows: approve or reject an agency awaiting approval, suspend an
 /// approved one, reinstate a suspended one. Rejecting, suspending and reinstating need a reason (the agency
-/// reads it in <c>GET /api/agency</c>); each decision and its history row are one transaction.
+/// reads it in <c>GET /api/agency</c>); each decision and its history row are one transaction. Every form carries the
+/// agency's version as the page showed it; a decision posted from a page that is out of date (the agency asked again,
+/// another administrator decided) decides nothing and shows the agency as it is now.
 /// </summary>
 [Authorize(Policy = CatalogAdministration.StaffPolicy)]
 [Authorize(Policy = CatalogAdministration.AdministratorPolicy)]
@@ -25,6 +27,10 @@ public sealed class AgencyModel(AgencyChanges agencies, IValidator<DecisionReaso
 
     [BindProperty]
     public string? Reason { get; set; }
+
+    /// <summary>The agency's version the page showed (a hidden field of every form); a post without it decides nothing.</summary>
+    [BindProperty]
+    public int? Version { get; set; }
 
     public AgencyRecord? Agency { get; private set; }
     public IReadOnlyList<AgencyHistoryEntry> History { get; private set; } = [];
@@ -76,12 +82,17 @@ public sealed class AgencyModel(AgencyChanges agencies, IValidator<DecisionReaso
             return Page();
         }
 
-        var outcome = await agencies.DecideAsync(Code, decision, reason, CatalogAdministration.ChangedBy(User), cancellationToken)
+        var outcome = await agencies.DecideAsync(Code, decision, Version ?? 0, reason, CatalogAdministration.ChangedBy(User), cancellationToken)
             .ConfigureAwait(false);
         switch (outcome)
         {
             case DecisionOutcome.NotFound:
                 return NotFound();
+            case DecisionOutcome.Stale:
+                await LoadAsync(cancellationToken).ConfigureAwait(false);
+                Message = T("Taasisi hii imebadilika tangu ulipoifungua: hakuna kilichoamuliwa. Angalia hali yake sasa kabla ya kuamua.",
+                    "This agency has changed since you opened it: nothing was decided. Look at it as it is now before deciding.");
+                return Page();
             case DecisionOutcome.WrongStatus:
                 // Another administrator decided first (or the form was stale): show the agency as it is now.
                 await LoadAsync(cancellationToken).ConfigureAwait(false);

@@ -10,7 +10,9 @@ namespace ServicePortal.Catalog.Pages.Admin;
 /// <summary>
 /// A proposal beside the live entry, field by field, with Approve and Reject. Approval publishes (services) or
 /// approves for the gateway (endpoints) with a history row; rejection sends it back to the agency as a draft
-/// with the reason, which the agency reads in its list.
+/// with the reason, which the agency reads in its list. Both forms carry the proposal's version as the page showed
+/// it, and a decision applies only to that version: an agency that re-submits between the review and the click
+/// gets nothing published, and the administrator sees the new version with "changed since you opened it".
 /// </summary>
 [Authorize(Policy = CatalogAdministration.StaffPolicy)]
 [Authorize(Policy = CatalogAdministration.AdministratorPolicy)]
@@ -27,6 +29,10 @@ public abstract class ReviewModel(AgencyProposals proposals, IValidator<Decision
     [BindProperty]
     public string? Reason { get; set; }
 
+    /// <summary>The version the page showed (a hidden field of both forms); a post without it decides nothing.</summary>
+    [BindProperty]
+    public int? Version { get; set; }
+
     public bool IsService => Kind == AgencyProposals.ServiceKind;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
@@ -39,13 +45,11 @@ public abstract class ReviewModel(AgencyProposals proposals, IValidator<Decision
             return NotFound();
         }
 
-        if (!await proposals.ApproveAsync(Kind, Proposal!.Id, CatalogAdministration.ChangedBy(User), cancellationToken).ConfigureAwait(false))
-        {
-            Message = T("Pendekezo hili halisubiri idhini tena.", "This proposal is no longer awaiting approval.");
-            return Page();
-        }
-
-        return Redirect("/admin/catalog?done=approved");
+        var outcome = await proposals.ApproveAsync(Kind, Proposal!.Id, Version ?? 0, CatalogAdministration.ChangedBy(User), cancellationToken)
+            .ConfigureAwait(false);
+        return outcome == ProposalDecisionOutcome.Done
+            ? Redirect("/admin/catalog?done=approved")
+            : await RefusedAsync(outcome, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IActionResult> OnPostRejectAsync(CancellationToken cancellationToken)
@@ -60,13 +64,26 @@ public abstract class ReviewModel(AgencyProposals proposals, IValidator<Decision
             return Page();
         }
 
-        if (!await proposals.RejectAsync(Proposal!.Id, reason, CatalogAdministration.ChangedBy(User), cancellationToken).ConfigureAwait(false))
+        var outcome = await proposals.RejectAsync(Proposal!.Id, Version ?? 0, reason, CatalogAdministration.ChangedBy(User), cancellationToken)
+            .ConfigureAwait(false);
+        return outcome == ProposalDecisionOutcome.Done
+            ? Redirect("/admin/catalog?done=rejected")
+            : await RefusedAsync(outcome, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The page again, as the proposal is now (its new version and diff, or no buttons once decided), with why.
+    private async Task<IActionResult> RefusedAsync(ProposalDecisionOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(cancellationToken).ConfigureAwait(false))
         {
-            Message = T("Pendekezo hili halisubiri idhini tena.", "This proposal is no longer awaiting approval.");
-            return Page();
+            return NotFound();
         }
 
-        return Redirect("/admin/catalog?done=rejected");
+        Message = outcome == ProposalDecisionOutcome.Changed
+            ? T("Pendekezo hili limebadilika tangu ulipolifungua: hakuna kilichoamuliwa. Angalia toleo lake jipya hapa chini kabla ya kuamua.",
+                "This proposal has changed since you opened it: nothing was decided. Look at its new version below before deciding.")
+            : T("Pendekezo hili halisubiri idhini tena.", "This proposal is no longer awaiting approval.");
+        return Page();
     }
 
     private async Task<bool> LoadAsync(CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using ServicePortal.Catalog.Browse;
 using ServicePortal.Catalog.Search;
 using static ServicePortal.Core.Localization.Lang;
@@ -9,8 +10,10 @@ namespace ServicePortal.Catalog.Pages.Services;
 
 /// <summary>
 /// Search results (<c>/huduma?q=...</c>): a plain GET form, so it works without script and a result page
-/// can be bookmarked or shared. Mistakes in the address are shown next to the box with status 400.
+/// can be bookmarked or shared. Mistakes in the address are shown next to the box with status 400. Limited per
+/// client network with the API's searches (<see cref="SearchLimit"/>).
 /// </summary>
+[EnableRateLimiting(SearchLimit.PolicyName)]
 public sealed class SearchModel(IValidator<SearchInput> validator, ServiceSearch search, CatalogReader reader) : PageModel
 {
     public SearchInput Input { get; private set; } = new();

@@ -6,7 +6,7 @@ using ServicePortal.Core.Messaging;
 namespace ServicePortal.Host.Pages.Dev;
 
 /// <summary>The Development message viewer (see <see cref="Web.DevelopmentMessages"/>); 404 elsewhere.</summary>
-public sealed class MessagesModel(NpgsqlDataSource dataSource, IHostEnvironment environment) : PageModel
+public sealed class MessagesModel(NpgsqlDataSource dataSource, IHostEnvironment environment, IServiceProvider services) : PageModel
 {
     public IReadOnlyList<OutboxMessage> Messages { get; private set; } = [];
 
@@ -17,7 +17,7 @@ public sealed class MessagesModel(NpgsqlDataSource dataSource, IHostEnvironment 
             return NotFound();
         }
 
-        Messages = await Outbox.RecentAsync(dataSource, 50, null, cancellationToken);
+        Messages = await Web.DevelopmentMessages.RecentAsync(dataSource, services, 50, cancellationToken);
         return Page();
     }
 }

@@ -1,13 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using ServicePortal.Catalog.Browse;
 using ServicePortal.Core.Identity;
 using ServicePortal.Core.Localization;
 using ServicePortal.Requests.Applications;
-using ServicePortal.Requests.Forms;
+using ServicePortal.Catalog.Forms;
 
 namespace ServicePortal.Requests.Pages.Applications;
 
@@ -15,7 +16,9 @@ namespace ServicePortal.Requests.Pages.Applications;
 /// Applying, in three steps that work without JavaScript: the form (drawn from the service's JSON Schema),
 /// the review of the answers, and the submission. Answers are checked on the server at each step; the review
 /// carries them in a hidden field and they are checked again when sent. A double click sends one application:
-/// the form's one-time token is the Idempotency-Key.
+/// the form's one-time token is the Idempotency-Key. A service whose stored form the engine refuses (the catalogue
+/// checks forms at onboarding, but one may predate the check or be written directly) gets a plain "the online form
+/// is unavailable" page with status 503, never a bare 404 or 500.
 /// </summary>
 [Authorize]
 public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator validator, RequestStore store, IIdentityAssertions identity)
@@ -29,6 +32,9 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
 
     public IReadOnlyList<FieldError> Errors { get; private set; } = [];
 
+    /// <summary>The service takes applications here, but its form cannot be shown: the page says so and nothing more.</summary>
+    public bool FormUnavailable { get; private set; }
+
     /// <summary>Shown: the form (false) or the review (true).</summary>
     public bool Reviewing { get; private set; }
 
@@ -40,9 +46,9 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
 
     public async Task<IActionResult> OnGetAsync(string code, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(code, cancellationToken).ConfigureAwait(false))
+        if (await LoadAsync(code, cancellationToken).ConfigureAwait(false) is { } stop)
         {
-            return NotFound();
+            return stop;
         }
 
         Token = Guid.NewGuid().ToString("N");
@@ -52,9 +58,9 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
     /// <summary>From the form to the review (or back to the form with the errors).</summary>
     public async Task<IActionResult> OnPostReviewAsync(string code, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(code, cancellationToken).ConfigureAwait(false))
+        if (await LoadAsync(code, cancellationToken).ConfigureAwait(false) is { } stop)
         {
-            return NotFound();
+            return stop;
         }
 
         Answers = Form.ReadAnswers(Request.Form);
@@ -68,9 +74,9 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
     /// <summary>Back from the review to the form, answers kept.</summary>
     public async Task<IActionResult> OnPostEditAsync(string code, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(code, cancellationToken).ConfigureAwait(false))
+        if (await LoadAsync(code, cancellationToken).ConfigureAwait(false) is { } stop)
         {
-            return NotFound();
+            return stop;
         }
 
         Answers = Parse(AnswersJson);
@@ -80,9 +86,9 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
 
     public async Task<IActionResult> OnPostSubmitAsync(string code, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(code, cancellationToken).ConfigureAwait(false))
+        if (await LoadAsync(code, cancellationToken).ConfigureAwait(false) is { } stop)
         {
-            return NotFound();
+            return stop;
         }
 
         Answers = Parse(AnswersJson);
@@ -105,17 +111,30 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
         return Redirect($"/maombi/{request.Reference}?sent=1");
     }
 
-    private async Task<bool> LoadAsync(string code, CancellationToken cancellationToken)
+    /// <summary>Null when the service and its form are loaded; otherwise what to answer instead.</summary>
+    private async Task<IActionResult?> LoadAsync(string code, CancellationToken cancellationToken)
     {
         if (code.Length > 80 || await catalog.ServiceAsync(code, cancellationToken).ConfigureAwait(false) is not { } service ||
-            !service.AppliesOnline || service.SubmitPath is null || service.StatusPath is null || validator.FormOf(service) is not { } form)
+            !service.AppliesOnline || service.SubmitPath is null || service.StatusPath is null)
         {
-            return false;
+            return NotFound();
         }
 
         Service = service;
-        Form = form;
-        return true;
+        if (validator.FormOf(service) is { } form)
+        {
+            Form = form;
+            return null;
+        }
+
+        if (!validator.FormUnavailable(service))
+        {
+            return NotFound();
+        }
+
+        FormUnavailable = true;
+        Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        return Page();
     }
 
     private static string ValidToken(string? token) =>

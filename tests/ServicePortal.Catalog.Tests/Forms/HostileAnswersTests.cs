@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using ServicePortal.Requests.Forms;
-using static ServicePortal.Requests.Tests.Forms.FormFixtures;
+using ServicePortal.Catalog.Forms;
+using static ServicePortal.Testing.FormFixtures;
 
-namespace ServicePortal.Requests.Tests.Forms;
+namespace ServicePortal.Catalog.Tests.Forms;
 
 /// <summary>Answers come from outside: whatever the schema says, the work done on them is bounded.</summary>
 public sealed class HostileAnswersTests

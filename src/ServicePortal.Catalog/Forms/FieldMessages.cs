@@ -1,7 +1,7 @@
 using System.Globalization;
 using static ServicePortal.Core.Localization.Lang;
 
-namespace ServicePortal.Requests.Forms;
+namespace ServicePortal.Catalog.Forms;
 
 /// <summary>
 /// Every message the engine gives, Kiswahili and English side by side. <c>{FieldLabel}</c> is filled in when the

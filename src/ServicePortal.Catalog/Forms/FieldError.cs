@@ -1,4 +1,4 @@
-namespace ServicePortal.Requests.Forms;
+namespace ServicePortal.Catalog.Forms;
 
 /// <summary>
 /// A problem with the answers, in the person's language. <see cref="Field"/> is the field's path in the answers

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
-namespace ServicePortal.Requests.Forms;
+namespace ServicePortal.Catalog.Forms;
 
 /// <summary>
 /// Reads the answers out of a posted HTML form. Only the names the form draws are looked at

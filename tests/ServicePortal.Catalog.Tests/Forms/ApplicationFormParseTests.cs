@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ServicePortal.Requests.Forms;
+using ServicePortal.Catalog.Forms;
 
-namespace ServicePortal.Requests.Tests.Forms;
+namespace ServicePortal.Catalog.Tests.Forms;
 
 public sealed class ApplicationFormParseTests
 {

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using ServicePortal.Requests.Forms;
-using static ServicePortal.Requests.Tests.Forms.FormFixtures;
+using ServicePortal.Catalog.Forms;
+using static ServicePortal.Testing.FormFixtures;
 
-namespace ServicePortal.Requests.Tests.Forms;
+namespace ServicePortal.Catalog.Tests.Forms;
 
 /// <summary>The JSON Schema evaluation after the generated rules: what they do not know is still enforced.</summary>
 public sealed class SchemaGuardTests

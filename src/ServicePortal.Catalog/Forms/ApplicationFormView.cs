@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using static ServicePortal.Core.Localization.Lang;
 
-namespace ServicePortal.Requests.Forms;
+namespace ServicePortal.Catalog.Forms;
 
 /// <summary>
 /// The model of <c>Pages/Shared/_ApplicationFormFields.cshtml</c>: the form, the answers to fill it with (none on

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
 
-namespace ServicePortal.Requests.Forms;
+namespace ServicePortal.Catalog.Forms;
 
 /// <summary>
 /// The final check: the whole answers evaluated against the form's JSON Schema (JsonSchema.Net), so every keyword
@@ -46,7 +46,7 @@ internal sealed class SchemaGuard
         catch (Exception e) when (e is JsonSchemaException or JsonException or ArgumentException or InvalidOperationException or FormatException)
         {
             guard = null;
-            error = "The form is not a valid JSON Schema: " + e.Message;
+            error = e.Message;
             return false;
         }
     }

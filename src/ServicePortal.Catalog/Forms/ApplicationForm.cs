@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using ServicePortal.Catalog.Browse;
 
-namespace ServicePortal.Requests.Forms;
+namespace ServicePortal.Catalog.Forms;
 
 /// <summary>
 /// The form engine of the Requests module: a catalogue service's application form (a JSON Schema 2020-12 with
@@ -52,24 +52,17 @@ public sealed class ApplicationForm
     public bool ClosesProperties { get; }
 
     /// <summary>
-    /// Reads a form. Refuses (with <paramref name="error"/>, in English, for the agency's engineers) a schema that
-    /// is not an object schema with properties, a pattern that is not a regular expression, or a schema that
-    /// JsonSchema.Net cannot build.
+    /// Reads a form: the one check of a form schema, for onboarding, approval and the apply page alike. Refuses, with
+    /// the field and the reason in both languages, a schema that is not an object schema of fields the engine draws,
+    /// that goes past <see cref="FormLimits"/>, whose pattern is not a regular expression, or that JsonSchema.Net
+    /// cannot build.
     /// </summary>
-    public static bool TryParse(JsonElement schema, [NotNullWhen(true)] out ApplicationForm? form, [NotNullWhen(false)] out string? error)
+    public static bool TryRead(JsonElement schema, [NotNullWhen(true)] out ApplicationForm? form, [NotNullWhen(false)] out FormSchemaProblem? problem)
     {
         form = null;
-        if (schema.ValueKind != JsonValueKind.Object ||
-            !schema.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "object")
+        problem = FormSchemaCheck.Check(schema);
+        if (problem is not null)
         {
-            error = "The form must be a JSON Schema with \"type\": \"object\".";
-            return false;
-        }
-
-        if (!schema.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object ||
-            !properties.EnumerateObject().Any())
-        {
-            error = "The form must have \"properties\", an object of at least one field.";
             return false;
         }
 
@@ -80,18 +73,20 @@ public sealed class ApplicationForm
         }
         catch (FormatException e)
         {
-            error = e.Message;
+            // The check above refuses what the reader would (depth, patterns); this stays as the reader's own guard.
+            problem = new FormSchemaProblem("", "Fomu haisomeki: " + e.Message, e.Message);
             return false;
         }
 
         if (fields.Count == 0)
         {
-            error = "The form has no field that can be drawn.";
+            problem = new FormSchemaProblem("", "Fomu haina sehemu inayoweza kuchorwa.", "The form has no field that can be drawn.");
             return false;
         }
 
-        if (!SchemaGuard.TryBuild(schema, out var guard, out error))
+        if (!SchemaGuard.TryBuild(schema, out var guard, out var error))
         {
+            problem = new FormSchemaProblem("", "Fomu si JSON Schema sahihi: " + error, "The form is not a valid JSON Schema: " + error);
             return false;
         }
 
@@ -99,6 +94,20 @@ public sealed class ApplicationForm
         form = new ApplicationForm(FormSchemaReader.Text(schema, "x-title", "title", null), description.IsEmpty ? null : description,
             fields, FormSchemaReader.ClosesProperties(schema), guard);
         return true;
+    }
+
+    /// <summary>What is wrong with a form schema (the first problem found), or null when the portal can draw it.</summary>
+    public static FormSchemaProblem? Check(JsonElement schema) => TryRead(schema, out _, out var problem) ? null : problem;
+
+    /// <summary>
+    /// <see cref="TryRead"/> with the problem as one English line (<see cref="FormSchemaProblem.ToString"/>), for the
+    /// agency's engineers and the logs.
+    /// </summary>
+    public static bool TryParse(JsonElement schema, [NotNullWhen(true)] out ApplicationForm? form, [NotNullWhen(false)] out string? error)
+    {
+        var read = TryRead(schema, out form, out var problem);
+        error = problem?.ToString();
+        return read;
     }
 
     /// <summary>Reads a form that is known to be good (the catalogue checked it); throws <see cref="FormatException"/> if not.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace ServicePortal.Requests.Forms;
+namespace ServicePortal.Catalog.Forms;
 
 /// <summary>
 /// Where a value sits in the answers, written as FluentValidation writes property paths: <c>childName</c>,

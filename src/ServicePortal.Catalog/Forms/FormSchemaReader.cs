@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ServicePortal.Catalog.Browse;
 
-namespace ServicePortal.Requests.Forms;
+namespace ServicePortal.Catalog.Forms;
 
 /// <summary>Turns the schema's properties into <see cref="FormField"/>s, once per form.</summary>
 internal static class FormSchemaReader

@@ -1,7 +1,7 @@
-using ServicePortal.Requests.Forms;
-using static ServicePortal.Requests.Tests.Forms.FormFixtures;
+using ServicePortal.Catalog.Forms;
+using static ServicePortal.Testing.FormFixtures;
 
-namespace ServicePortal.Requests.Tests.Forms;
+namespace ServicePortal.Catalog.Tests.Forms;
 
 /// <summary>Every generated rule gives one message, naming the field by its title, in the person's language.</summary>
 public sealed class ValidationMessageTests

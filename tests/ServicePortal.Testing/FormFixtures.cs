@@ -4,12 +4,12 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using ServicePortal.Catalog;
-using ServicePortal.Requests.Forms;
+using ServicePortal.Catalog.Forms;
 
-namespace ServicePortal.Requests.Tests.Forms;
+namespace ServicePortal.Testing;
 
 /// <summary>The catalogue's seeded forms (the embedded <c>Seed/catalog.json</c>, as the seeder reads it) and small helpers.</summary>
-internal static class FormFixtures
+public static class FormFixtures
 {
     private static readonly Lazy<IReadOnlyDictionary<string, JsonElement>> SeedFile = new(() =>
     {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Json.Schema;
 
-namespace ServicePortal.Requests.Forms;
+namespace ServicePortal.Catalog.Forms;
 
 /// <summary>
 /// <c>pattern</c> for the schema evaluation, with a time limit. JsonSchema.Net matches with no timeout, so a pattern
@@ -17,9 +17,9 @@ internal sealed class BoundedPatternKeyword : IKeywordHandler
 
     public object? ValidateKeywordValue(JsonElement value)
     {
-        if (value.ValueKind != JsonValueKind.String)
+        if (value.ValueKind != JsonValueKind.String || value.GetString()!.Length > FormLimits.MaxPatternLength)
         {
-            throw new JsonSchemaException("'pattern' must be a string.");
+            throw new JsonSchemaException($"'pattern' must be a string of at most {FormLimits.MaxPatternLength} characters.");
         }
 
         try

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ServicePortal.Catalog.Browse;
 
-namespace ServicePortal.Requests.Forms;
+namespace ServicePortal.Catalog.Forms;
 
 /// <summary>The JSON type of a field (<c>type</c> in the schema).</summary>
 public enum FieldType
