@@ -26,7 +26,10 @@ public sealed class AgencyPagesBrowserTests(GatewayPortalFactory portal) : IClas
         var page = await SignedInPageAsync();
         var root = portal.Address.ToString();
 
-        await page.GotoAsync(new Uri(portal.Address, $"/agencies/{agency}/web/page").ToString());
+        // The hostile page navigates away by itself (its form post) while it loads: wait only for the answer to arrive,
+        // not for a load event that its own navigation may pre-empt.
+        await page.GotoAsync(new Uri(portal.Address, $"/agencies/{agency}/web/page").ToString(),
+            new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
         var formReported = await UntilAsync(() => hostile.Reports.ContainsKey("form"));
         await page.WaitForURLAsync(url => !url.Contains("/web/page", StringComparison.Ordinal)); // the form was posted
         await page.GotoAsync(new Uri(portal.Address, "/account").ToString());
@@ -90,7 +93,7 @@ public sealed class AgencyPagesBrowserTests(GatewayPortalFactory portal) : IClas
     {
         var recorder = new SetCookieRecorder
         {
-            InnerHandler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true },
+            InnerHandler = new LoopbackCookies(), // the portal's cookies are Secure; a browser sends them to loopback over http
         };
         using (var client = new FormClient(new HttpClient(recorder) { BaseAddress = portal.Address }))
         {

@@ -50,6 +50,7 @@ public sealed class RegistrationLimitTests(RegistryPortalFactory portal) : IClas
             builder.UseSetting("Identity:Issuer", portal.ServerAddress!.ToString()));
         using var elsewhere = new FormClient(otherNode.CreateClient(new WebApplicationFactoryClientOptions
         {
+            BaseAddress = new Uri("https://localhost"), // the portal's cookies are Secure
             AllowAutoRedirect = false,
             HandleCookies = true,
         }));

@@ -126,11 +126,9 @@ public static class FormClientExtensions
         ArgumentNullException.ThrowIfNull(portal);
         if (portal.ServerAddress is { } address)
         {
-            // On Kestrel the factory's own client would go to http://localhost and follow redirects.
-            return new FormClient(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true })
-            {
-                BaseAddress = address,
-            });
+            // On Kestrel the factory's own client would go to http://localhost and follow redirects; the portal's cookies
+            // are Secure, which a browser sends back to a loopback address over plain HTTP (LoopbackCookies does too).
+            return new FormClient(LoopbackCookies.Client(address));
         }
 
         return new FormClient(portal.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
