@@ -1,5 +1,5 @@
 using Dapper;
-using Microsoft.Extensions.Hosting;
+using ServicePortal.Core.Database;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -10,53 +10,41 @@ namespace ServicePortal.Core.Messaging;
 /// worked on by one node at a time), leases them for a minute, and records the outcome: sent, or a retry
 /// with exponential backoff, or given up after <see cref="MaxAttempts"/> (at once when the sender says the
 /// refusal is permanent, <see cref="PermanentDeliveryException"/>). It wakes on the
-/// <c>portal_outbox</c> notification sent at commit, and polls as a safety net. A message that carried a secret
+/// <c>portal_outbox</c> notification sent at commit, and polls as a safety net (a <see cref="ChannelListener"/>: its
+/// connection, reconnection with backoff and catch-up are the shared ones). A message that carried a secret
 /// (<see cref="OutgoingMessage.CarriesSecret"/>) is masked in the same statement that records it sent or given up.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     NpgsqlDataSource dataSource,
     IEnumerable<IMessageSender> senders,
-    TimeProvider clock,
-    ILogger<OutboxDispatcher> logger) : BackgroundService
+    ILogger<OutboxDispatcher> logger) : ChannelListener(dataSource, logger)
 {
     public const int MaxAttempts = 8;
-    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
     private readonly Dictionary<string, IMessageSender> _senders = senders.ToDictionary(s => s.Channel, StringComparer.Ordinal);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var listener = await dataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
-                await listener.ExecuteAsync(new CommandDefinition($"LISTEN {Outbox.Channel}", cancellationToken: stoppingToken)).ConfigureAwait(false);
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    while (await DispatchBatchAsync(stoppingToken).ConfigureAwait(false) > 0)
-                    {
-                    }
+    protected override string ChannelName => Outbox.Channel;
 
-                    await listener.WaitAsync(Poll, stoppingToken).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Whatever went wrong, the messages are still in the outbox: log, wait, and try again.
-                LogDispatchFailed(logger, e);
-                await Task.Delay(Poll, clock, stoppingToken).ConfigureAwait(false);
-            }
+    /// <summary>The safety net: due retries (and anything a missed notification announced) are looked for this often.</summary>
+    protected override TimeSpan CheckInterval => TimeSpan.FromSeconds(5);
+
+    // Listening (again): send whatever was committed while nobody listened.
+    protected override Task ListeningAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        DrainAsync(cancellationToken);
+
+    protected override Task WokeAsync(NpgsqlConnection connection, bool notified, CancellationToken cancellationToken) =>
+        DrainAsync(cancellationToken);
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        while (await DispatchBatchAsync(cancellationToken).ConfigureAwait(false) > 0)
+        {
         }
     }
 
     /// <summary>Claims and sends one batch of due messages; returns how many it claimed.</summary>
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var channels = _senders.Keys.ToArray();
         if (channels.Length == 0)
         {
@@ -111,9 +99,6 @@ public sealed partial class OutboxDispatcher(
     // Null: keep the body as written.
     private static string? Masked(OutboxMessage message) =>
         OutgoingMessage.CarriesSecret(message.Purpose) ? OutboxRedaction.Redact(message.Body) : null;
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatching the outbox failed; retrying in a few seconds")]
-    private static partial void LogDispatchFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sending outbox message {Id} by {Channel} failed (attempt {Attempts}, given up: {GaveUp})")]
     private static partial void LogSendFailed(ILogger logger, long id, string channel, int attempts, bool gaveUp, Exception exception);

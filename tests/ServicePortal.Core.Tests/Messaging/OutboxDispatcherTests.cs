@@ -143,7 +143,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
     }
 
     private OutboxDispatcher Dispatcher(ServiceProvider services) =>
-        new(_dataSource, services.GetServices<IMessageSender>(), TimeProvider.System, NullLogger<OutboxDispatcher>.Instance);
+        new(_dataSource, services.GetServices<IMessageSender>(), NullLogger<OutboxDispatcher>.Instance);
 
     private async Task<long> EnqueueAsync(OutgoingMessage message)
     {
