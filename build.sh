@@ -191,11 +191,12 @@ cmd_test() {
   dotnet test ServicePortal.sln -c "$CONFIGURATION" --no-build -nologo \
     --blame-hang-timeout 10m --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
 
-  # The slowest tests, so a slow one is seen (and mended) rather than endured.
+  # The slowest tests, so a slow one is seen (and mended) rather than endured. awk reads to the end (head would
+  # close the pipe early and, under pipefail, sort's SIGPIPE would fail the whole run with 141).
   say ""
   say "Slowest tests:"
   sed -nE 's/^ +(Passed|Failed) (.+) \[(([0-9]+) m ?)?(([0-9]+) s ?)?(([0-9]+) ms)?\]$/\4|\6|\8|\2/p' "$log" \
-    | awk -F'|' '{ printf "%9.1f s  %s\n", ($1 + 0) * 60 + ($2 + 0) + ($3 + 0) / 1000, $4 }' | sort -rn | head -n 15
+    | awk -F'|' '{ printf "%9.1f s  %s\n", ($1 + 0) * 60 + ($2 + 0) + ($3 + 0) / 1000, $4 }' | sort -rn | awk 'NR <= 15' || true
 
   # One closing line for people and CI: the totals over every test assembly.
   awk '

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using ServicePortal.Catalog;
@@ -87,9 +88,10 @@ public static class PortalHost
             await Console.Error.WriteLineAsync($"ServicePortal cannot start: invalid configuration: {string.Join("; ", e.Failures)}");
             return 1;
         }
-        catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        catch (InvalidOperationException e) when (e.Source == typeof(ConfigurationBinder).Assembly.GetName().Name)
         {
-            // A typed option could not be read, e.g. "sometimes" for a true/false setting.
+            // A typed option could not be read, e.g. "sometimes" for a true/false setting: the configuration binder
+            // threw it (told by where it came from, not by its words, which may change or be translated).
             await Console.Error.WriteLineAsync($"ServicePortal cannot start: invalid configuration: {e.Message}");
             return 1;
         }
