@@ -164,8 +164,8 @@ until curl -fsS -o /dev/null "$PORTAL/health/ready" 2>/dev/null; do
 done
 say "Portal ready."
 
-# Written at first start by OidcClients, at the top of the source tree (LocalData), for this new database.
-CLIENT_FILE=$ROOT/.data/dev-clients.json
+# Written at first start by OidcClients beside this new database (its embedded folder), never over the developer's own.
+CLIENT_FILE=$WORK/postgres/dev-clients.json
 deadline=$((SECONDS + 30))
 until [ -f "$CLIENT_FILE" ] && [ "$(find "$CLIENT_FILE" -newer "$WORK/agencies.log" | wc -l)" -gt 0 ]; do
   [ $SECONDS -lt $deadline ] || fail "$CLIENT_FILE was not written by this portal."

@@ -29,10 +29,10 @@ public static class PortalDatabase
         var configured = builder.Configuration.GetConnectionString(ConnectionStringName);
         EmbeddedPostgres? embedded = null;
         string connectionString;
+        var options = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var root = options.EmbeddedDirectory ?? Path.Combine(LocalData.Directory(builder.Environment.ContentRootPath), "postgres");
         if (string.IsNullOrWhiteSpace(configured))
         {
-            var options = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
-            var root = options.EmbeddedDirectory ?? Path.Combine(LocalData.Directory(builder.Environment.ContentRootPath), "postgres");
             using var bootLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
             embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions(root),
                 bootLogging.CreateLogger("ServicePortal.Database")).ConfigureAwait(false);
@@ -54,6 +54,8 @@ public static class PortalDatabase
         }
 
         builder.Services.AddPortalDatabase(connectionString, builder.Configuration);
+        builder.Services.AddSingleton(DatabaseFiles.For(embedded is null ? null : root, connectionString,
+            builder.Environment.ContentRootPath));
         return embedded;
     }
 
@@ -98,6 +100,27 @@ public static class PortalDatabase
 }
 
 public sealed record MigrationAssembly(Assembly Assembly);
+
+/// <summary>
+/// The folder for files a node generates for its own database (Development's demo client secret): they
+/// belong with that database, so a second portal on the same checkout (a benchmark, a test) with a database of
+/// its own never overwrites the developer's. The embedded cluster's folder when there is one; otherwise a folder
+/// under <c>.data/databases/</c> named after the server and database.
+/// </summary>
+public sealed record DatabaseFiles(string Directory)
+{
+    public static DatabaseFiles For(string? embeddedRoot, string connectionString, string contentRoot)
+    {
+        if (embeddedRoot is not null)
+        {
+            return new DatabaseFiles(Path.GetFullPath(embeddedRoot));
+        }
+
+        var csb = new NpgsqlConnectionStringBuilder(connectionString);
+        var name = string.Concat($"{csb.Host}_{csb.Port}_{csb.Database}".Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_'));
+        return new DatabaseFiles(Path.Combine(LocalData.Directory(contentRoot), "databases", name));
+    }
+}
 
 public sealed record PortalConnectionString(string Value);
 

@@ -12,7 +12,7 @@ namespace ServicePortal.Identity.OpenIdConnect;
 /// Registers the scopes (with their names in both languages, shown on the consent page) and, in Development,
 /// the demo public client <c>portal-dev-client</c>. Idempotent: run at every start.
 /// </summary>
-public sealed class OidcClients(IServiceScopeFactory scopes, IHostEnvironment environment) : IHostedService
+public sealed class OidcClients(IServiceScopeFactory scopes, IHostEnvironment environment, IServiceProvider services) : IHostedService
 {
     public const string DevClientId = "portal-dev-client";
 
@@ -64,9 +64,12 @@ public sealed class OidcClients(IServiceScopeFactory scopes, IHostEnvironment en
                 await applications.CreateAsync(DevClient(), cancellationToken).ConfigureAwait(false);
             }
 
-            // The secret is made at first start and kept in .data/dev-clients.json (git-ignored) for the demo
-            // and the benchmarks; the database keeps only its hash.
-            var secretFile = Path.Combine(LocalData.Directory(environment.ContentRootPath), "dev-clients.json");
+            // The secret is made at first start and kept beside the database it was registered in (the embedded
+            // cluster's folder, .data/postgres/dev-clients.json by default; git-ignored) for the demo and the
+            // benchmarks; the database keeps only its hash. Another portal with its own database never overwrites it.
+            var folder = services.GetService<ServicePortal.Core.Database.DatabaseFiles>()?.Directory
+                ?? LocalData.Directory(environment.ContentRootPath);
+            var secretFile = Path.Combine(folder, "dev-clients.json");
             if (await applications.FindByClientIdAsync(DevAgencyClientId, cancellationToken).ConfigureAwait(false) is null ||
                 !File.Exists(secretFile))
             {
