@@ -1,11 +1,10 @@
-using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using ServicePortal.Catalog.Changes;
 
 namespace ServicePortal.Catalog.Tests;
 
-/// <summary>Two nodes on one database: a change made through one is seen by the other within two seconds.</summary>
+/// <summary>Two nodes on one database: a change made through one is seen by the other at once, not at its next hourly check.</summary>
 public sealed class CacheInvalidationTests(CatalogPortalFactory portal) : IClassFixture<CatalogPortalFactory>
 {
     [Fact]
@@ -19,27 +18,14 @@ public sealed class CacheInvalidationTests(CatalogPortalFactory portal) : IClass
         const string Url = "/api/catalog/services/rita-will-deposit";
         Assert.Equal(HttpStatusCode.OK, (await secondClient.GetAsync(Url)).StatusCode); // now cached on the second node
         Assert.Equal(HttpStatusCode.OK, (await secondClient.GetAsync("/api/catalog/services?agency=rita")).StatusCode);
-        await Task.Delay(200); // let the second node's listener connect and settle
 
         var retired = await portal.Services.GetRequiredService<ServiceChanges>()
             .ChangeStatusAsync("rita-will-deposit", "retired", "staff:test", "retired", null, CancellationToken.None);
         Assert.True(retired);
 
-        var clock = Stopwatch.StartNew();
-        HttpStatusCode status;
-        do
-        {
-            status = (await secondClient.GetAsync(Url)).StatusCode;
-            if (status == HttpStatusCode.NotFound)
-            {
-                break;
-            }
-
-            await Task.Delay(50);
-        }
-        while (clock.Elapsed < TimeSpan.FromSeconds(2));
-
-        Assert.Equal(HttpStatusCode.NotFound, status);
+        // However the second node's listener stands (connected already, or catching up when it connects), the
+        // change reaches it without waiting for the hour its cache would otherwise keep the page.
+        await Eventually.AnswersAsync(() => secondClient.GetAsync(Url), HttpStatusCode.NotFound, "the second node to forget the retired service");
         Assert.Equal(HttpStatusCode.NotFound, (await firstClient.GetAsync(Url)).StatusCode);
         var list = await secondClient.GetStringAsync("/api/catalog/services?agency=rita");
         Assert.DoesNotContain("rita-will-deposit", list, StringComparison.Ordinal);

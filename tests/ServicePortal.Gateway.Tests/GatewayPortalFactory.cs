@@ -86,19 +86,13 @@ public class GatewayPortalFactory : PortalFactory
             """, new { agencyId, endpoint, json, healthInterval, timeoutSeconds, maxBody, access, ratePolicy, status });
     }
 
-    /// <summary>Waits (up to 10 s) until this node's gateway has built the routes of the catalogue as it is now.</summary>
+    /// <summary>Waits until this node's gateway has built the routes of the catalogue as it is now.</summary>
     public async Task RoutesCaughtUpAsync()
     {
         var routes = Services.GetRequiredService<Routing.GatewayRoutes>();
         var version = await CountAsync("SELECT version FROM catalog.catalog_state");
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        bool CaughtUp() => routes.AppliedVersion >= version;
-        while (!CaughtUp() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(CaughtUp(), $"routes applied at {routes.AppliedVersion}, catalogue at {version}");
+        await Testing.Eventually.ValueAsync(() => Task.FromResult(routes.AppliedVersion), applied => applied >= version,
+            $"the gateway's routes to reach catalogue version {version}");
     }
 }
 

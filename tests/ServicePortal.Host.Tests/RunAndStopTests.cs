@@ -20,7 +20,7 @@ public sealed class RunAndStopTests : IDisposable
         using (var portal = HostProcess.StartAsync("ServicePortal.Host", [], environment))
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            var ready = await Eventually(() => client.GetAsync("/health/ready"));
+            var ready = await ReadyAsync(client);
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
             var home = await client.GetStringAsync("/");
             Assert.Contains("<html lang=\"sw\">", home, StringComparison.Ordinal);
@@ -37,7 +37,7 @@ public sealed class RunAndStopTests : IDisposable
         // A second run reuses the data: the journal is there, nothing is migrated again.
         using var again = HostProcess.StartAsync("ServicePortal.Host", [], environment);
         using var second = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        Assert.Equal(HttpStatusCode.OK, (await Eventually(() => second.GetAsync("/health/ready"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ReadyAsync(second)).StatusCode);
         var secondRun = await again.StopAsync();
         Assert.DoesNotContain("Applied migration", secondRun.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("Creating an embedded PostgreSQL cluster", secondRun.StandardOutput, StringComparison.Ordinal);
@@ -51,23 +51,7 @@ public sealed class RunAndStopTests : IDisposable
         }
     }
 
-    private static async Task<HttpResponseMessage> Eventually(Func<Task<HttpResponseMessage>> attempt)
-    {
-        for (var i = 0; ; i++)
-        {
-            try
-            {
-                var response = await attempt();
-                if (response.StatusCode == HttpStatusCode.OK || i >= 300)
-                {
-                    return response;
-                }
-            }
-            catch (HttpRequestException) when (i < 300)
-            {
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    /// <summary>A whole host starting (an embedded cluster made with initdb the first time) on a busy machine.</summary>
+    private static Task<HttpResponseMessage> ReadyAsync(HttpClient client) =>
+        Testing.Eventually.AnswersAsync(() => client.GetAsync("/health/ready"), HttpStatusCode.OK, "the portal to be ready", TimeSpan.FromMinutes(3));
 }
