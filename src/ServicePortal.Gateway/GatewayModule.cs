@@ -42,6 +42,7 @@ public static class GatewayModule
         services.AddSingleton<GatewayRateLimits>();
         services.AddSingleton<GatewayDoor>();
         services.AddSingleton<ProxyAudit>();
+        services.AddSingleton<IAgencyCallAudit>(sp => sp.GetRequiredService<ProxyAudit>());
         services.AddHostedService<AuditWriter>();
         services.AddAgencyDestinations(builder.Configuration, builder.Environment);
         services.AddReverseProxy().AddTransforms<GatewayTransforms>();

@@ -151,6 +151,13 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return (await connection.ExecuteScalarAsync<T>(sql, parameters))!;
     }
 
+    /// <summary>Rows from the test's database.</summary>
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        return [.. await connection.QueryAsync<T>(sql, parameters)];
+    }
+
     /// <summary>A statement on the test's database (arranging data the way another node or an agency would).</summary>
     public async Task ExecuteAsync(string sql, object? parameters = null)
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using ServicePortal.Core.Security;
 
 namespace ServicePortal.Gateway.Audit;
 
@@ -51,7 +52,7 @@ public sealed partial class AuditWriter(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var token = _abandon.Token; // not stoppingToken: stopping means drain
-        var batch = new List<ProxiedCall>(options.Value.AuditBatchSize);
+        var batch = new List<AgencyCall>(options.Value.AuditBatchSize);
         var delay = TimeSpan.FromMilliseconds(250);
         try
         {
@@ -104,7 +105,7 @@ public sealed partial class AuditWriter(
         }
     }
 
-    private async Task WriteAsync(List<ProxiedCall> batch, CancellationToken cancellationToken)
+    private async Task WriteAsync(List<AgencyCall> batch, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var importer = await connection.BeginBinaryImportAsync(Copy, cancellationToken).ConfigureAwait(false);

@@ -2,26 +2,9 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using ServicePortal.Core.Security;
 
 namespace ServicePortal.Gateway.Audit;
-
-/// <summary>One call through the gateway, as the audit keeps it.</summary>
-/// <param name="RequestId">The portal's own id of the call (the audit's key).</param>
-/// <param name="ClientRequestId">The <c>X-Request-Id</c> the client sent, when sensible: its value, never a key.</param>
-public sealed record ProxiedCall(
-    DateTimeOffset At,
-    string RequestId,
-    string? Subject,
-    string Agency,
-    string Endpoint,
-    string Method,
-    string Path,
-    int Status,
-    int DurationMs,
-    long BytesIn,
-    long BytesOut,
-    IPAddress? ClientAddress,
-    string? ClientRequestId = null);
 
 /// <summary>
 /// The bounded queue between the request path and the audit writer. Recording never waits: when the queue is
@@ -29,11 +12,11 @@ public sealed record ProxiedCall(
 /// blocking citizens' calls on the audit would turn a database hiccup into an outage. Depth and drops are
 /// metrics (<c>serviceportal.gateway.audit.*</c>) to alert on.
 /// </summary>
-public sealed class ProxyAudit : IDisposable
+public sealed class ProxyAudit : IAgencyCallAudit, IDisposable
 {
     public const string MeterName = "ServicePortal.Gateway";
 
-    private readonly Channel<ProxiedCall> _queue;
+    private readonly Channel<AgencyCall> _queue;
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _dropped;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,7 +27,7 @@ public sealed class ProxyAudit : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         Capacity = options.Value.AuditQueueCapacity;
-        _queue = Channel.CreateBounded<ProxiedCall>(
+        _queue = Channel.CreateBounded<AgencyCall>(
             new BoundedChannelOptions(Capacity)
             {
                 FullMode = BoundedChannelFullMode.DropWrite,
@@ -72,9 +55,9 @@ public sealed class ProxyAudit : IDisposable
 
     internal Counter<long> Written { get; }
 
-    internal ChannelReader<ProxiedCall> Reader => _queue.Reader;
+    internal ChannelReader<AgencyCall> Reader => _queue.Reader;
 
-    public void Record(ProxiedCall call)
+    public void Record(AgencyCall call)
     {
         if (_queue.Writer.TryWrite(call))
         {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 using ServicePortal.Core.Identity;
+using ServicePortal.Core.Security;
 using ServicePortal.Gateway.Audit;
 using ServicePortal.Gateway.Routing;
 using Yarp.ReverseProxy.Model;
@@ -57,7 +58,7 @@ public sealed class GatewayDoor(
         {
             context.Request.Body = requestBody;
             context.Response.Body = responseBody;
-            audit.Record(new ProxiedCall(
+            audit.Record(new AgencyCall(
                 clock.GetUtcNow(),
                 requestId,
                 call.Subject,

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServicePortal.Catalog.Browse;
 using ServicePortal.Core.Identity;
+using ServicePortal.Core.Security;
 using ServicePortal.Requests.Applications;
 
 namespace ServicePortal.Requests.Agencies;
@@ -43,9 +44,16 @@ public abstract record SubmitOutcome
 /// a batch status question carries the portal's own service assertion. Calls go straight to the endpoint's
 /// destinations (this is the portal speaking, not a citizen's browser), with the endpoint's timeout. Redirects are
 /// not followed (a 3xx is an agency error, retried), so an assertion never reaches any other address; outside
-/// Development a destination must be public (see RequestsModule).
+/// Development a destination must be public (see RequestsModule). Every call is written to the same audit as the
+/// gateway's (<see cref="IAgencyCallAudit"/>), so the portal's own calls are on record beside citizens' calls.
 /// </summary>
-public sealed class AgencyConnector(HttpClient http, CatalogReader catalog, IIdentityAssertions identity, IAgencyEntitlements entitlements)
+public sealed class AgencyConnector(
+    HttpClient http,
+    CatalogReader catalog,
+    IIdentityAssertions identity,
+    IAgencyEntitlements entitlements,
+    IAgencyCallAudit audit,
+    TimeProvider clock)
 {
     public const int MaxStatusBatch = 500;
     private const int MaxAnswerBytes = 1_048_576;
@@ -80,12 +88,14 @@ public sealed class AgencyConnector(HttpClient http, CatalogReader catalog, IIde
         message.Headers.Add(IIdentityAssertions.HeaderName, assertion.Token);
         message.Headers.Add("Idempotency-Key", request.Reference);
         message.Headers.Add("X-Request-Id", request.Reference);
+        var call = new CallRecord(audit, clock, target, message, assertion.Subject, request.Reference);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(target.Timeout);
             using var response = await http.SendAsync(message, timeout.Token).ConfigureAwait(false);
             var text = await ReadBoundedAsync(response, timeout.Token).ConfigureAwait(false);
+            call.Answered(response, text);
             if (response.IsSuccessStatusCode)
             {
                 return TryItem(text, out var item, out var problem)
@@ -105,6 +115,10 @@ public sealed class AgencyConnector(HttpClient http, CatalogReader catalog, IIde
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException && !cancellationToken.IsCancellationRequested)
         {
             return new SubmitOutcome.Retry(e is OperationCanceledException ? "the agency did not answer in time" : "the agency could not be reached: " + e.Message);
+        }
+        finally
+        {
+            call.Record();
         }
     }
 
@@ -126,12 +140,14 @@ public sealed class AgencyConnector(HttpClient http, CatalogReader catalog, IIde
             Content = JsonContent.Create(new { references }),
         };
         message.Headers.Add(IIdentityAssertions.HeaderName, await identity.IssueServiceAssertionAsync(agency, cancellationToken).ConfigureAwait(false));
+        var call = new CallRecord(audit, clock, target, message, null, null);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(target.Timeout);
             using var response = await http.SendAsync(message, timeout.Token).ConfigureAwait(false);
             var text = await ReadBoundedAsync(response, timeout.Token).ConfigureAwait(false);
+            call.Answered(response, text);
             if (!response.IsSuccessStatusCode)
             {
                 return new StatusAnswer([], $"the agency answered {(int)response.StatusCode}", Excerpt(text));
@@ -163,6 +179,44 @@ public sealed class AgencyConnector(HttpClient http, CatalogReader catalog, IIde
         {
             return new StatusAnswer([], e is OperationCanceledException ? "the agency did not answer in time" : e.Message, null);
         }
+        finally
+        {
+            call.Record();
+        }
+    }
+
+    /// <summary>
+    /// One call as the audit keeps it: started when the message is ready, given the status and size of the answer
+    /// when one came (status 0 when none did), recorded once whatever happened.
+    /// </summary>
+    private sealed class CallRecord(IAgencyCallAudit audit, TimeProvider clock, AgencyEndpointTarget target,
+        HttpRequestMessage message, string? subject, string? reference)
+    {
+        private readonly DateTimeOffset _at = clock.GetUtcNow();
+        private readonly long _started = clock.GetTimestamp();
+        private int _status;
+        private long _bytesOut;
+
+        public void Answered(HttpResponseMessage response, string text)
+        {
+            _status = (int)response.StatusCode;
+            _bytesOut = Encoding.UTF8.GetByteCount(text);
+        }
+
+        public void Record() => audit.Record(new AgencyCall(
+            _at,
+            Guid.NewGuid().ToString("N"),
+            subject,
+            target.Agency,
+            target.Name,
+            message.Method.Method,
+            message.RequestUri?.AbsolutePath ?? "",
+            _status,
+            (int)clock.GetElapsedTime(_started).TotalMilliseconds,
+            message.Content?.Headers.ContentLength ?? 0,
+            _bytesOut,
+            ClientAddress: null,
+            ClientRequestId: reference));
     }
 
     private static Uri Address(AgencyEndpointTarget target, string path, long spread) =>

@@ -87,13 +87,6 @@ public partial class OnboardingPortalFactory : CatalogPortalFactory
         return http;
     }
 
-    /// <summary>Rows from the test's database (history rows, in order).</summary>
-    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null)
-    {
-        await using var connection = new NpgsqlConnection(Database.ConnectionString);
-        return [.. await connection.QueryAsync<T>(sql, parameters)];
-    }
-
     /// <summary>A signed-in browser (password and SMS code) of a new account with these roles.</summary>
     public async Task<FormClient> SignedInAsync(params string[] roles)
     {

@@ -49,6 +49,45 @@ public sealed class AgencyConnectorTests(RequestsPortalFactory portal) : IClassF
         Assert.Empty(status.Items);
     }
 
+    [Fact]
+    public async Task The_portals_own_calls_to_an_agency_are_on_the_same_audit_record_as_citizens_calls_through_the_gateway()
+    {
+        await using var agency = await Server.StartAsync(context => context.Request.Path.Value!.EndsWith("/submit", StringComparison.Ordinal)
+            ? Results.Json(new { agencyReference = "RITA-2026-000042", status = "received" }, statusCode: 201)
+            : Results.Json(new { items = Array.Empty<object>() }));
+        var code = await AgencyAtAsync(agency.Address);
+        var (nin, _) = await portal.CreateAccountAsync();
+        var accountId = await portal.ScalarAsync<Guid>("SELECT id FROM identity.accounts WHERE nin = @nin", new { nin });
+        var connector = portal.Services.GetRequiredService<AgencyConnector>();
+
+        await connector.SubmitAsync(new OutgoingRequest
+        {
+            Id = 7,
+            Reference = "SP-AUDITED01",
+            AccountId = accountId,
+            Agency = code,
+            ServiceCode = code + "-service",
+            Answers = """{"jina": "Rehema"}""",
+            Acr = "urn:serviceportal:loa:substantial",
+            Amr = ["pwd", "sms"],
+            SubmitPath = "/applications/submit",
+        }, CancellationToken.None);
+        await connector.StatusAsync(code, "/applications/status", ["RITA-2026-000042"], CancellationToken.None);
+
+        var rows = await Eventually.ValueAsync(
+            async () => (await portal.QueryAsync<(string Method, string Path, int Status, string? Subject, string? ClientRequestId, string Endpoint)>(
+                "SELECT method, path, status, subject, client_request_id, endpoint FROM gateway.proxied_calls WHERE agency = @code ORDER BY at",
+                new { code })).ToList(),
+            found => found.Count == 2, "the two calls in gateway.proxied_calls");
+
+        var submit = rows.Single(r => r.Path == "/applications/submit");
+        Assert.Equal(("POST", 201, "SP-AUDITED01", "applications"), (submit.Method, submit.Status, submit.ClientRequestId, submit.Endpoint));
+        Assert.False(string.IsNullOrEmpty(submit.Subject)); // the pairwise subject the agency saw, not the account id
+        Assert.NotEqual(accountId.ToString(), submit.Subject);
+        var status = rows.Single(r => r.Path == "/applications/status");
+        Assert.Equal(("POST", 200, null), (status.Method, status.Status, status.Subject)); // the portal's own question
+    }
+
     private async Task<string> AgencyAtAsync(Uri address)
     {
         var code = "t" + Guid.NewGuid().ToString("N")[..10];
