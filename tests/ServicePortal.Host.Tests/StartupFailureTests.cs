@@ -133,6 +133,16 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public async Task ASP_NET_s_trust_every_proxy_switch_is_refused_in_favour_of_naming_the_proxies()
+    {
+        var result = await HostProcess.RunAsync("ServicePortal.Host", [],
+            UnreachableDatabase(("ASPNETCORE_FORWARDEDHEADERS_ENABLED", "true")), Timeout);
+
+        AssertOneClearLine(result, "ASPNETCORE_FORWARDEDHEADERS_ENABLED");
+        Assert.Contains("Web__TrustedProxies", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Outside_Development_the_issuer_must_be_set()
     {
         var result = await HostProcess.RunAsync("ServicePortal.Host", [], UnreachableDatabase(("Identity__Issuer", "")), Timeout);

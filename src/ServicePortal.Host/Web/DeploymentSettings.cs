@@ -14,12 +14,18 @@ namespace ServicePortal.Host.Web;
 /// <item><c>Identity:Issuer</c>: the OpenID Connect issuer, the portal's public address. Without it each node would
 /// publish the address a request came to, and tokens and identity assertions would name whatever host the client
 /// sent.</item>
+/// <item>Never (in any environment) <c>ASPNETCORE_FORWARDEDHEADERS_ENABLED</c>: ASP.NET then believes
+/// <c>X-Forwarded-For</c>/<c>-Proto</c> from anyone, so a client could pick its own address for rate limits, locks
+/// and the audit. The proxies to believe are named in <c>Web:TrustedProxies</c>.</item>
 /// </list>
 /// </summary>
 public static class DeploymentSettings
 {
     public const string AllowedHosts = "AllowedHosts";
     public const string Issuer = "Identity:Issuer";
+
+    /// <summary>ASP.NET's switch that trusts forwarded headers from every address (the ASPNETCORE_ prefix is removed).</summary>
+    private const string TrustEveryProxy = "FORWARDEDHEADERS_ENABLED";
 
     /// <summary>
     /// ASP.NET's own host filtering is turned off (<c>*</c>) in favour of <see cref="UseAllowedHosts"/>, which keeps
@@ -67,6 +73,13 @@ public static class DeploymentSettings
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(environment);
+        if (configuration.GetValue<bool>(TrustEveryProxy))
+        {
+            throw new PortalStartupException(
+                "ASPNETCORE_FORWARDEDHEADERS_ENABLED would believe X-Forwarded-For from anyone; unset it and name the " +
+                "load balancers instead, e.g. Web__TrustedProxies__0=10.0.0.0/8 (addresses or CIDR networks).");
+        }
+
         if (environment.IsDevelopment())
         {
             return;
