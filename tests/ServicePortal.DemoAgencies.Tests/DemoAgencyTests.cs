@@ -134,18 +134,20 @@ public sealed class DemoAgencyTests
         }
     }
 
+    /// <summary>Tries until the agency (a process starting) answers at all.</summary>
     private static async Task<T> Eventually<T>(Func<Task<T>> attempt)
     {
-        for (var i = 0; ; i++)
+        var (_, value) = await Testing.Eventually.ValueAsync(async () =>
         {
             try
             {
-                return await attempt();
+                return (true, await attempt());
             }
-            catch (HttpRequestException) when (i < 100)
+            catch (HttpRequestException)
             {
-                await Task.Delay(200);
+                return (false, default(T)!);
             }
-        }
+        }, answer => answer.Item1, "the demo agency to answer");
+        return value;
     }
 }

@@ -18,16 +18,9 @@ public sealed class DevelopmentMessagesTests(DevelopmentPortalFactory portal) : 
         await browser.SubmitAsync("/account/sign-in", new Dictionary<string, string?> { ["Nin"] = nin, ["Password"] = "Mti-Mrefu-Wa-Mwembe" });
 
         // The development sender "sends" it at once; wait for the dispatcher to record it as sent.
-        string? kept = null;
-        for (var i = 0; i < 200 && kept is null; i++)
-        {
-            kept = await portal.ScalarAsync<string?>(
-                "SELECT body FROM portal.outbox_messages WHERE recipient = @phone AND sent_at IS NOT NULL ORDER BY id DESC LIMIT 1", new { phone });
-            if (kept is null)
-            {
-                await Task.Delay(100);
-            }
-        }
+        var kept = await Eventually.ValueAsync(() => portal.ScalarAsync<string?>(
+                "SELECT body FROM portal.outbox_messages WHERE recipient = @phone AND sent_at IS NOT NULL ORDER BY id DESC LIMIT 1", new { phone }),
+            body => body is not null, "the dispatcher to record the code as sent");
 
         using var viewer = JsonDocument.Parse(await browser.Http.GetStringAsync("/dev/messages.json"));
         var shown = viewer.RootElement.EnumerateArray().First(m => m.GetProperty("to").GetString() == phone).GetProperty("body").GetString()!;

@@ -25,20 +25,9 @@ public sealed class AgencyLifecycleTests(OnboardingPortalFactory portal) : IClas
         return (agency, code, api);
     }
 
-    internal static async Task<HttpResponseMessage> EventuallyAsync(Func<Task<HttpResponseMessage>> get, HttpStatusCode expected)
-    {
-        // Caches on this node drop their reads when NOTIFY catalog_changed arrives (delivered at commit).
-        for (var attempt = 0; ; attempt++)
-        {
-            var response = await get();
-            if (response.StatusCode == expected || attempt == 50)
-            {
-                return response;
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    /// <summary>Caches on this node drop their reads when NOTIFY catalog_changed arrives (delivered at commit).</summary>
+    internal static Task<HttpResponseMessage> EventuallyAsync(Func<Task<HttpResponseMessage>> get, HttpStatusCode expected) =>
+        Eventually.AnswersAsync(get, expected, $"the catalogue to answer {(int)expected}");
 
     private Task<string> StatusAsync(string agency) =>
         portal.ScalarAsync<string>("SELECT status FROM catalog.agencies WHERE code = @agency", new { agency });

@@ -18,21 +18,6 @@ public sealed class ApprovalPageTests(OnboardingPortalFactory portal) : IClassFi
         return (agency, code, api);
     }
 
-    private static async Task<HttpResponseMessage> EventuallyAsync(Func<Task<HttpResponseMessage>> get, HttpStatusCode expected)
-    {
-        // Caches on this node drop their reads when NOTIFY catalog_changed arrives (delivered at commit).
-        for (var attempt = 0; ; attempt++)
-        {
-            var response = await get();
-            if (response.StatusCode == expected || attempt == 50)
-            {
-                return response;
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
     [Fact]
     public async Task An_administrator_approves_a_service_and_it_is_public_and_found_by_search()
     {
@@ -50,7 +35,7 @@ public sealed class ApprovalPageTests(OnboardingPortalFactory portal) : IClassFi
         Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
 
         using var anonymous = portal.CreateClient();
-        var entry = await EventuallyAsync(() => anonymous.GetAsync($"/api/catalog/services/{code}"), HttpStatusCode.OK);
+        var entry = await AgencyLifecycleTests.EventuallyAsync(() => anonymous.GetAsync($"/api/catalog/services/{code}"), HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.OK, entry.StatusCode);
         // Other tests of this class approve services with the same words: look within this agency.
         var search = await anonymous.GetFromJsonAsync<JsonElement>($"/api/catalog/services?q=uvuvi%20wa%20bahari&agency={agency}");
@@ -82,7 +67,7 @@ public sealed class ApprovalPageTests(OnboardingPortalFactory portal) : IClassFi
 
         // The published version stays what citizens see until approval.
         using var anonymous = portal.CreateClient();
-        var live = await EventuallyAsync(() => anonymous.GetAsync($"/api/catalog/services/{code}"), HttpStatusCode.OK);
+        var live = await AgencyLifecycleTests.EventuallyAsync(() => anonymous.GetAsync($"/api/catalog/services/{code}"), HttpStatusCode.OK);
         Assert.Contains("Kibali cha Uvuvi wa Bahari", await live.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var page = await admin.GetAsync($"/admin/catalog/services/{code}");
