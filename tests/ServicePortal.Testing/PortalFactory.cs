@@ -42,6 +42,12 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public TestDatabase Database => _database ?? throw new InvalidOperationException("The factory is not initialised.");
 
+    /// <summary>
+    /// Agencies may be reached at any port of the loopback address, over plain http (true by default: the tests start
+    /// their agencies on ports chosen at run time). False for a test of the production rule or of the configured list.
+    /// </summary>
+    public bool LoopbackAgencies { get; set; } = true;
+
     /// <summary>Sets a configuration value before the host is built.</summary>
     public PortalFactory With(string key, string? value)
     {
@@ -82,7 +88,10 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Requests:RunJobs", "false");
         // The agencies of the tests are real services on loopback, over plain http. A test of the production rule
         // (https and public addresses only) sets it back to false.
-        builder.UseSetting("Gateway:AllowPrivateDestinations", "true");
+        if (LoopbackAgencies)
+        {
+            builder.UseSetting("Gateway:AllowPrivateDestinations", "true");
+        }
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
