@@ -86,11 +86,13 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Background jobs (Hangfire's server and its recurring sync) cost CPU in every host of the suite; a test that
         // needs them says so with With("Requests:RunJobs", "true").
         builder.UseSetting("Requests:RunJobs", "false");
-        // The agencies of the tests are real services on loopback, over plain http. A test of the production rule
-        // (https and public addresses only) sets it back to false.
+        // The agencies of the tests are real services on loopback ports chosen at run time, over plain http: allowed by
+        // a rule a configuration cannot express (Gateway:AllowedPrivateDestinations names host:port). A test of the
+        // production rule or of the list turns it off.
         if (LoopbackAgencies)
         {
-            builder.UseSetting("Gateway:AllowPrivateDestinations", "true");
+            builder.ConfigureTestServices(services => services.AddSingleton(
+                ServicePortal.Core.Security.AgencyDestinations.AllowingPrivate((host, _) => host is "127.0.0.1" or "[::1]" or "localhost")));
         }
         foreach (var (key, value) in _settings)
         {
