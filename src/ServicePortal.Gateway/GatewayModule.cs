@@ -41,6 +41,7 @@ public static class GatewayModule
         services.AddHostedService<GatewayRouteReloader>();
         services.AddSingleton<GatewayRateLimits>();
         services.AddSingleton<GatewayDoor>();
+        services.AddSingleton(PortalOrigin.From(builder.Configuration, builder.Environment));
         services.AddSingleton<ProxyAudit>();
         services.AddHostedService<AuditWriter>();
         services.AddAgencyDestinations(builder.Configuration, builder.Environment);

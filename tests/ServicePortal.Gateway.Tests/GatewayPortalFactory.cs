@@ -86,12 +86,12 @@ public class GatewayPortalFactory : PortalFactory
             """, new { agencyId, endpoint, json, healthInterval, timeoutSeconds, maxBody, access, ratePolicy, status });
     }
 
-    /// <summary>Waits (up to 10 s) until this node's gateway has built the routes of the catalogue as it is now.</summary>
+    /// <summary>Waits (up to 30 s: a loaded machine) until this node's gateway has built the routes of the catalogue as it is now.</summary>
     public async Task RoutesCaughtUpAsync()
     {
         var routes = Services.GetRequiredService<Routing.GatewayRoutes>();
         var version = await CountAsync("SELECT version FROM catalog.catalog_state");
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         bool CaughtUp() => routes.AppliedVersion >= version;
         while (!CaughtUp() && DateTime.UtcNow < deadline)
         {

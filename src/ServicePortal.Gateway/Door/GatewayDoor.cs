@@ -127,6 +127,10 @@ public sealed class GatewayDoor(
         }
 
         await next().ConfigureAwait(false);
+        if (call.Refusal is { } refusal)
+        {
+            await AgencyAnswers.WriteRefusalAsync(context, refusal).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
