@@ -184,8 +184,8 @@ say "Starting the portal on $PORTAL (Production, a new embedded database in $WOR
   export Catalog__SeedDemoData=false
   export Identity__AllowHttp=true
   export Identity__Issuer=$PORTAL/
-  # The agency is on loopback over plain http: allowed explicitly (outside Development only https, public addresses).
-  export Gateway__AllowPrivateDestinations=true
+  # The agency is on loopback over plain http: listed explicitly (outside Development only https, public addresses).
+  export Gateway__AllowedPrivateDestinations=${BACKEND#http://}
   # curl signs in over plain HTTP on loopback, and would not send a Secure cookie back over it.
   export Web__SecureCookies=false
   # Required outside Development: the host names it answers to, and the key ring's certificate (throwaway keys

@@ -142,6 +142,9 @@ dotnet build src/ServicePortal.DemoAgencies -c Release -nologo -clp:ErrorsOnly -
 dotnet build infra/bench/SyncBench -c Release -nologo -clp:ErrorsOnly -v:quiet >&2
 
 FIRST_AGENCY_PORT=$(free_ports "$AGENCIES")
+# The bench agencies' host:port entries, the only private destinations the portal (and the harness's node) may reach.
+BENCH_DESTINATIONS=$(seq -f "127.0.0.1:%.0f" "$FIRST_AGENCY_PORT" "$((FIRST_AGENCY_PORT + AGENCIES - 1))" | paste -sd';')
+export BENCH_DESTINATIONS
 PORTAL=http://127.0.0.1:$(free_ports 1)
 REGISTRY=http://127.0.0.1:$(free_ports 1)
 
@@ -170,8 +173,8 @@ say "Starting the portal on $PORTAL (Production, a new embedded database in $WOR
   export Catalog__SeedDemoData=false
   export Identity__AllowHttp=true
   export Identity__Issuer=$PORTAL/
-  # The agency is on loopback over plain http: allowed explicitly (outside Development only https, public addresses).
-  export Gateway__AllowPrivateDestinations=true
+  # The agencies are on loopback over plain http: each one listed (outside Development only https, public addresses).
+  export Gateway__AllowedPrivateDestinations=$BENCH_DESTINATIONS
   # Required outside Development: the host names it answers to, and the key ring's certificate (throwaway keys
   # here, left unencrypted on purpose; the portal logs that at start).
   export AllowedHosts="localhost;127.0.0.1"

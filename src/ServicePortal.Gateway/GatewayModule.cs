@@ -41,6 +41,7 @@ public static class GatewayModule
         services.AddHostedService<GatewayRouteReloader>();
         services.AddSingleton<GatewayRateLimits>();
         services.AddSingleton<GatewayDoor>();
+        services.AddSingleton(PortalOrigin.From(builder.Configuration, builder.Environment));
         services.AddSingleton<ProxyAudit>();
         services.AddSingleton<IAgencyCallAudit>(sp => sp.GetRequiredService<ProxyAudit>());
         services.AddHostedService<AuditWriter>();

@@ -14,7 +14,7 @@ public sealed class StrictDestinationsPortalFactory : GatewayPortalFactory
 {
     public override Task InitializeAsync()
     {
-        With("Gateway:AllowPrivateDestinations", "false");
+        LoopbackAgencies = false;
         return base.InitializeAsync();
     }
 }

@@ -133,6 +133,37 @@ public sealed class EchoBackend : IAsyncDisposable
                 context.Response.Headers.Append("Set-Cookie", "portal_session=evil; Path=/");
             }
 
+            if (request.Path.StartsWithSegments("/many-cookies"))
+            {
+                // What a careless or hostile agency could set on the portal's origin: names of the portal's own, a
+                // cookie too large, no HttpOnly, SameSite=None, a path that climbs out, and more than a browser needs.
+                var cookies = context.Response.Headers;
+                cookies.Append("Set-Cookie", "portal_session=evil; Path=/");
+                cookies.Append("Set-Cookie", ".AspNetCore.Cookies=evil; Path=/");
+                cookies.Append("Set-Cookie", "__Host-portal=evil; Path=/; Secure");
+                cookies.Append("Set-Cookie", "__Secure-x=evil; Path=/; Secure");
+                cookies.Append("Set-Cookie", "big=" + new string('b', 5000) + "; Path=/");
+                cookies.Append("Set-Cookie", "climb=1; Path=/../../../account");
+                for (var i = 0; i < 14; i++)
+                {
+                    cookies.Append("Set-Cookie", $"c{i}={i}; Path=/; SameSite=None");
+                }
+            }
+
+            if (request.Path.StartsWithSegments("/typed"))
+            {
+                // An answer of the content type the caller names, with content that would be active in a browser.
+                context.Response.Headers["X-Powered-By"] = "EchoFramework 1.0";
+                var type = request.Query["type"].ToString();
+                if (type.Length > 0)
+                {
+                    context.Response.ContentType = type;
+                }
+
+                await context.Response.WriteAsync("AGENCY-CONTENT<script>alert(document.cookie)</script>", context.RequestAborted);
+                return Results.Empty;
+            }
+
             if (request.Path.StartsWithSegments("/redirect"))
             {
                 context.Response.StatusCode = StatusCodes.Status302Found;

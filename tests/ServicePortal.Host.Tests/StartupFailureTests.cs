@@ -143,6 +143,28 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public async Task The_retired_switch_that_opened_every_private_agency_destination_is_named_with_its_replacement()
+    {
+        var result = await HostProcess.RunAsync("ServicePortal.Host", [],
+            UnreachableDatabase(("Gateway__AllowPrivateDestinations", "true")), Timeout);
+
+        AssertOneClearLine(result, "Gateway:AllowPrivateDestinations is no longer read");
+        Assert.Contains("Gateway:AllowedPrivateDestinations=", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("demo-agencies")] // no port: every port of the name would be open
+    [InlineData("http://demo-agencies:5101/")]
+    [InlineData("demo-agencies:5101;10.0.0.0/8")]
+    public async Task A_private_agency_destination_that_is_not_host_and_port_is_named(string listed)
+    {
+        var result = await HostProcess.RunAsync("ServicePortal.Host", [],
+            UnreachableDatabase(("Gateway__AllowedPrivateDestinations", listed)), Timeout);
+
+        AssertOneClearLine(result, "Gateway:AllowedPrivateDestinations: '");
+    }
+
+    [Fact]
     public async Task Outside_Development_the_issuer_must_be_set()
     {
         var result = await HostProcess.RunAsync("ServicePortal.Host", [], UnreachableDatabase(("Identity__Issuer", "")), Timeout);

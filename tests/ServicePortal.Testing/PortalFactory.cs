@@ -42,6 +42,12 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public TestDatabase Database => _database ?? throw new InvalidOperationException("The factory is not initialised.");
 
+    /// <summary>
+    /// Agencies may be reached at any port of the loopback address, over plain http (true by default: the tests start
+    /// their agencies on ports chosen at run time). False for a test of the production rule or of the configured list.
+    /// </summary>
+    public bool LoopbackAgencies { get; set; } = true;
+
     /// <summary>Sets a configuration value before the host is built.</summary>
     public PortalFactory With(string key, string? value)
     {
@@ -80,9 +86,14 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Background jobs (Hangfire's server and its recurring sync) cost CPU in every host of the suite; a test that
         // needs them says so with With("Requests:RunJobs", "true").
         builder.UseSetting("Requests:RunJobs", "false");
-        // The agencies of the tests are real services on loopback, over plain http. A test of the production rule
-        // (https and public addresses only) sets it back to false.
-        builder.UseSetting("Gateway:AllowPrivateDestinations", "true");
+        // The agencies of the tests are real services on loopback ports chosen at run time, over plain http: allowed by
+        // a rule a configuration cannot express (Gateway:AllowedPrivateDestinations names host:port). A test of the
+        // production rule or of the list turns it off.
+        if (LoopbackAgencies)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(
+                ServicePortal.Core.Security.AgencyDestinations.AllowingPrivate((host, _) => host is "127.0.0.1" or "[::1]" or "localhost")));
+        }
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

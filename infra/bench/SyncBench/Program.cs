@@ -207,7 +207,8 @@ internal sealed class BenchPortal(string connectionString, string issuer) : WebA
         builder.UseSetting("AllowedHosts", "localhost;127.0.0.1");
         builder.UseSetting("DataProtection:AllowUnencryptedKeys", "true"); // the same throwaway key ring as sync.sh's portal
         builder.UseSetting("Identity:AllowHttp", "true");
-        builder.UseSetting("Gateway:AllowPrivateDestinations", "true"); // the bench agencies are on loopback, over http
+        // The bench agencies are on loopback, over http: the same list as sync.sh's portal (host:port entries).
+        builder.UseSetting("Gateway:AllowedPrivateDestinations", System.Environment.GetEnvironmentVariable("BENCH_DESTINATIONS") ?? "");
         builder.UseSetting("Identity:RegistryUrl", "http://127.0.0.1:9/");
         builder.UseSetting("Catalog:SeedDemoData", "false");
         builder.UseSetting("Requests:RunJobs", "false");

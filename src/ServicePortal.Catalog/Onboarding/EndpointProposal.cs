@@ -138,14 +138,14 @@ public sealed partial class EndpointProposalValidator : AbstractValidator<Endpoi
     }
 
     /// <summary>
-    /// The names of well-formed destinations must resolve to public addresses only (outside Development). Checked
+    /// The names of well-formed destinations must resolve to public addresses only (unless listed). Checked
     /// again on every new connection, since DNS can change after approval; a name that does not resolve yet passes.
     /// </summary>
     private static async Task ResolvesPubliclyAsync(EndpointProposalInput input, ValidationContext<EndpointProposalInput> context,
         AgencyDestinations destinations, CancellationToken cancellationToken)
     {
         var list = input.Proposal.Destinations;
-        if (destinations.AllowPrivate || list is not { Count: >= 1 and <= 16 })
+        if (list is not { Count: >= 1 and <= 16 })
         {
             return;
         }

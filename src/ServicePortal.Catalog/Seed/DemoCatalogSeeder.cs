@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,9 +18,15 @@ namespace ServicePortal.Catalog.Seed;
 /// an agency or an administrator changed stays changed. Several nodes starting together take turns on an
 /// advisory lock.
 /// </summary>
+/// <remarks>
+/// Each demo agency's endpoint points where the deployment says that demo agency runs, <c>DemoAgencies:{code}</c>
+/// (e.g. <c>DemoAgencies__rita=http://demo-agencies:5102</c> in compose and Kubernetes, where they are a service of
+/// their own), and at the file's loopback address (<c>./build.sh run</c>) when that is not set.
+/// </remarks>
 public sealed partial class DemoCatalogSeeder(
     NpgsqlDataSource dataSource,
     IOptions<CatalogOptions> options,
+    IConfiguration configuration,
     ILogger<DemoCatalogSeeder> logger) : IHostedService
 {
     public const string ChangedBy = "seed";
@@ -79,7 +86,8 @@ public sealed partial class DemoCatalogSeeder(
         var added = new List<long>();
         foreach (var agency in seed.Agencies)
         {
-            var agencyId = await AddAgencyAsync(connection, transaction, agency, cancellationToken).ConfigureAwait(false);
+            var agencyId = await AddAgencyAsync(connection, transaction, agency, DemoAgencyAddress(agency.Code), cancellationToken)
+                .ConfigureAwait(false);
             foreach (var service in agency.Services)
             {
                 var form = service.Form is null ? null : seed.Forms[service.Form].GetRawText();
@@ -98,8 +106,15 @@ public sealed partial class DemoCatalogSeeder(
         return added.Count;
     }
 
+    /// <summary>Where this deployment runs the demo agency <paramref name="code"/> (an http(s) address), or null.</summary>
+    private Uri? DemoAgencyAddress(string code) =>
+        Uri.TryCreate(configuration[$"DemoAgencies:{code}"], UriKind.Absolute, out var address) &&
+        (address.Scheme == Uri.UriSchemeHttp || address.Scheme == Uri.UriSchemeHttps)
+            ? new Uri(address.GetLeftPart(UriPartial.Authority) + "/")
+            : null;
+
     private static async Task<long> AddAgencyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        SeedAgency agency, CancellationToken cancellationToken)
+        SeedAgency agency, Uri? configured, CancellationToken cancellationToken)
     {
         var inserted = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
             INSERT INTO catalog.agencies (code, short_name, name_sw, name_en, description_sw, description_en, website, status)
@@ -130,7 +145,9 @@ public sealed partial class DemoCatalogSeeder(
 
         foreach (var endpoint in agency.Endpoints)
         {
-            var destinations = JsonSerializer.Serialize(new[] { new { name = "primary", address = endpoint.Destination } });
+            // The configured base, with the file's path (the demo agencies serve their endpoints at their root).
+            var address = configured is null ? endpoint.Destination : new Uri(configured, new Uri(endpoint.Destination).PathAndQuery.TrimStart('/')).ToString();
+            var destinations = JsonSerializer.Serialize(new[] { new { name = "primary", address } });
             await connection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO catalog.agency_endpoints (agency_id, name, destinations, auth_requirement, status)
                 VALUES (@id, @Name, @destinations::jsonb, @Auth, 'approved')

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Globalization;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
@@ -5,25 +7,125 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using ServicePortal.Core.Hosting;
 
 namespace ServicePortal.Core.Security;
 
 /// <summary>
-/// Where the portal may send a citizen's call or its own to an agency. Outside Development only <c>https</c>, and
-/// only public addresses: never loopback, private networks (RFC 1918, carrier-grade NAT, unique local), link-local
-/// (the cloud metadata service at 169.254.169.254 among them), multicast, reserved or documentation ranges, in any
-/// spelling (IPv4-mapped IPv6, NAT64, 6to4). Checked when an agency proposes an endpoint, when the gateway builds
-/// its routes (literal addresses), and again when a connection is made (<see cref="Guard"/>), because the name an
-/// administrator approved can later be made to resolve anywhere. <c>Gateway:AllowPrivateDestinations</c> (true
-/// in Development, false elsewhere unless set) lets loopback and plain http through, for development, tests and
-/// benchmarks on one machine.
+/// Where the portal may send a citizen's call or its own to an agency: only <c>https</c>, and only public addresses:
+/// never loopback, private networks (RFC 1918, carrier-grade NAT, unique local), link-local (the cloud metadata
+/// service at 169.254.169.254 among them), multicast, reserved or documentation ranges, in any spelling (IPv4-mapped
+/// IPv6, NAT64, 6to4). Checked when an agency proposes an endpoint, when the gateway builds its routes (literal
+/// addresses), and again when a connection is made (<see cref="Guard"/>), because the name an administrator approved
+/// can later be made to resolve anywhere. The one exception is a list of named destinations,
+/// <c>Gateway:AllowedPrivateDestinations</c> (<c>host:port</c> entries, e.g. <c>127.0.0.1:5101</c> or
+/// <c>demo-agencies:5102</c>): exactly those may be reached over plain http at a private address (the demo agencies of
+/// a developer's machine or of a test cluster, a benchmark's agencies); no switch opens every private address.
 /// </summary>
-public sealed class AgencyDestinations(bool allowPrivate)
+public sealed class AgencyDestinations
 {
-    public const string Setting = "Gateway:AllowPrivateDestinations";
+    public const string Setting = "Gateway:AllowedPrivateDestinations";
 
-    /// <summary>Plain http and non-public addresses are allowed (development, tests, a benchmark on one machine).</summary>
-    public bool AllowPrivate { get; } = allowPrivate;
+    /// <summary>The boolean this list replaced: refused at start-up, so a deployment that still sets it is told.</summary>
+    public const string RetiredSetting = "Gateway:AllowPrivateDestinations";
+
+    private readonly FrozenSet<string> _listed;
+    private readonly Func<string, int, bool>? _rule;
+
+    /// <summary>Only the <paramref name="allowedPrivate"/> destinations (<c>host:port</c>) may be private.</summary>
+    public AgencyDestinations(IEnumerable<string> allowedPrivate)
+    {
+        ArgumentNullException.ThrowIfNull(allowedPrivate);
+        var listed = new List<string>();
+        foreach (var entry in allowedPrivate)
+        {
+            listed.Add(ParseEntry(entry) ?? throw new ArgumentException(
+                $"{Setting}: '{entry}' is not host:port (e.g. 127.0.0.1:5101, demo-agencies:5102, [::1]:5101).", nameof(allowedPrivate)));
+        }
+
+        _listed = listed.ToFrozenSet(StringComparer.Ordinal);
+    }
+
+    private AgencyDestinations(Func<string, int, bool> rule)
+    {
+        _listed = FrozenSet<string>.Empty;
+        _rule = rule;
+    }
+
+    /// <summary>
+    /// Private destinations allowed by a rule instead of a list: for tests that start their agencies on ports chosen
+    /// at run time. Never made from configuration.
+    /// </summary>
+    public static AgencyDestinations AllowingPrivate(Func<string, int, bool> rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return new AgencyDestinations(rule);
+    }
+
+    /// <summary>The listed private destinations, normalised (<c>host:port</c>, lower case, IPv6 in brackets).</summary>
+    public IReadOnlyCollection<string> Listed => _listed;
+
+    /// <summary>Whether some private destinations may be reached (a list was configured, or a test rule).</summary>
+    public bool AllowsSomePrivate => _listed.Count > 0 || _rule is not null;
+
+    /// <summary>Whether <paramref name="host"/>:<paramref name="port"/> is a listed private destination.</summary>
+    public bool IsListed(string host, int port)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var normalised = NormaliseHost(host);
+        return normalised is not null && port is > 0 and <= 65535 &&
+               (_listed.Contains(string.Create(CultureInfo.InvariantCulture, $"{normalised}:{port}")) || _rule?.Invoke(normalised, port) == true);
+    }
+
+    /// <summary>Whether the address's host and port are a listed private destination.</summary>
+    public bool IsListed(Uri address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return address.IsAbsoluteUri && IsListed(address.Host, address.Port);
+    }
+
+    /// <summary>One entry normalised (<c>host:port</c>), or null when it is not one.</summary>
+    public static string? ParseEntry(string? entry)
+    {
+        entry = entry?.Trim();
+        if (string.IsNullOrEmpty(entry) || entry.Contains('/', StringComparison.Ordinal) || entry.Contains('@', StringComparison.Ordinal) ||
+            !Uri.TryCreate("http://" + entry, UriKind.Absolute, out var uri) || (uri.IsDefaultPort && !entry.EndsWith(":80", StringComparison.Ordinal)) ||
+            uri.PathAndQuery != "/" || NormaliseHost(uri.Host) is not { } host)
+        {
+            return null;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{host}:{uri.Port}");
+    }
+
+    /// <summary>A host as compared: lower case, no trailing dot, an IP address in its one spelling (IPv6 in brackets).</summary>
+    private static string? NormaliseHost(string host)
+    {
+        host = host.Trim().TrimEnd('.').ToLowerInvariant();
+        var bare = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        if (bare.Length == 0)
+        {
+            return null;
+        }
+
+        if (IPAddress.TryParse(bare, out var address) && (bare.Contains(':', StringComparison.Ordinal) || bare.Count(c => c == '.') == 3))
+        {
+            if (address.IsIPv4MappedToIPv6)
+            {
+                address = address.MapToIPv4();
+            }
+
+            if (address.AddressFamily != AddressFamily.InterNetworkV6)
+            {
+                return address.ToString();
+            }
+
+            address.ScopeId = 0;
+            return $"[{address}]";
+        }
+
+        return bare;
+    }
 
     /// <summary>
     /// What is wrong with a destination without asking DNS (the scheme, a literal address, a local name), or null.
@@ -31,7 +133,7 @@ public sealed class AgencyDestinations(bool allowPrivate)
     public string? Problem(Uri address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (AllowPrivate)
+        if (IsListed(address))
         {
             return null;
         }
@@ -61,7 +163,7 @@ public sealed class AgencyDestinations(bool allowPrivate)
             return problem;
         }
 
-        if (AllowPrivate || Literal(address) is not null)
+        if (IsListed(address) || Literal(address) is not null)
         {
             return null;
         }
@@ -80,15 +182,31 @@ public sealed class AgencyDestinations(bool allowPrivate)
     }
 
     /// <summary>
-    /// Makes <paramref name="handler"/> resolve the name itself and connect only to public addresses (unless
-    /// private ones are allowed): the check at connect time, on each new connection, never on a pooled one.
+    /// Makes <paramref name="handler"/> resolve the name itself and connect only to public addresses, or to a listed
+    /// private destination by its listed name and port: the check at connect time, on each new connection, never on
+    /// a pooled one.
     /// </summary>
     public void Guard(SocketsHttpHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        if (!AllowPrivate)
+        handler.ConnectCallback = (context, cancellationToken) =>
+            IsListed(context.DnsEndPoint.Host, context.DnsEndPoint.Port)
+                ? ConnectAsync(context.DnsEndPoint, cancellationToken)
+                : ConnectPubliclyAsync(context, cancellationToken);
+    }
+
+    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
         {
-            handler.ConnectCallback = ConnectPubliclyAsync;
+            await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
     }
 
@@ -191,16 +309,34 @@ public sealed class AgencyDestinations(bool allowPrivate)
 public static class AgencyDestinationsSetup
 {
     /// <summary>
-    /// One <see cref="AgencyDestinations"/> for the host (each module that sends to agencies calls this):
-    /// <c>Gateway:AllowPrivateDestinations</c> when set, else true in Development only.
+    /// One <see cref="AgencyDestinations"/> for the host (each module that sends to agencies calls this), with the
+    /// private destinations listed in <c>Gateway:AllowedPrivateDestinations</c>: a string of <c>host:port</c> entries
+    /// separated by <c>;</c> or <c>,</c> (easy in an environment variable), or an array of them. Nothing is listed by
+    /// default, in Development too (appsettings.Development.json lists the demo agencies of <c>./build.sh run</c>).
     /// </summary>
     public static IServiceCollection AddAgencyDestinations(this IServiceCollection services, IConfiguration configuration,
         IHostEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(environment);
-        var allowPrivate = configuration.GetValue<bool?>(AgencyDestinations.Setting) ?? environment.IsDevelopment();
-        services.TryAddSingleton(new AgencyDestinations(allowPrivate));
+        if (!string.IsNullOrEmpty(configuration[AgencyDestinations.RetiredSetting]))
+        {
+            throw new PortalStartupException(
+                $"{AgencyDestinations.RetiredSetting} is no longer read: name the private destinations agencies may be reached at " +
+                $"instead, {AgencyDestinations.Setting}=demo-agencies:5101;demo-agencies:5102 (host:port, separated by ';').");
+        }
+
+        var section = configuration.GetSection(AgencyDestinations.Setting);
+        var entries = (section.Value ?? "").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Concat(section.GetChildren().Select(child => child.Value).OfType<string>().Where(value => value.Trim().Length > 0))
+            .ToList();
+        if (entries.FirstOrDefault(entry => AgencyDestinations.ParseEntry(entry) is null) is { } bad)
+        {
+            throw new PortalStartupException(
+                $"{AgencyDestinations.Setting}: '{bad}' is not host:port (e.g. 127.0.0.1:5101, demo-agencies:5102, [::1]:5101).");
+        }
+
+        services.TryAddSingleton(new AgencyDestinations(entries));
         return services;
     }
 }

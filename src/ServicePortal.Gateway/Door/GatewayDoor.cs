@@ -128,6 +128,10 @@ public sealed class GatewayDoor(
         }
 
         await next().ConfigureAwait(false);
+        if (call.Refusal is { } refusal)
+        {
+            await AgencyAnswers.WriteRefusalAsync(context, refusal).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

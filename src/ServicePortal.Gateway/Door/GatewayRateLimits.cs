@@ -1,13 +1,14 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using ServicePortal.Core.Security;
 using ServicePortal.Gateway.Routing;
 
 namespace ServicePortal.Gateway.Door;
 
 /// <summary>
 /// The endpoint's rate-limit policy, counted per endpoint and per citizen when one is signed in (so people
-/// behind one mobile operator's address do not share a limit), else per client address. Fixed windows, kept
+/// behind one mobile operator's address do not share a limit), else per client network (an address, or an IPv6 /64). Fixed windows, kept
 /// on each node: with N nodes behind a load balancer a client gets at most N times the limit, which is what
 /// a per-node limiter can promise; a shared limiter is the step after.
 /// </summary>
@@ -31,7 +32,8 @@ public sealed class GatewayRateLimits(IOptions<GatewayOptions> options) : IDispo
     public TimeSpan? Refuse(GatewayEndpoint endpoint, Guid? citizen, IPAddress? address)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        var who = citizen is { } id ? "c:" + id.ToString("N") : "a:" + (address?.ToString() ?? "unknown");
+        // Anonymous: per client network, an IPv6 /64 as one client (it may take a new address in it for every call).
+        var who = citizen is { } id ? "c:" + id.ToString("N") : "a:" + ClientNetwork.Of(address);
         using var lease = _limiter.AttemptAcquire(new Key(endpoint.RouteId, endpoint.RateLimitPolicy, who));
         if (lease.IsAcquired)
         {

@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
@@ -18,10 +17,11 @@ namespace ServicePortal.Gateway.Door;
 /// with an underscore, which some servers read as its dashed twin), and in their place the signed
 /// <c>Portal-Identity</c>, the portal's request id and <c>X-Forwarded-*</c> set by the portal. Back to the browser:
 /// only an allow-list of headers that describe the answer, the agency's cookies confined to its namespace and path,
-/// a redirect kept inside its prefix, and the portal's own sandboxing policy, so that an agency's page never runs
-/// with the portal's authority. YARP itself drops hop-by-hop headers in both directions.
+/// a redirect kept inside its own space and no active content for browsers without fetch metadata
+/// (<see cref="AgencyAnswers"/>), and the portal's own sandboxing policy, so that an agency's page never runs with
+/// the portal's authority. YARP itself drops hop-by-hop headers in both directions.
 /// </summary>
-public sealed class GatewayTransforms : ITransformProvider
+public sealed class GatewayTransforms(PortalOrigin origin) : ITransformProvider
 {
     /// <summary>Headers a client could send to pose as the portal or as a proxy: never forwarded as sent.</summary>
     private static readonly string[] RequestHeadersRemoved =
@@ -35,7 +35,8 @@ public sealed class GatewayTransforms : ITransformProvider
     /// <summary>
     /// The only headers of an agency's answer that reach the browser: what the answer is (type, length, encoding,
     /// language, disposition, ranges), how it may be cached, where a redirect leads (confined: see
-    /// <see cref="ConfinedLocation"/>), when to retry, which methods are allowed, and the agency's cookies (confined).
+    /// <see cref="AgencyAnswers.ConfinedLocation"/>), when to retry, which methods are allowed, and the agency's cookies
+    /// (confined, at most <see cref="AgencyCookies.MaxPerAnswer"/>).
     /// Everything else is dropped, above all what would act on the portal's whole origin: <c>Service-Worker-Allowed</c>,
     /// <c>Clear-Site-Data</c>, <c>Refresh</c>, <c>Link</c>, <c>WWW-Authenticate</c> (a browser would ask for a password
     /// under the portal's name), <c>Access-Control-*</c>, <c>Strict-Transport-Security</c>, and every security policy
@@ -127,12 +128,22 @@ public sealed class GatewayTransforms : ITransformProvider
 
             var http = transform.HttpContext;
             var call = http.Features.GetRequiredFeature<GatewayCall>();
+            if (AgencyAnswers.Refusal(answer, http.Request, call.Endpoint, origin) is { } refusal)
+            {
+                // Nothing of the answer reaches the browser: the door explains (AgencyAnswers.WriteRefusalAsync, or a status page).
+                call.Refusal = refusal;
+                transform.SuppressResponseBody = true;
+                http.Response.StatusCode = refusal;
+                return ValueTask.CompletedTask;
+            }
+
             // A message with both Transfer-Encoding and Content-Length is not forwarded with the length (RFC 9112 6.3).
             var chunked = answer.Headers.NonValidated.Contains(HeaderNames.TransferEncoding);
-            CopyAllowed(answer.Headers, http, call, chunked);
+            var cookies = 0;
+            CopyAllowed(answer.Headers, http, call, chunked, ref cookies);
             if (answer.Content is not null)
             {
-                CopyAllowed(answer.Content.Headers, http, call, chunked);
+                CopyAllowed(answer.Content.Headers, http, call, chunked, ref cookies);
             }
 
             http.Response.Headers.ContentSecurityPolicy = SandboxPolicy;
@@ -165,7 +176,7 @@ public sealed class GatewayTransforms : ITransformProvider
         }
     }
 
-    private static void CopyAllowed(HttpHeaders from, HttpContext http, GatewayCall call, bool chunked)
+    private void CopyAllowed(HttpHeaders from, HttpContext http, GatewayCall call, bool chunked, ref int cookies)
     {
         var response = http.Response.Headers;
         foreach (var header in from.NonValidated)
@@ -180,15 +191,18 @@ public sealed class GatewayTransforms : ITransformProvider
             {
                 foreach (var value in header.Value)
                 {
-                    if (AgencyCookies.FromAgency(value, call.CookiePrefix, call.Endpoint.Prefix) is { } rewritten)
+                    if (cookies < AgencyCookies.MaxPerAnswer &&
+                        AgencyCookies.FromAgency(value, call.CookiePrefix, call.Endpoint.Prefix, origin.SecureCookies) is { } rewritten)
                     {
                         response.Append(HeaderNames.SetCookie, rewritten); // beside any the portal set (the language)
+                        cookies++;
                     }
                 }
             }
             else if (name.Equals(HeaderNames.Location, StringComparison.OrdinalIgnoreCase))
             {
-                if (ConfinedLocation(header.Value.ToString(), http.Request, call.Endpoint.Prefix) is { } location)
+                // A redirect that leads elsewhere was refused whole (AgencyAnswers.Refusal); another answer's is dropped.
+                if (AgencyAnswers.ConfinedLocation(header.Value.ToString(), http.Request, call.Endpoint, origin) is { } location)
                 {
                     response.Location = location;
                 }
@@ -210,46 +224,6 @@ public sealed class GatewayTransforms : ITransformProvider
             }
         }
     }
-
-    /// <summary>
-    /// Where an agency's redirect may lead: another site, as the agency wrote it (normalised, http or https only); or
-    /// the portal itself, but then only inside the endpoint's prefix. A path outside the prefix (an agency unaware of
-    /// it writes <c>/done</c>; <c>../../account</c> climbs out) is taken as relative to the agency's root and put under
-    /// the prefix, so an agency can never send the citizen's browser to a portal page of its choosing. Null to drop it.
-    /// </summary>
-    internal static string? ConfinedLocation(string location, HttpRequest request, string prefix)
-    {
-        if (!Uri.TryCreate(UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path), UriKind.Absolute, out var here))
-        {
-            return null;
-        }
-
-        // A leading / is a path (or //host), never a file name: Uri would read "/done" as file:///done on Linux.
-        if (location.StartsWith('/') || location.StartsWith('\\') || !Uri.TryCreate(location, UriKind.Absolute, out var target))
-        {
-            if (!Uri.TryCreate(here, location, out target))
-            {
-                return null;
-            }
-        }
-
-        if (target.Scheme != Uri.UriSchemeHttps && target.Scheme != Uri.UriSchemeHttp)
-        {
-            return null;
-        }
-
-        if (Uri.Compare(target, here, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) != 0)
-        {
-            return target.AbsoluteUri;
-        }
-
-        var path = target.AbsolutePath;
-        var rest = target.Query + target.Fragment;
-        return path.Length >= prefix.Length && path.StartsWith(prefix, StringComparison.Ordinal) &&
-               (path.Length == prefix.Length || path[prefix.Length] == '/')
-            ? path + rest
-            : prefix + path + rest;
-    }
 }
 
 /// <summary>What the door decided about one call, for the transforms and the audit.</summary>
@@ -266,6 +240,9 @@ public sealed class GatewayCall(Routing.GatewayEndpoint endpoint, string request
     public string CookiePrefix { get; } = AgencyCookies.Namespace(endpoint.Agency, endpoint.Name);
     public string? Assertion { get; set; }
     public string? Subject { get; set; }
+
+    /// <summary>The status the agency's answer was replaced by (406 or 502: see <see cref="AgencyAnswers"/>), if it was.</summary>
+    public int? Refusal { get; set; }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Endpoint.RouteId} {RequestId}");
 }

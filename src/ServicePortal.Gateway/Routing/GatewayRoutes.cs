@@ -58,9 +58,9 @@ public sealed partial class GatewayRoutes(
     {
         if (Current.Version < 0)
         {
-            if (allowed.AllowPrivate && !environment.IsDevelopment())
+            if (allowed.Listed.Count > 0 && !environment.IsDevelopment())
             {
-                LogPrivateDestinationsAllowed(logger, AgencyDestinations.Setting);
+                LogPrivateDestinationsAllowed(logger, AgencyDestinations.Setting, string.Join(", ", allowed.Listed));
             }
 
             try
@@ -307,8 +307,8 @@ public sealed partial class GatewayRoutes(
     [LoggerMessage(Level = LogLevel.Error, Message = "YARP refused the gateway's routes; the previous ones stay in use")]
     private static partial void LogApplyFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Setting} is on outside Development: agencies may be reached over plain http and at loopback or private addresses")]
-    private static partial void LogPrivateDestinationsAllowed(ILogger logger, string setting);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Setting} lists private destinations outside Development: agencies may be reached over plain http at {Destinations}")]
+    private static partial void LogPrivateDestinationsAllowed(ILogger logger, string setting, string destinations);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway routes could not be read; retrying")]
     private static partial void LogReloadFailed(ILogger logger, Exception exception);

@@ -76,7 +76,8 @@ public sealed class KilledSyncTests : IAsyncLifetime
         ["ConnectionStrings__Portal"] = _database.ConnectionString,
         ["PORTAL_URLS"] = $"http://127.0.0.1:{_port}",
         ["Identity__AllowHttp"] = "true",
-        ["Gateway__AllowPrivateDestinations"] = "true", // the bench agency is on loopback, over plain http
+        // The bench agency is on loopback, over plain http: that one destination is listed.
+        ["Gateway__AllowedPrivateDestinations"] = DemoAgencyHost.BaseAddress(_agency).Authority,
         ["Requests__SyncInterval"] = "00:00:05",
         ["Logging__LogLevel__Default"] = "Warning",
     });
