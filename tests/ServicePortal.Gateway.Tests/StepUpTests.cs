@@ -59,7 +59,7 @@ public sealed class StepUpTests(GatewayPortalFactory portal) : IClassFixture<Gat
         var redirect = $"https://{clientId}.example/callback";
         await using (var scope = portal.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(new OpenIddictApplicationDescriptor
+            var descriptor = new OpenIddictApplicationDescriptor
             {
                 ClientId = clientId,
                 ClientSecret = Secret,
@@ -73,7 +73,10 @@ public sealed class StepUpTests(GatewayPortalFactory portal) : IClassFixture<Gat
                     Permissions.ResponseTypes.Code, Permissions.Prefixes.Scope + "gateway",
                 },
                 Requirements = { Requirements.Features.ProofKeyForCodeExchange },
-            });
+            };
+            // A client the administrator registered as allowed to ask for the password-only level.
+            descriptor.Properties["password_level"] = JsonSerializer.SerializeToElement(true);
+            await scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(descriptor);
         }
 
         var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));

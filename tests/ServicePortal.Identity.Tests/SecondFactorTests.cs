@@ -40,7 +40,7 @@ public sealed partial class SecondFactorTests(IdentityPortalFactory portal) : IC
     public async Task The_password_level_gives_the_client_that_asked_a_code_with_acr_low_and_the_browser_no_session()
     {
         var (nin, _) = await portal.CreateAccountAsync(Password);
-        var client = await RelyingParty.RegisterAsync(portal);
+        var client = await RelyingParty.RegisterAsync(portal, passwordLevel: true);
         using var browser = RelyingParty.Browser(portal);
         var pkce = Pkce.Create();
 
@@ -75,7 +75,7 @@ public sealed partial class SecondFactorTests(IdentityPortalFactory portal) : IC
     {
         var (nin, phone) = await portal.CreateAccountAsync(Password);
         var secret = await EnrolAuthenticatorAsync(nin, phone);
-        var client = await RelyingParty.RegisterAsync(portal, ConsentTypes.Implicit);
+        var client = await RelyingParty.RegisterAsync(portal, ConsentTypes.Implicit, passwordLevel: true);
 
         for (var attempt = 1; attempt <= 6; attempt++)
         {

@@ -77,6 +77,68 @@ public static class AppTokens
         });
     }
 
+    /// <summary>
+    /// A citizen's access token at the password-only level: the app is registered as allowed to ask for it
+    /// (<c>password_level</c>), asks for it (<c>acr_values=urn:serviceportal:loa:low</c>), and the citizen gives NIN
+    /// and password alone.
+    /// </summary>
+    public static async Task<string> PasswordLevelAsync(PortalFactory portal, HttpClient browserHttp, string nin, string scope,
+        string password = "Mti-Mrefu-Wa-Mwembe")
+    {
+        ArgumentNullException.ThrowIfNull(portal);
+        ArgumentNullException.ThrowIfNull(browserHttp);
+        var clientId = "app-" + Guid.NewGuid().ToString("N")[..12];
+        var redirect = $"https://{clientId}.example/callback";
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            ClientSecret = Secret,
+            ClientType = ClientTypes.Confidential,
+            ConsentType = ConsentTypes.Implicit,
+            DisplayName = "Programu ya Majaribio",
+            RedirectUris = { new Uri(redirect) },
+            Permissions = { Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.GrantTypes.AuthorizationCode, Permissions.ResponseTypes.Code },
+            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+        };
+        descriptor.Properties["password_level"] = JsonSerializer.SerializeToElement(true);
+        foreach (var s in scope.Split(' ').Where(s => s != Scopes.OpenId))
+        {
+            descriptor.Permissions.Add(Permissions.Prefixes.Scope + s);
+        }
+
+        await using (var services = portal.Services.CreateAsyncScope())
+        {
+            await services.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(descriptor);
+        }
+
+        var verifier = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var authorize = $"/connect/authorize?client_id={clientId}&response_type=code&scope={Uri.EscapeDataString(scope)}" +
+                        $"&redirect_uri={Uri.EscapeDataString(redirect)}&state=s&code_challenge={challenge}&code_challenge_method=S256" +
+                        "&acr_values=urn:serviceportal:loa:low";
+        using var browser = new FormClient(browserHttp);
+        var response = await browser.GetAsync(authorize);
+        var returnUrl = QueryHelpers.ParseQuery(new Uri(new Uri("https://localhost"), response.Headers.Location!).Query)["returnUrl"].ToString();
+        response = await browser.SubmitAsync("/account/sign-in?level=low&returnUrl=" + Uri.EscapeDataString(returnUrl),
+            new Dictionary<string, string?> { ["Nin"] = nin, ["Password"] = password, ["ReturnUrl"] = returnUrl, ["Level"] = "low" });
+        for (var hop = 0; hop < 5 && response.Headers.Location is { } next && !next.OriginalString.StartsWith(redirect, StringComparison.Ordinal); hop++)
+        {
+            Assert.False(next.OriginalString.StartsWith("/account/sign-in/code", StringComparison.Ordinal), "the password level asked for a code");
+            response = await browser.GetAsync(next.OriginalString);
+        }
+
+        var code = QueryHelpers.ParseQuery(response.Headers.Location!.Query)["code"].ToString();
+        return await TokenAsync(browserHttp, new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+            ["redirect_uri"] = redirect,
+            ["code_verifier"] = verifier,
+            ["client_id"] = clientId,
+            ["client_secret"] = Secret,
+        });
+    }
+
     /// <summary>An agency backend's client-credentials token, bound to <paramref name="agency"/>.</summary>
     public static async Task<string> AgencyAsync(PortalFactory portal, HttpClient http, string agency, string scope)
     {

@@ -78,6 +78,21 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The same password hashed again at today's cost (ASP.NET Core Identity's <c>SuccessRehashNeeded</c>). Not a new
+    /// password: the security stamp, and so every session and token, stays. Only over the hash it replaces, so a new
+    /// password set meanwhile is never overwritten.
+    /// </summary>
+    public async Task RehashPasswordAsync(Guid id, string oldHash, string newHash, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE identity.accounts SET password_hash = $3 WHERE id = $1 AND password_hash = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = oldHash });
+        command.Parameters.Add(new NpgsqlParameter { Value = newHash });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<IReadOnlyList<AccountRole>> RolesAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(

@@ -212,7 +212,12 @@ public sealed class IdentityAssertionIssuer(
         }
 
         subject = await subjects.ForAsync(accountId, SectorOf(agencyCode), cancellationToken).ConfigureAwait(false);
-        _cache.Set(key, subject, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(30), Size = 1 });
+        if (!string.IsNullOrEmpty(subject))
+        {
+            // Only a real subject is kept: a missing one would be handed to every later call for half an hour.
+            _cache.Set(key, subject, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(30), Size = 1 });
+        }
+
         return subject;
     }
 

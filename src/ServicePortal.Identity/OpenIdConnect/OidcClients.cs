@@ -19,6 +19,21 @@ public sealed class OidcClients(IServiceScopeFactory scopes, IHostEnvironment en
     /// <summary>Development: the demo RITA backend, for client credentials. Its secret is generated, never committed.</summary>
     public const string DevAgencyClientId = "demo-rita-backend";
 
+    /// <summary>
+    /// The client property (<c>true</c>) that lets a client ask for the password-only level
+    /// (<c>acr_values=urn:serviceportal:loa:low</c>). Set by the administrator who registers the client, for a service
+    /// whose data needs no more; any other client that asks for it gets both factors.
+    /// </summary>
+    public const string PasswordLevelProperty = "password_level";
+
+    public static async Task<bool> AllowsPasswordLevelAsync(IOpenIddictApplicationManager applications, object application,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(applications);
+        var properties = await applications.GetPropertiesAsync(application, cancellationToken).ConfigureAwait(false);
+        return properties.TryGetValue(PasswordLevelProperty, out var allowed) && allowed.ValueKind == System.Text.Json.JsonValueKind.True;
+    }
+
     public static readonly IReadOnlyDictionary<string, (string Sw, string En, string? Resource)> ScopeTexts =
         new Dictionary<string, (string, string, string?)>(StringComparer.Ordinal)
         {

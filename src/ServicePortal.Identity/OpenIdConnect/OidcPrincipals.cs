@@ -19,8 +19,18 @@ public sealed class OidcPrincipals(PairwiseSubjects subjects, IOpenIddictApplica
 {
     public const string AccountIdClaim = "account_id";
 
+    /// <summary>
+    /// The account's security stamp when the person signed in: the token endpoint refuses a code or refresh token
+    /// whose stamp is no longer the account's (a new password, whatever path wrote it).
+    /// </summary>
+    public const string StampClaim = "portal_stamp";
+
+    /// <summary>The portal session the person signed in with (none for a password-level grant): signing it out ends the refresh tokens.</summary>
+    public const string SessionIdClaim = "portal_sid";
+
+    /// <param name="sessionId">The portal session behind this authorization, or null for a password-level grant.</param>
     public async Task<ClaimsIdentity> ForAccountAsync(Account account, object application, ImmutableArray<string> granted,
-        string acr, IEnumerable<string> amr, DateTimeOffset authTime, CancellationToken cancellationToken)
+        string acr, IEnumerable<string> amr, DateTimeOffset authTime, Guid? sessionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
         var sector = await SectorOfAsync(application, cancellationToken).ConfigureAwait(false);
@@ -29,7 +39,13 @@ public sealed class OidcPrincipals(PairwiseSubjects subjects, IOpenIddictApplica
             .SetClaim(AccountIdClaim, account.Id.ToString())
             .SetClaim(Claims.AuthenticationContextReference, acr)
             .SetClaims(Claims.AuthenticationMethodReference, [.. amr.Distinct()])
-            .SetClaim(Claims.AuthenticationTime, authTime.ToUnixTimeSeconds());
+            .SetClaim(Claims.AuthenticationTime, authTime.ToUnixTimeSeconds())
+            .SetClaim(StampClaim, account.SecurityStamp.ToString());
+        if (sessionId is { } sid)
+        {
+            identity.SetClaim(SessionIdClaim, sid.ToString());
+        }
+
         AddProfile(identity, account, granted);
         identity.SetScopes(granted);
         identity.SetResources(await ToListAsync(scopes.ListResourcesAsync(granted, cancellationToken)).ConfigureAwait(false));
@@ -136,7 +152,8 @@ public sealed class OidcPrincipals(PairwiseSubjects subjects, IOpenIddictApplica
                 yield return Destinations.IdentityToken;
                 yield break;
 
-            // The account id and everything else stay on the server.
+            // The account id, its stamp, the session id and everything else stay on the server (in the encrypted
+            // codes and refresh tokens only).
             default:
                 yield break;
         }

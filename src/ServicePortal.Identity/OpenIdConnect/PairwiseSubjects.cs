@@ -36,24 +36,32 @@ public sealed class PairwiseSubjects(NpgsqlDataSource dataSource)
         return string.IsNullOrWhiteSpace(configuredSector) ? ClientSectorPrefix + clientId : configuredSector;
     }
 
+    /// <summary>
+    /// The account's subject in the sector, made on first use. Two first sign-ins at once (two nodes, two tabs) both
+    /// try to insert; the second one's insert waits for the first and then does nothing, and its read, a statement of
+    /// its own with a new snapshot, sees the row the first committed: one subject, never an error, never null.
+    /// </summary>
     public async Task<string> ForAsync(Guid accountId, string sector, CancellationToken cancellationToken)
     {
-        var candidate = NewSubject();
-        await using var command = dataSource.CreateCommand(
-            """
-            WITH inserted AS (
-                INSERT INTO identity.pairwise_subjects (account_id, sector, subject) VALUES ($1, $2, $3)
-                ON CONFLICT (account_id, sector) DO NOTHING
-                RETURNING subject)
-            SELECT subject FROM inserted
-            UNION ALL
-            SELECT subject FROM identity.pairwise_subjects WHERE account_id = $1 AND sector = $2
-            LIMIT 1
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
-        command.Parameters.Add(new NpgsqlParameter { Value = sector });
-        command.Parameters.Add(new NpgsqlParameter { Value = candidate });
-        return (string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var insert = new NpgsqlCommand(
+                         """
+                         INSERT INTO identity.pairwise_subjects (account_id, sector, subject) VALUES ($1, $2, $3)
+                         ON CONFLICT (account_id, sector) DO NOTHING
+                         """, connection))
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = accountId });
+            insert.Parameters.Add(new NpgsqlParameter { Value = sector });
+            insert.Parameters.Add(new NpgsqlParameter { Value = NewSubject() });
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var select = new NpgsqlCommand(
+            "SELECT subject FROM identity.pairwise_subjects WHERE account_id = $1 AND sector = $2", connection);
+        select.Parameters.Add(new NpgsqlParameter { Value = accountId });
+        select.Parameters.Add(new NpgsqlParameter { Value = sector });
+        return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string
+               ?? throw new InvalidOperationException("No pairwise subject after inserting one: the account is gone.");
     }
 
     /// <summary>Every subject the account has been given, in any sector (to revoke everything it holds).</summary>

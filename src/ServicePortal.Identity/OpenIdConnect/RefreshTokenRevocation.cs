@@ -20,4 +20,18 @@ public sealed class RefreshTokenRevocation(PairwiseSubjects subjects, IServiceSc
             await tokens.RevokeBySubjectAsync(subject, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Revokes every code and refresh token of the account, for every client, but keeps its consents ("sign out
+    /// everywhere": the apps must sign in again, the person is not asked to consent again).
+    /// </summary>
+    public async Task RevokeTokensAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+        foreach (var subject in await subjects.AllOfAsync(accountId, cancellationToken).ConfigureAwait(false))
+        {
+            await tokens.RevokeBySubjectAsync(subject, cancellationToken).ConfigureAwait(false);
+        }
+    }
 }

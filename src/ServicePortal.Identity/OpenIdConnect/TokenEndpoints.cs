@@ -9,6 +9,7 @@ using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using ServicePortal.Identity.Accounts;
+using ServicePortal.Identity.Session;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static ServicePortal.Identity.OpenIdConnect.OidcServer;
 
@@ -28,8 +29,8 @@ public static class TokenEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> ExchangeAsync(HttpContext http, AccountStore accounts,
-        IOpenIddictApplicationManager applications, IOpenIddictScopeManager scopes, TimeProvider clock)
+    private static async Task<IResult> ExchangeAsync(HttpContext http, AccountStore accounts, PortalSessions sessions,
+        IOpenIddictApplicationManager applications, IOpenIddictScopeManager scopes, IOpenIddictTokenManager tokens, TimeProvider clock)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("No OpenID Connect request.");
         var cancellationToken = http.RequestAborted;
@@ -66,6 +67,19 @@ public static class TokenEndpoints
             var account = Guid.TryParse(principal?.GetClaim(OidcPrincipals.AccountIdClaim), out var id)
                 ? await accounts.FindByIdAsync(id, cancellationToken)
                 : null;
+            if (principal is not null && account is not null && !await StillValidAsync(principal, account, sessions, cancellationToken))
+            {
+                // The password changed, or the person signed out the session this came from, after it was issued.
+                // Revoked in the database too (only this one: the client's consent, and tokens issued under it after a
+                // new sign-in, stand).
+                if (principal.GetTokenId() is { } tokenId && await tokens.FindByIdAsync(tokenId, cancellationToken) is { } token)
+                {
+                    await tokens.TryRevokeAsync(token, cancellationToken);
+                }
+
+                account = null;
+            }
+
             if (principal is null || account is null || account.IsLocked(clock.GetUtcNow()))
             {
                 return Results.Forbid(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme],
@@ -86,6 +100,23 @@ public static class TokenEndpoints
             {
                 [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.UnsupportedGrantType,
             }));
+    }
+
+    /// <summary>
+    /// A code or refresh token stands only while the account's security stamp is the one it was issued under and
+    /// the session it came from was not signed out. One issued before the stamp was carried has none: refused, the
+    /// app signs the person in again.
+    /// </summary>
+    private static async Task<bool> StillValidAsync(ClaimsPrincipal principal, Account account, PortalSessions sessions,
+        CancellationToken cancellationToken)
+    {
+        if (principal.GetClaim(OidcPrincipals.StampClaim) is not { } stamp || stamp != account.SecurityStamp.ToString())
+        {
+            return false;
+        }
+
+        return !Guid.TryParse(principal.GetClaim(OidcPrincipals.SessionIdClaim), out var sessionId) ||
+               !await sessions.EndedByPersonAsync(sessionId, cancellationToken);
     }
 
     private static async Task<IResult> UserInfoAsync(HttpContext http, PairwiseSubjects subjects, AccountStore accounts)

@@ -168,6 +168,29 @@ public sealed class PortalSessions(NpgsqlDataSource dataSource, IOptions<Identit
         return ended;
     }
 
+    /// <summary>
+    /// Whether the person ended this session (sign-out, from another device, everywhere) or a security change did:
+    /// then the refresh tokens issued from it end too. A session that merely ran out (idle, absolute lifetime) or was
+    /// replaced by a new sign-in does not end them: an app keeps its access as long as the person allowed it. Read
+    /// from the database, never a node's cache, so an end on any node counts at once. A row removed by the tidying
+    /// (30 days after its absolute end) counts as not ended: a refresh token is used or expires long before.
+    /// </summary>
+    public async Task<bool> EndedByPersonAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT end_reason = ANY($2) FROM identity.sessions WHERE id = $1 AND ended_at IS NOT NULL");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = new[]
+            {
+                SessionEnd.SignedOut, SessionEnd.SignedOutFromAnother, SessionEnd.SignedOutEverywhere,
+                SessionEnd.SecurityStamp, SessionEnd.SecurityChange,
+            },
+        });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
+    }
+
     /// <summary>The account's live sessions, most recently used first (the account page).</summary>
     public async Task<IReadOnlyList<SessionSummary>> ListAsync(Guid accountId, CancellationToken cancellationToken)
     {

@@ -98,6 +98,12 @@ public sealed class SignInFlow(
                 : new PasswordStep.Wrong();
         }
 
+        if (check == PasswordCheck.RightButRehash)
+        {
+            // Hashed at an older (lower) cost: now that the password is known to be right, hash it at today's.
+            await accounts.RehashPasswordAsync(account.Id, account.PasswordHash, passwords.Hash(password!), cancellationToken).ConfigureAwait(false);
+        }
+
         return new PasswordStep.Right(account, device);
     }
 

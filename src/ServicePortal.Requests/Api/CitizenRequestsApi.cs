@@ -14,11 +14,15 @@ namespace ServicePortal.Requests.Api;
 /// <summary>
 /// The citizen's own apps (bearer access token with scope <c>requests</c>; a browser cookie is not accepted
 /// here, so no other site can post in a citizen's name): apply, list, read one with its timeline. Another
-/// citizen's reference is 404, never 403.
+/// citizen's reference is 404, never 403. A citizen's applications need the substantial level (password and a
+/// second factor): a password-only token is asked to step up (RFC 9470), as the gateway does.
 /// </summary>
 public static class CitizenRequestsApi
 {
     public const string Scope = "requests";
+
+    /// <summary>The level the API needs (password and a second factor).</summary>
+    public const string Substantial = "urn:serviceportal:loa:substantial";
     private const int MaxBodyBytes = 262_144;
 
     public static IEndpointRouteBuilder MapCitizenRequestsApi(this IEndpointRouteBuilder endpoints)
@@ -34,18 +38,37 @@ public static class CitizenRequestsApi
     /// The citizen of a bearer access token with the <c>requests</c> scope, and nothing else: a request without exactly
     /// one <c>Authorization: Bearer …</c> header is nobody, whatever cookie comes with it. (Any other header, say
     /// <c>Basic x</c>, would otherwise leave the identity module to fall back on the browser's portal session, and a
-    /// page of another site could then post here in the citizen's name.)
+    /// page of another site could then post here in the citizen's name.) A token at a level below substantial is
+    /// refused with the step-up challenge.
     /// </summary>
-    private static async Task<SignedInCitizen?> CitizenAsync(HttpContext http, IIdentityAssertions identity)
+    private static async Task<(SignedInCitizen? Citizen, IResult? Refusal)> CitizenAsync(HttpContext http, IIdentityAssertions identity)
     {
         var authorization = http.Request.Headers.Authorization;
         if (authorization.Count != 1 || authorization[0] is not { } value ||
             !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || value.Length <= "Bearer ".Length)
         {
-            return null;
+            return (null, Challenge(http));
         }
 
-        return await identity.AuthenticateAsync(http, Scope).ConfigureAwait(false);
+        var citizen = await identity.AuthenticateAsync(http, Scope).ConfigureAwait(false);
+        if (citizen is null)
+        {
+            return (null, Challenge(http));
+        }
+
+        return citizen.Acr == Substantial ? (citizen, null) : (null, StepUp(http));
+    }
+
+    /// <summary>RFC 9470: the token is good but the sign-in behind it too weak; the app asks for a new one at this level.</summary>
+    private static IResult StepUp(HttpContext http)
+    {
+        http.Response.Headers.WWWAuthenticate =
+            $"Bearer error=\"insufficient_user_authentication\", error_description=\"A sign-in with two factors is required\", acr_values=\"{Substantial}\"";
+        return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized,
+            title: T("Ingia kwa hatua mbili", "Sign in with two steps"),
+            detail: T("Maombi yako yanahitaji kuingia kwa nenosiri na namba ya pili (SMS au programu ya uthibitisho).",
+                "Your applications need a sign-in with the password and a second code (SMS or authenticator app)."),
+            type: "urn:serviceportal:problem:insufficient-user-authentication");
     }
 
     private static IResult Challenge(HttpContext http)
@@ -60,9 +83,10 @@ public static class CitizenRequestsApi
     private static async Task<IResult> ApplyAsync(HttpContext http, IIdentityAssertions identity, CatalogReader catalog,
         ApplicationValidator validator, RequestStore store, CancellationToken cancellationToken)
     {
-        if (await CitizenAsync(http, identity).ConfigureAwait(false) is not { } citizen)
+        var (citizen, refusal) = await CitizenAsync(http, identity).ConfigureAwait(false);
+        if (citizen is null)
         {
-            return Challenge(http);
+            return refusal!;
         }
 
         if (http.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)
@@ -140,9 +164,10 @@ public static class CitizenRequestsApi
     private static async Task<IResult> ListAsync(HttpContext http, IIdentityAssertions identity, RequestStore store,
         string? status, int? page, int? pageSize, CancellationToken cancellationToken)
     {
-        if (await CitizenAsync(http, identity).ConfigureAwait(false) is not { } citizen)
+        var (citizen, refusal) = await CitizenAsync(http, identity).ConfigureAwait(false);
+        if (citizen is null)
         {
-            return Challenge(http);
+            return refusal!;
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -173,9 +198,10 @@ public static class CitizenRequestsApi
     private static async Task<IResult> GetAsync(string reference, HttpContext http, IIdentityAssertions identity, RequestStore store,
         TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (await CitizenAsync(http, identity).ConfigureAwait(false) is not { } citizen)
+        var (citizen, refusal) = await CitizenAsync(http, identity).ConfigureAwait(false);
+        if (citizen is null)
         {
-            return Challenge(http);
+            return refusal!;
         }
 
         if (!PortalReference.TryParse(reference, out var parsed) ||

@@ -235,7 +235,7 @@ public sealed partial class CodeFlowTests(IdentityPortalFactory portal) : IClass
     public async Task A_password_given_for_the_lower_level_steps_up_to_the_code_when_the_higher_level_is_asked()
     {
         var (nin, phone) = await portal.CreateAccountAsync(Password);
-        var client = await CreateClientAsync(consent: ConsentTypes.Implicit);
+        var client = await CreateClientAsync(consent: ConsentTypes.Implicit, passwordLevel: true);
         using var browser = Browser();
 
         var start = await browser.GetAsync(AuthorizeUrl(client, "openid", Pkce.Create()) + "&acr_values=urn:serviceportal:loa:low");
@@ -478,7 +478,7 @@ public sealed partial class CodeFlowTests(IdentityPortalFactory portal) : IClass
     }));
 
     private async Task<TestClient> CreateClientAsync(bool nationalId = false, string? sector = null, string? agency = null,
-        string consent = ConsentTypes.Explicit)
+        string consent = ConsentTypes.Explicit, bool passwordLevel = false)
     {
         var clientId = "rp-" + Guid.NewGuid().ToString("N")[..12];
         var redirect = $"https://{clientId}.example/callback";
@@ -513,6 +513,11 @@ public sealed partial class CodeFlowTests(IdentityPortalFactory portal) : IClass
         if (agency is not null)
         {
             descriptor.Properties["agency"] = JsonSerializer.SerializeToElement(agency);
+        }
+
+        if (passwordLevel)
+        {
+            descriptor.Properties["password_level"] = JsonSerializer.SerializeToElement(true);
         }
 
         await using var scope = portal.Services.CreateAsyncScope();

@@ -34,7 +34,8 @@ public sealed partial class RelyingParty
 
     public string RedirectUri { get; }
 
-    public static async Task<RelyingParty> RegisterAsync(PortalFactory portal, string consent = ConsentTypes.Explicit)
+    /// <param name="passwordLevel">Whether the client is configured to ask for the password-only level.</param>
+    public static async Task<RelyingParty> RegisterAsync(PortalFactory portal, string consent = ConsentTypes.Explicit, bool passwordLevel = false)
     {
         ArgumentNullException.ThrowIfNull(portal);
         var party = new RelyingParty(portal, "rp-" + Guid.NewGuid().ToString("N")[..12]);
@@ -54,6 +55,11 @@ public sealed partial class RelyingParty
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };
+        if (passwordLevel)
+        {
+            descriptor.Properties["password_level"] = JsonSerializer.SerializeToElement(true);
+        }
+
         await using var scope = portal.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(descriptor);
         return party;

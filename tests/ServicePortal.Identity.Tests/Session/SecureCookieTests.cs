@@ -30,7 +30,7 @@ public sealed class SecureCookieTests(SecureCookiesPortalFactory portal) : IClas
         AssertSecure(done, "portal_session");
         AssertSecure(done, "portal_device");
 
-        var client = await RelyingParty.RegisterAsync(portal);
+        var client = await RelyingParty.RegisterAsync(portal, passwordLevel: true);
         using var low = RelyingParty.Browser(portal);
         var start = await low.GetAsync(client.AuthorizeUrl(Pkce.Create(), acr: RelyingParty.Low));
         var afterLow = await low.SubmitAsync("/account/sign-in", new Dictionary<string, string?>

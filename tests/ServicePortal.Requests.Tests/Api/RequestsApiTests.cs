@@ -55,6 +55,31 @@ public sealed class RequestsApiTests(RequestsPortalFactory portal) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, bearer.StatusCode);
     }
 
+    [Fact]
+    public async Task A_password_only_token_is_asked_to_step_up_with_the_RFC_9470_challenge_and_sees_nothing()
+    {
+        var (nin, _) = await portal.CreateAccountAsync();
+        var low = await AppTokens.PasswordLevelAsync(portal, portal.Client(), nin, "openid requests");
+        using var api = portal.Client();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", low);
+        api.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+        var before = await portal.ScalarAsync<long>("SELECT count(*) FROM requests.requests");
+
+        var list = await api.GetAsync("/api/me/requests");
+        var apply = await api.PostAsJsonAsync("/api/me/requests", new { serviceCode = "rita-birth-certificate", answers = BirthAnswers });
+
+        foreach (var response in new[] { list, apply })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            var challenge = response.Headers.WwwAuthenticate.ToString();
+            Assert.Contains("error=\"insufficient_user_authentication\"", challenge, StringComparison.Ordinal);
+            Assert.Contains("acr_values=\"urn:serviceportal:loa:substantial\"", challenge, StringComparison.Ordinal);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        Assert.Equal(before, await portal.ScalarAsync<long>("SELECT count(*) FROM requests.requests"));
+    }
+
     private static async Task<HttpResponseMessage> SendAsync(HttpClient http, string path, AuthenticationHeaderValue authorization,
         HttpContent? body = null)
     {

@@ -9,12 +9,19 @@ namespace ServicePortal.Identity.Pages.Account;
 
 /// <summary>
 /// Enrolment of an authenticator app (TOTP): a QR code and the key, then one code to prove the app works.
-/// Changing the second factor needs a session signed in with the second factor; it ends every other session and
-/// refresh token of the account and tells the phone by SMS (<see cref="AccountSecurityEvents"/>).
+/// Changing the second factor needs a sign-in with the password and the current second factor (the SMS code, or the
+/// app's code) in the last <see cref="RecentSignIn"/>, else the person is asked to sign in again, as GitHub's "sudo
+/// mode" does; turning the app off needs, besides, a code the app shows now. So a copied session cannot swap the
+/// factor. A change ends every other session and refresh token of the account and tells the phone by SMS
+/// (<see cref="AccountSecurityEvents"/>).
 /// </summary>
 [Authorize(AuthenticationSchemes = PortalSession.Scheme, Policy = IdentityModule.SecondFactorPolicy)]
-public sealed class AuthenticatorModel(AccountStore accounts, AuthenticatorApp app, AccountSecurityEvents events) : FormPageModel
+public sealed class AuthenticatorModel(AccountStore accounts, AuthenticatorApp app, AccountSecurityEvents events, SignInFlow flow,
+    TrustedDevices devices, TimeProvider clock) : FormPageModel
 {
+    /// <summary>How recent the sign-in (password and second factor) must be to change the second factor.</summary>
+    public static readonly TimeSpan RecentSignIn = TimeSpan.FromMinutes(5);
+
     public bool Enabled { get; private set; }
     public string QrDataUri { get; private set; } = "";
     public string SecretForPeople { get; private set; } = "";
@@ -28,6 +35,11 @@ public sealed class AuthenticatorModel(AccountStore accounts, AuthenticatorApp a
         if (account is null)
         {
             return Challenge(PortalSession.Scheme);
+        }
+
+        if (!SignedInRecently())
+        {
+            return SignInAgain();
         }
 
         Enabled = SignInFlow.UsesAuthenticator(account);
@@ -45,6 +57,11 @@ public sealed class AuthenticatorModel(AccountStore accounts, AuthenticatorApp a
         if (account is null)
         {
             return Challenge(PortalSession.Scheme);
+        }
+
+        if (!SignedInRecently())
+        {
+            return SignInAgain();
         }
 
         var secret = app.Unseal(Sealed);
@@ -70,14 +87,44 @@ public sealed class AuthenticatorModel(AccountStore accounts, AuthenticatorApp a
     public async Task<IActionResult> OnPostDisableAsync(CancellationToken cancellationToken)
     {
         var account = await CurrentAsync(cancellationToken);
-        if (account is not null && SignInFlow.UsesAuthenticator(account))
+        if (account is null)
         {
+            return Challenge(PortalSession.Scheme);
+        }
+
+        if (!SignedInRecently())
+        {
+            return SignInAgain();
+        }
+
+        if (SignInFlow.UsesAuthenticator(account))
+        {
+            // A code the app shows now, counted with the wrong passwords and codes of signing in (and spent: no replay).
+            Enabled = true;
+            switch (await flow.CheckCodeAsync(HttpContext, account, devices.DeviceFor(HttpContext, account), Code, cancellationToken))
+            {
+                case CodeStep.Locked locked:
+                    Problem = SignInFlow.LockedMessage(locked.Until, locked.ThisDevice);
+                    return Page();
+                case CodeStep.Wrong:
+                    Errors["Code"] = T("Namba si sahihi. Weka namba inayoonekana sasa kwenye programu yako.", "The code is wrong. Enter the code your app shows now.");
+                    return Page();
+            }
+
             await events.ApplyAsync(new AccountSecurityChange(account.Id, SecurityChange.SecondFactor, KeepSessionId: PortalSession.SessionId(User)),
                 (connection, transaction, token) => AuthenticatorApp.DisableAsync(connection, transaction, account.Id, token), cancellationToken);
         }
 
         return LocalRedirect("/account/authenticator");
     }
+
+    /// <summary>Whether the person gave the password and the second factor within <see cref="RecentSignIn"/>.</summary>
+    private bool SignedInRecently() =>
+        PortalSession.AuthTime(User) is { } signedIn && clock.GetUtcNow() - signedIn <= RecentSignIn;
+
+    /// <summary>Back to the sign-in (password, then the current second factor), and then here.</summary>
+    private LocalRedirectResult SignInAgain() =>
+        LocalRedirect("/account/sign-in?returnUrl=" + Uri.EscapeDataString("/account/authenticator"));
 
     private void Offer(Accounts.Account account, (string Base32, string Sealed) secret)
     {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using ServicePortal.Identity.Accounts;
+using ServicePortal.Identity.OpenIdConnect;
 using ServicePortal.Identity.Session;
 
 namespace ServicePortal.Identity.Pages.Account;
@@ -12,7 +13,7 @@ namespace ServicePortal.Identity.Pages.Account;
 /// which they can sign out (or all at once), as GOV.UK One Login and Google do.
 /// </summary>
 [Authorize(AuthenticationSchemes = PortalSession.Scheme)]
-public sealed class IndexModel(AccountStore accounts, PortalSessions sessions) : PageModel
+public sealed class IndexModel(AccountStore accounts, PortalSessions sessions, RefreshTokenRevocation tokens) : PageModel
 {
     /// <summary>One device signed in, as the page shows it.</summary>
     public sealed record SessionRow(Guid Id, bool Current, string Device, string Started, string LastSeen, string Network);
@@ -68,12 +69,13 @@ public sealed class IndexModel(AccountStore accounts, PortalSessions sessions) :
         return LocalRedirect("/account?ended=true");
     }
 
-    /// <summary>Signs every device out, this one too.</summary>
+    /// <summary>Signs every device out, this one too, and every app: the account's refresh tokens are revoked for all clients.</summary>
     public async Task<IActionResult> OnPostEndAllAsync(CancellationToken cancellationToken)
     {
         if (PortalSession.AccountId(User) is { } accountId)
         {
             await sessions.EndAllAsync(accountId, except: null, SessionEnd.SignedOutEverywhere, cancellationToken);
+            await tokens.RevokeTokensAsync(accountId, cancellationToken);
         }
 
         await HttpContext.SignOutAsync(PortalSession.Scheme);

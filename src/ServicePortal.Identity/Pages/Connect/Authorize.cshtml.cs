@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Mvc;
@@ -30,14 +31,29 @@ public sealed class AuthorizeModel(
     OidcPrincipals principals,
     IOpenIddictApplicationManager applications,
     IOpenIddictAuthorizationManager authorizations,
+    IDataProtectionProvider protection,
     TimeProvider clock) : PageModel
 {
+    /// <summary>
+    /// Added to the address the sign-in returns to when this request asks for a fresh sign-in (<c>prompt=login</c>,
+    /// <c>max_age</c>): when the request was first seen, sealed and bound to the request. A sign-in after that time
+    /// satisfies the request, so it completes after one fresh sign-in instead of asking again on every pass.
+    /// </summary>
+    public const string SeenParameter = "portal_auth_seen";
+
+    /// <summary>How long a sign-in may take before the request is treated as new (and asks again).</summary>
+    private static readonly TimeSpan SeenLifetime = TimeSpan.FromMinutes(15);
+
+    private ITimeLimitedDataProtector Seen =>
+        protection.CreateProtector("ServicePortal.Identity.AuthorizeSeen.v1").ToTimeLimitedDataProtector();
+
     public string ClientName { get; private set; } = "";
     public IReadOnlyList<string> ScopeTexts { get; private set; } = [];
     public IReadOnlyList<(string Name, string Value)> Parameters { get; private set; } = [];
 
     /// <summary>Who is here and how they showed it: the session, or a password grant for this very request.</summary>
-    private sealed record SignedIn(Guid AccountId, Guid? Stamp, string Acr, IReadOnlyList<string> Amr, DateTimeOffset AuthTime, PasswordGrant? Grant);
+    private sealed record SignedIn(Guid AccountId, Guid? Stamp, string Acr, IReadOnlyList<string> Amr, DateTimeOffset AuthTime, PasswordGrant? Grant,
+        Guid? SessionId);
 
     public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => HandleAsync(decision: null, cancellationToken);
 
@@ -52,18 +68,28 @@ public sealed class AuthorizeModel(
             return BadRequest();
         }
 
+        var application = await applications.FindByClientIdAsync(request.ClientId!, cancellationToken)
+            ?? throw new InvalidOperationException("The client was validated but cannot be found.");
+
+        // The password-only level is for clients registered for it; any other client gets two factors whatever it asks.
         var required = Assurance.Required(request.AcrValues);
+        if (required == Assurance.Low && !await OidcClients.AllowsPasswordLevelAsync(applications, application, cancellationToken))
+        {
+            required = Assurance.Substantial;
+        }
+
         var session = await HttpContext.AuthenticateAsync(PortalSession.Scheme);
         var grant = await grants.FindAsync(HttpContext, cancellationToken);
         var grantFits = grant is not null && required == Assurance.Low && grant.Fits(request);
         SignedIn? who = grantFits
-            ? new SignedIn(grant!.AccountId, grant.SecurityStamp, Assurance.Low, ["pwd"], grant.CreatedAt, grant)
+            ? new SignedIn(grant!.AccountId, grant.SecurityStamp, Assurance.Low, ["pwd"], grant.CreatedAt, grant, null)
             : session is { Succeeded: true, Principal: { } user } && PortalSession.AccountId(user) is { } sessionAccount
                 ? new SignedIn(sessionAccount, null, PortalSession.Acr(user) ?? Assurance.Substantial,
-                    [.. user.FindAll(PortalSession.AmrClaim).Select(c => c.Value)], PortalSession.AuthTime(user) ?? clock.GetUtcNow(), null)
+                    [.. user.FindAll(PortalSession.AmrClaim).Select(c => c.Value)], PortalSession.AuthTime(user) ?? clock.GetUtcNow(), null,
+                    PortalSession.SessionId(user))
                 : null;
-        var stale = request.MaxAge is { } maxAge && who is not null && clock.GetUtcNow() - who.AuthTime > TimeSpan.FromSeconds(maxAge);
-        if (who is null || request.HasPromptValue(PromptValues.Login) || stale)
+        var seen = SeenAt(request);
+        if (who is null || NeedsFreshSignIn(request, who.AuthTime, seen))
         {
             if (request.HasPromptValue(PromptValues.None))
             {
@@ -77,8 +103,10 @@ public sealed class AuthorizeModel(
                 return await StepUpAsync(grant, cancellationToken);
             }
 
-            // prompt=login is removed from the address the sign-in returns to, or it would ask forever.
-            var returnUrl = AuthorizeUrlWithout(OpenIddictConstants.Parameters.Prompt);
+            // The address the sign-in returns to says when this request was first seen; a sign-in after that
+            // satisfies prompt=login and max_age, or they would ask forever.
+            var returnUrl = AuthorizeUrlWithout(SeenParameter) + "&" + SeenParameter + "=" +
+                            Uri.EscapeDataString(SealSeen(request, seen ?? clock.GetUtcNow()));
             var level = required == Assurance.Low ? "&level=low" : "";
             return LocalRedirect($"/account/sign-in?returnUrl={Uri.EscapeDataString(returnUrl)}{level}");
         }
@@ -89,10 +117,9 @@ public sealed class AuthorizeModel(
             return LocalRedirect($"/account/sign-in?returnUrl={Uri.EscapeDataString(AuthorizeUrlWithout())}");
         }
 
-        var application = await applications.FindByClientIdAsync(request.ClientId!, cancellationToken)
-            ?? throw new InvalidOperationException("The client was validated but cannot be found.");
         var requested = request.GetScopes();
-        var identityDraft = await principals.ForAccountAsync(account, application, requested, who.Acr, who.Amr, who.AuthTime, cancellationToken);
+        var identityDraft = await principals.ForAccountAsync(account, application, requested, who.Acr, who.Amr, who.AuthTime,
+            who.SessionId, cancellationToken);
         var subject = identityDraft.GetClaim(Claims.Subject)!;
         var applicationId = await applications.GetIdAsync(application, cancellationToken);
 
@@ -162,6 +189,54 @@ public sealed class AuthorizeModel(
 
         return LocalRedirect($"/account/sign-in/code?returnUrl={Uri.EscapeDataString(returnUrl)}");
     }
+
+    /// <summary>
+    /// Whether this request asks for a sign-in newer than the one at hand. Against the time the request was first
+    /// seen when it carries that (the fresh sign-in it sent the person to is after it), else against now. Whole
+    /// seconds, as <c>auth_time</c> is.
+    /// </summary>
+    private bool NeedsFreshSignIn(OpenIddictRequest request, DateTimeOffset authTime, DateTimeOffset? seen)
+    {
+        var signedIn = authTime.ToUnixTimeSeconds();
+        if (seen is not { } first)
+        {
+            // Not yet sent to sign in for it: now is the reference (to the tick: auth_time is a whole second, so a
+            // sign-in of this very second is still older than a max_age of 0).
+            return request.HasPromptValue(PromptValues.Login) ||
+                   (request.MaxAge is { } age && clock.GetUtcNow() - authTime > TimeSpan.FromSeconds(age));
+        }
+
+        var reference = first.ToUnixTimeSeconds();
+        return (request.HasPromptValue(PromptValues.Login) && signedIn < reference) ||
+               (request.MaxAge is { } maxAge && reference - signedIn > maxAge);
+    }
+
+    /// <summary>When this very request was first seen, if it carries a sealed time made for it (and not too old).</summary>
+    private DateTimeOffset? SeenAt(OpenIddictRequest request)
+    {
+        var value = (string?)request[SeenParameter];
+        if (string.IsNullOrEmpty(value) || value.Length > 1000)
+        {
+            return null;
+        }
+
+        try
+        {
+            var parts = Seen.Unprotect(value).Split('|');
+            return parts.Length == 2 && parts[1] == Convert.ToBase64String(PasswordGrants.HashOf(request)) &&
+                   long.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : null;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null; // forged, made for another key ring, or older than its lifetime
+        }
+    }
+
+    private string SealSeen(OpenIddictRequest request, DateTimeOffset at) =>
+        Seen.Protect(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{at.ToUnixTimeSeconds()}|{Convert.ToBase64String(PasswordGrants.HashOf(request))}"), SeenLifetime);
 
     private async Task ShowConsentAsync(object application, ImmutableArray<string> requested, CancellationToken cancellationToken)
     {
