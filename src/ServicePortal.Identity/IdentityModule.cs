@@ -57,6 +57,7 @@ public static class IdentityModule
         services.AddSingleton<OneTimeCodeService>();
         services.AddSingleton<SignInFlow>();
         services.AddSingleton<SignInLocks>();
+        services.AddSingleton<NetworkNins>();
         services.AddSingleton<TrustedDevices>();
         services.AddSingleton<PasswordGrants>();
         services.AddSingleton<SessionAccounts>();
