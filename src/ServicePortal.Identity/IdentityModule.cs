@@ -58,6 +58,7 @@ public static class IdentityModule
         services.AddSingleton<SignInFlow>();
         services.AddSingleton<SignInLocks>();
         services.AddSingleton<NetworkNins>();
+        services.AddSingleton<SignInUnlocks>();
         services.AddSingleton<TrustedDevices>();
         services.AddSingleton<PasswordGrants>();
         services.AddSingleton<SessionAccounts>();

@@ -59,7 +59,7 @@ public sealed class IdentityOptions
     /// Distinct NINs one client network may try to sign in to per hour from browsers that never signed in to them
     /// (a browser with the NIN's device cookie is never refused by its network): the bound on credential stuffing and
     /// on trying one password against many NINs, which no NIN's own lock would see. NINs, not attempts: a carrier's
-    /// NAT puts thousands of phones behind one address, and a NIN whose sign-in completes no longer counts.
+    /// NAT puts thousands of phones behind one address, and a NIN whose password is given rightly no longer counts.
     /// </summary>
     [Range(1, 1_000_000)]
     public int NinsTriedPerNetworkPerHour { get; set; } = 50;

@@ -11,7 +11,7 @@ namespace ServicePortal.Identity.Session;
 /// thousands of phones share one address, and one person's typos (which the NIN's own lock bounds) must not close
 /// the door for all of them; what one network must not do is try many NINs (credential stuffing, password spraying,
 /// a list of stolen ID-card details). A NIN is admitted before its attempt is checked (so parallel attempts cannot
-/// pass together), and let go again when it completes (a full sign-in, a right answer), so the people who get in
+/// pass together), and let go again when it is proven (a right password, a right answer), so the people who get in
 /// cost their network nothing.
 /// </summary>
 public sealed class NetworkNins(NpgsqlDataSource dataSource, TimeProvider clock)

@@ -108,6 +108,13 @@ public sealed class SignInFlow(
         }
 
         await locks.RightAsync(nin, device, cancellationToken).ConfigureAwait(false);
+        if (!trusted)
+        {
+            // A right password is not stuffing: the NIN no longer counts against its network (a password-only sign-in
+            // for a client that asked for that level never completes a two-factor one, and must not pile up there).
+            await networkNins.ReleaseAsync(NinsPerNetwork, NetworkOf(http), nin.Digits, cancellationToken).ConfigureAwait(false);
+        }
+
         return new PasswordStep.Right(account, device);
     }
 
@@ -142,9 +149,8 @@ public sealed class SignInFlow(
             : await codes.VerifyAsync($"account:{account.Id}", CodePurpose, code, cancellationToken).ConfigureAwait(false);
         if (result == CodeCheck.Right)
         {
-            // A complete sign-in, the only thing that clears the count; the NIN no longer counts against its network.
+            // A complete sign-in, the only thing that clears the count.
             await locks.ResetAsync(account.Nin, device, cancellationToken).ConfigureAwait(false);
-            await networkNins.ReleaseAsync(NinsPerNetwork, NetworkOf(http), account.Nin.Digits, cancellationToken).ConfigureAwait(false);
             return new CodeStep.Right();
         }
 

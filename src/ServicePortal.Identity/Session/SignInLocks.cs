@@ -25,6 +25,19 @@ public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOp
 
     private IdentityOptions Options => options.Value;
 
+    /// <summary>Until when this NIN is locked on this device, if it is.</summary>
+    public async Task<DateTimeOffset?> LockedUntilAsync(NationalIdNumber nin, string device, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT locked_until FROM identity.sign_in_locks WHERE nin_hash = $1 AND device = $2 AND locked_until > $3");
+        command.Parameters.Add(new NpgsqlParameter { Value = Hash(nin.Digits) });
+        command.Parameters.Add(new NpgsqlParameter { Value = device });
+        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime until
+            ? new DateTimeOffset(until, TimeSpan.Zero)
+            : null;
+    }
+
     /// <summary>
     /// Reserves one attempt in the count of this NIN on this device, BEFORE its password or code is checked: the row
     /// is locked for the transaction and the count raised in it, so that any number of attempts at once, on any
