@@ -147,10 +147,10 @@ say "Starting the portal on $PORTAL (a new embedded database in $WORK)..."
   export PORTAL_URLS=$PORTAL
   export Identity__RegistryUrl=$DemoAgencies__nida/
   # The per-network limit on form posts (60 a minute) would otherwise answer most sign-in posts with a 429, and
-  # the one on wrong passwords (100 an hour) would answer them without verifying a hash. Both are counted in
+  # the one on NINs tried per network (50 an hour) would answer them without verifying a hash. Both are counted in
   # PostgreSQL, a statement per post, which stays in what is measured; set far above what hashing lets through.
   export Identity__AttemptsPerAddressPerMinute=100000
-  export Identity__WrongAttemptsPerNetworkPerHour=1000000
+  export Identity__NinsTriedPerNetworkPerHour=1000000
   export Logging__LogLevel__Default=Warning
   exec setsid dotnet bin/Release/net10.0/ServicePortal.Host.dll
 ) >"$WORK/portal.log" 2>&1 &

@@ -57,6 +57,8 @@ public static class IdentityModule
         services.AddSingleton<OneTimeCodeService>();
         services.AddSingleton<SignInFlow>();
         services.AddSingleton<SignInLocks>();
+        services.AddSingleton<NetworkNins>();
+        services.AddSingleton<SignInUnlocks>();
         services.AddSingleton<TrustedDevices>();
         services.AddSingleton<PasswordGrants>();
         services.AddSingleton<SessionAccounts>();

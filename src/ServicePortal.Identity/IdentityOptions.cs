@@ -56,12 +56,13 @@ public sealed class IdentityOptions
     public int AttemptsPerAddressPerMinute { get; set; } = 60;
 
     /// <summary>
-    /// Wrong passwords and codes allowed per client network per hour, whatever the NIN, before sign-in from that
-    /// network waits for the hour to end: the bound on guessing one password across many NINs, which no NIN's
-    /// own lock would ever see.
+    /// Distinct NINs one client network may try to sign in to per hour from browsers that never signed in to them
+    /// (a browser with the NIN's device cookie is never refused by its network): the bound on credential stuffing and
+    /// on trying one password against many NINs, which no NIN's own lock would see. NINs, not attempts: a carrier's
+    /// NAT puts thousands of phones behind one address, and a NIN whose password is given rightly no longer counts.
     /// </summary>
     [Range(1, 1_000_000)]
-    public int WrongAttemptsPerNetworkPerHour { get; set; } = 100;
+    public int NinsTriedPerNetworkPerHour { get; set; } = 50;
 
     /// <summary>The national ID registry's verification API (the demo <c>nida</c> agency in Development).</summary>
     [Required]

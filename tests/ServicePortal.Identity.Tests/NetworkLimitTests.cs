@@ -80,22 +80,27 @@ public sealed class NetworkLimitTests(ThreeFormsPerMinutePortalFactory portal) :
     }
 }
 
-/// <summary>The portal allowing five wrong passwords or codes per client network per hour.</summary>
-public sealed class FiveWrongPerHourPortalFactory : IdentityPortalFactory
+/// <summary>The portal allowing five NINs tried per client network per hour.</summary>
+public sealed class FiveNinsPerHourPortalFactory : IdentityPortalFactory
 {
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        With("Identity:WrongAttemptsPerNetworkPerHour", "5");
+        With("Identity:NinsTriedPerNetworkPerHour", "5");
     }
 }
 
 /// <summary>
-/// Guessing across many NINs from one network (password spraying) is bounded by the network, since each NIN's
-/// own count would never reach its lock.
+/// Guessing across many NINs from one network (credential stuffing, password spraying) is bounded by the number of
+/// distinct NINs the network tries, since each NIN's own count would never reach its lock. It is not a count of raw
+/// wrong attempts: behind a carrier's NAT thousands of phones share one address, and one person's typos (or one
+/// attacker's guesses at one NIN, which that NIN's lock bounds) must not close sign-in for all of them; and a browser
+/// that has signed in to the NIN before is never refused by its network's limit.
 /// </summary>
-public sealed class WrongAttemptsPerNetworkTests(FiveWrongPerHourPortalFactory portal) : IClassFixture<FiveWrongPerHourPortalFactory>
+public sealed class WrongAttemptsPerNetworkTests(FiveNinsPerHourPortalFactory portal) : IClassFixture<FiveNinsPerHourPortalFactory>
 {
+    private const string Password = "Mti-Mrefu-Wa-Mwembe";
+
     [Fact]
     public async Task Wrong_passwords_for_many_NINs_from_one_network_stop_its_sign_ins_for_the_hour()
     {
@@ -104,13 +109,63 @@ public sealed class WrongAttemptsPerNetworkTests(FiveWrongPerHourPortalFactory p
         using var browser = portal.CreateFormClient();
         for (var attempt = 1; attempt <= 5; attempt++)
         {
-            await browser.SubmitAsync("/account/sign-in", LockoutTests.Credentials(LockoutTests.UnknownNin(), "Mti-Mrefu-Wa-Mwembe"));
+            await browser.SubmitAsync("/account/sign-in", LockoutTests.Credentials(LockoutTests.UnknownNin(), Password));
             Assert.Contains("NIN au nenosiri si sahihi", browser.LastPage, StringComparison.Ordinal);
         }
 
-        var refused = await browser.SubmitAsync("/account/sign-in", LockoutTests.Credentials(nin, "Mti-Mrefu-Wa-Mwembe"));
+        var refused = await browser.SubmitAsync("/account/sign-in", LockoutTests.Credentials(nin, Password));
 
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Contains("mtandao", LockoutTests.ErrorSummary(browser.LastPage), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Many_wrong_passwords_for_few_NINs_do_not_close_the_network()
+    {
+        // Four people behind one carrier address, each mistyping their password four times: sixteen wrong attempts,
+        // four NINs. Each still signs in.
+        portal.Clock.MoveToStartOfNextWindow(TimeSpan.FromHours(1));
+        for (var person = 1; person <= 4; person++)
+        {
+            var (nin, phone) = await portal.CreateAccountAsync(Password);
+            using var browser = portal.CreateFormClient();
+            for (var typo = 1; typo <= 4; typo++)
+            {
+                await browser.SubmitAsync("/account/sign-in", LockoutTests.Credentials(nin, Password + typo));
+                Assert.Contains("NIN au nenosiri si sahihi", LockoutTests.ErrorSummary(browser.LastPage), StringComparison.Ordinal);
+            }
+
+            var right = await browser.SubmitAsync("/account/sign-in", LockoutTests.Credentials(nin, Password));
+            Assert.True(right.StatusCode == HttpStatusCode.Redirect, $"person {person} was refused: " + LockoutTests.ErrorSummary(browser.LastPage));
+            var done = await browser.SubmitAsync("/account/sign-in/code", new Dictionary<string, string?> { ["Code"] = await portal.LatestCodeAsync(phone) });
+            Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task A_browser_that_signed_in_to_the_NIN_before_is_not_refused_by_its_networks_limit()
+    {
+        portal.Clock.MoveToStartOfNextWindow(TimeSpan.FromHours(1));
+        var (nin, phone) = await portal.CreateAccountAsync(Password);
+        using var owner = portal.CreateFormClient();
+        await portal.SignInAsync(owner, nin, phone, Password);
+        await owner.SubmitAsync("/account/sign-out", new Dictionary<string, string?>());
+
+        // Someone else on the same carrier address tries NINs until the network's limit stops them.
+        portal.Clock.MoveToStartOfNextWindow(TimeSpan.FromHours(1));
+        using var stuffer = portal.CreateFormClient();
+        for (var attempt = 1; attempt <= 6; attempt++)
+        {
+            await stuffer.SubmitAsync("/account/sign-in", LockoutTests.Credentials(LockoutTests.UnknownNin(), Password));
+        }
+
+        Assert.Contains("mtandao", LockoutTests.ErrorSummary(stuffer.LastPage), StringComparison.Ordinal);
+
+        // The owner, in the browser they signed in on before, still gets in.
+        var afterPassword = await owner.SubmitAsync("/account/sign-in", LockoutTests.Credentials(nin, Password));
+        Assert.True(afterPassword.StatusCode == HttpStatusCode.Redirect, "The owner was refused: " + LockoutTests.ErrorSummary(owner.LastPage));
+        var done = await owner.SubmitAsync("/account/sign-in/code", new Dictionary<string, string?> { ["Code"] = await portal.LatestCodeAsync(phone) });
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.Equal("/account", done.Headers.Location!.OriginalString);
     }
 }

@@ -118,5 +118,53 @@ public sealed class RegistrationLimitTests(RegistryPortalFactory portal) : IClas
         Assert.Equal(HttpStatusCode.Redirect, code.StatusCode); // no number chosen: the code step stays closed
     }
 
+    [Fact]
+    public async Task Starts_for_a_NIN_are_counted_before_the_registry_is_asked_whatever_it_answers()
+    {
+        // The registry must not be hammered through the portal: details that do not match cost a start too, and once
+        // the day's starts are spent the registry is not asked at all (so even the right details are refused).
+        var neema = Person("Neema");
+        var misspelt = Details(neema);
+        misspelt["FirstName"] = "Neemah";
+        for (var i = 0; i < 5; i++)
+        {
+            using var attempt = portal.CreateFormClient();
+            await attempt.SubmitAsync("/account/register", misspelt);
+            Assert.Contains("Taarifa hizi hazilingani", ErrorSummary(attempt.LastPage), StringComparison.Ordinal);
+        }
+
+        using var browser = portal.CreateFormClient();
+        var sixth = await browser.SubmitAsync("/account/register", Details(neema));
+
+        Assert.Equal(HttpStatusCode.OK, sixth.StatusCode);
+        Assert.Contains("Jaribu tena baada ya saa", ErrorSummary(browser.LastPage), StringComparison.Ordinal);
+        Assert.Equal(0, await portal.CountAsync("SELECT count(*) FROM identity.registrations WHERE nin = @nin", new { nin = Digits(neema.Nin) }));
+    }
+
+    [Fact]
+    public async Task After_asking_for_a_new_code_the_new_code_confirms_the_phone()
+    {
+        // Issue 11: registration's code page had the sign-in page's markup: after "Tuma namba mpya" the right code
+        // posted to the resend handler.
+        var amina = Person("Amina");
+        using var browser = portal.CreateFormClient();
+        await browser.ProveIdentityAsync(amina);
+        var phone = await browser.ChoosePhoneAsync(amina, 1);
+        await browser.GetAsync("/account/register/code");
+        await portal.ExecuteAsync( // a new code may be sent once a minute: the last one was sent a minute ago
+            "UPDATE identity.one_time_codes SET created_at = created_at - interval '61 seconds' WHERE phone = @phone", new { phone });
+
+        var (resent, url) = await browser.PressAsync("/account/register/code", "Tuma namba mpya");
+        Assert.Equal(HttpStatusCode.Redirect, resent.StatusCode);
+        url = await browser.FollowAsync(resent, url);
+        Assert.DoesNotContain("handler=", url, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Tumetuma namba mpya", browser.LastPage, StringComparison.Ordinal);
+
+        var (done, _) = await browser.FillAndPostAsync(url, "Code", await portal.LatestCodeAsync(phone));
+
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.StartsWith("/account/register/password", done.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
     private static string Digits(string nin) => new([.. nin.Where(char.IsAsciiDigit)]);
 }

@@ -106,6 +106,34 @@ public sealed partial class SecondFactorTests(IdentityPortalFactory portal) : IC
         }
     }
 
+    [Fact]
+    public async Task The_code_page_of_an_account_with_an_authenticator_app_sends_no_SMS_code_even_when_asked()
+    {
+        // 15d: a code by SMS for an account that signs in with an app would downgrade its second factor to the SIM.
+        var (nin, phone) = await portal.CreateAccountAsync(Password);
+        var secret = await EnrolAuthenticatorAsync(nin, phone);
+        using var browser = portal.CreateFormClient();
+        await browser.SubmitAsync("/account/sign-in", new Dictionary<string, string?> { ["Nin"] = nin, ["Password"] = Password });
+        await browser.GetAsync("/account/sign-in/code");
+        Assert.DoesNotContain("Tuma namba mpya", browser.LastPage, StringComparison.Ordinal);
+        var texts = await portal.CountAsync("SELECT count(*) FROM portal.outbox_messages WHERE recipient = @phone", new { phone });
+        await portal.ExecuteAsync( // a new code may be sent once a minute: the last one was sent a minute ago
+            "UPDATE identity.one_time_codes SET created_at = created_at - interval '61 seconds' WHERE phone = @phone", new { phone });
+
+        // The resend handler posted by hand, as an attacker with the password (and the victim's SIM) would.
+        var resend = await browser.SubmitLoadedFormAsync("/account/sign-in/code?handler=Resend", new Dictionary<string, string?>());
+
+        Assert.NotEqual(HttpStatusCode.InternalServerError, resend.StatusCode);
+        Assert.Equal(texts, await portal.CountAsync("SELECT count(*) FROM portal.outbox_messages WHERE recipient = @phone", new { phone }));
+        Assert.Equal(0, await portal.CountAsync(
+            "SELECT count(*) FROM identity.one_time_codes WHERE phone = @phone AND purpose = 'sign_in' AND consumed_at IS NULL", new { phone }));
+
+        // The app's code still signs in.
+        await browser.GetAsync("/account/sign-in/code");
+        var done = await browser.SubmitLoadedFormAsync("/account/sign-in/code", new Dictionary<string, string?> { ["Code"] = secret.ComputeTotp(DateTime.UtcNow.AddSeconds(30)) }); // the next step: the enrolment spent this one
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+    }
+
     /// <summary>Signs in with the SMS code and turns the authenticator app on; returns its secret.</summary>
     private async Task<Totp> EnrolAuthenticatorAsync(string nin, string phone)
     {

@@ -123,10 +123,37 @@ public sealed class SignInTests(IdentityPortalFactory portal) : IClassFixture<Id
         using var browser = portal.CreateFormClient();
         await browser.SubmitAsync("/account/sign-in", Credentials(nin, Password));
 
-        await browser.SubmitAsync("/account/sign-in/code?handler=Resend", new Dictionary<string, string?>(), "/account/sign-in/code");
+        await browser.GetAsync("/account/sign-in/code");
+        var (resent, url) = await browser.PressAsync("/account/sign-in/code", "Tuma namba mpya");
+        await browser.FollowAsync(resent, url);
 
         Assert.Contains("Subiri sekunde", browser.LastPage, StringComparison.Ordinal);
         Assert.Equal(1, await portal.CountAsync("SELECT count(*) FROM portal.outbox_messages WHERE recipient = @phone", new { phone }));
+    }
+
+    [Fact]
+    public async Task After_asking_for_a_new_code_the_new_code_signs_in()
+    {
+        // Issue 11: "Tuma namba mpya" left the page at ?handler=Resend, and the code form (no action) then posted the
+        // right code to the resend handler, for ever.
+        var (nin, phone) = await portal.CreateAccountAsync(Password);
+        using var browser = portal.CreateFormClient();
+        await browser.SubmitAsync("/account/sign-in", Credentials(nin, Password));
+        await browser.GetAsync("/account/sign-in/code");
+        await portal.ExecuteAsync( // a new code may be sent once a minute: the last one was sent a minute ago
+            "UPDATE identity.one_time_codes SET created_at = created_at - interval '61 seconds' WHERE phone = @phone", new { phone });
+
+        var (resent, url) = await browser.PressAsync("/account/sign-in/code", "Tuma namba mpya");
+        Assert.Equal(HttpStatusCode.Redirect, resent.StatusCode); // post, redirect, get: Back never re-sends it
+        url = await browser.FollowAsync(resent, url);
+        Assert.DoesNotContain("handler=", url, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Tumetuma namba mpya", browser.LastPage, StringComparison.Ordinal);
+        Assert.Equal(2, await portal.CountAsync("SELECT count(*) FROM portal.outbox_messages WHERE recipient = @phone", new { phone }));
+
+        var (done, _) = await browser.FillAndPostAsync(url, "Code", await portal.LatestCodeAsync(phone));
+
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.Equal("/account", done.Headers.Location!.OriginalString);
     }
 
     [Fact]

@@ -33,6 +33,7 @@ public sealed class RegistrationFlow(
     OneTimeCodeService codes,
     AuthenticatorApp authenticator,
     AttemptLimits limits,
+    NetworkNins networkNins,
     SessionAccounts sessionAccounts,
     IOptions<IdentityOptions> options,
     IOptions<RegistrationOptions> registrationOptions,
@@ -49,13 +50,24 @@ public sealed class RegistrationFlow(
 
     private AttemptLimit Answers => new("identity.registry-answers", Limits.AnswersPerNinPerDay, Day);
 
+    private AttemptLimit AnswerNinsPerNetwork => new("identity.registry_answer_nins_per_network", Limits.AnswerNinsPerNetworkPerHour, TimeSpan.FromHours(1));
+
     private AttemptLimit AppCodes => new("identity.recovery-app-codes", Limits.AppCodesPerAccountPerDay, Day);
 
     public async Task<StartResult> StartAsync(string purpose, NationalIdNumber nin, string firstName, string? middleName,
         string lastName, DateOnly dateOfBirth, CancellationToken cancellationToken)
     {
-        // The registry first: whether a NIN has an account, or has spent its tries today, is told only to someone
-        // whose details match it, as sign-in tells an unknown NIN and a wrong password apart to nobody.
+        // Counted before the registry is asked, whatever it answers, so the registry cannot be hammered (nor used to
+        // try names and birth dates against a NIN) through the portal. That a NIN has spent its starts tells nothing
+        // about it: anyone's starts count, matching or not.
+        var starts = await limits.CountAsync(Starts, nin.Digits, cancellationToken).ConfigureAwait(false);
+        if (starts.Exceeded)
+        {
+            return new StartResult.Refused(Blocked(starts.WindowEnd));
+        }
+
+        // Whether a NIN has an account, or has spent its answers today, is told only to someone whose details match
+        // it, as sign-in tells an unknown NIN and a wrong password apart to nobody.
         var question = await registry.StartAsync(nin, firstName, lastName, dateOfBirth, cancellationToken).ConfigureAwait(false);
         switch (question)
         {
@@ -71,12 +83,6 @@ public sealed class RegistrationFlow(
         if (answers.Reached)
         {
             return new StartResult.Refused(Blocked(answers.WindowEnd));
-        }
-
-        var starts = await limits.CountAsync(Starts, nin.Digits, cancellationToken).ConfigureAwait(false);
-        if (starts.Exceeded)
-        {
-            return new StartResult.Refused(Blocked(starts.WindowEnd));
         }
 
         var existing = await accounts.FindByNinAsync(nin, cancellationToken).ConfigureAwait(false);
@@ -149,10 +155,20 @@ public sealed class RegistrationFlow(
     /// a day. A right one registering: the registry's numbers are kept, to choose from. A right one resetting: the
     /// code goes to the account's phone, unless the account is staff's or its phone is no longer the person's.
     /// </summary>
-    public async Task<StepResult> AnswerAsync(PendingRegistration registration, string answer, string language,
+    public async Task<StepResult> AnswerAsync(PendingRegistration registration, string answer, string language, string network,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
+
+        // First the network: one network may answer the questions of a bounded number of NINs an hour (a list of
+        // stolen ID-card details must not multiply each NIN's answers), and a refusal here spends none of the NIN's.
+        var (admitted, networkUntil) = await networkNins.AdmitAsync(AnswerNinsPerNetwork, network, registration.Nin.Digits, cancellationToken)
+            .ConfigureAwait(false);
+        if (!admitted)
+        {
+            return new StepResult.NetworkLimited(networkUntil);
+        }
+
         var tally = await limits.CountAsync(Answers, registration.Nin.Digits, cancellationToken).ConfigureAwait(false);
         if (tally.Exceeded)
         {
@@ -164,6 +180,8 @@ public sealed class RegistrationFlow(
         switch (outcome)
         {
             case RegistryAnswer.Verified verified:
+                // Proven: the person costs their network nothing (behind a carrier's NAT, many register).
+                await networkNins.ReleaseAsync(AnswerNinsPerNetwork, network, registration.Nin.Digits, cancellationToken).ConfigureAwait(false);
                 return registration.Purpose == Register
                     ? await VerifiedToRegisterAsync(registration, verified, cancellationToken).ConfigureAwait(false)
                     : await VerifiedToResetAsync(registration, verified, language, cancellationToken).ConfigureAwait(false);
@@ -434,6 +452,14 @@ public sealed class RegistrationFlow(
             $"This NIN has reached today's limit of attempts to confirm the identity. Try again after {time} on {date} (East Africa Time), or visit your nearest NIDA office.");
     }
 
+    /// <summary>What to say when the client's network has answered the questions of too many NINs this hour.</summary>
+    public static string NetworkLimitedMessage(DateTimeOffset until)
+    {
+        var (time, _) = EastAfricaTime(until);
+        return T($"Maswali ya NIN nyingi mno yamejibiwa kutoka mtandao wako katika saa hii. Jaribu tena baada ya saa {time} (saa za Afrika Mashariki); hakuna jaribio lako lililotumika.",
+            $"The questions of too many NINs have been answered from your network this hour. Try again after {time} (East Africa Time); none of your attempts was used.");
+    }
+
     /// <summary>What to say when a phone has had its codes for this hour.</summary>
     public string TooManyCodes(CodeIssue issue)
     {
@@ -503,6 +529,9 @@ public abstract record StepResult
 
     /// <summary>The registration is over, and only assisted recovery (the helpdesk, an office) can help.</summary>
     public sealed record Assisted : StepResult;
+
+    /// <summary>The client's network has answered the questions of too many NINs this hour; nothing was spent.</summary>
+    public sealed record NetworkLimited(DateTimeOffset Until) : StepResult;
 }
 
 public abstract record CompleteResult

@@ -23,6 +23,15 @@ public sealed class RegistrationOptions
     [Range(1, 100)]
     public int AnswersPerNinPerDay { get; set; } = 6;
 
+    /// <summary>
+    /// Distinct NINs whose registry question one client network (an IPv4 address, an IPv6 /64) may answer per hour;
+    /// a NIN whose answer is right no longer counts. Registering is once in a life, so even an address shared by
+    /// thousands of phones (a carrier's NAT) sees few NINs an hour; a list of stolen ID-card details tried from one
+    /// network stops here.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int AnswerNinsPerNetworkPerHour { get; set; } = 20;
+
     /// <summary>Authenticator-app codes tried per account per day in a password reset (a right one counts too).</summary>
     [Range(1, 100)]
     public int AppCodesPerAccountPerDay { get; set; } = 5;

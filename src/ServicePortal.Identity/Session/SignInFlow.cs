@@ -15,8 +15,10 @@ namespace ServicePortal.Identity.Session;
 /// NIN (known or not) and per device (<see cref="SignInLocks"/>): the sixth in a row locks that NIN on the
 /// browsers that never signed in to it (or on the one trusted browser that guessed) for two hours. An unknown
 /// NIN and a known one get the same answers, after the same work (a hash is verified on every path, the locked
-/// one too), so nobody learns who has an account. Wrong attempts are also counted per client network, across
-/// every NIN, to bound guessing one password against many NINs.
+/// one too), so nobody learns who has an account. Each attempt is reserved in the count before it is checked, so
+/// parallel attempts get no more checks than sequential ones. A client network may try a bounded number of
+/// distinct NINs an hour from browsers new to them (<see cref="NetworkNins"/>), to bound credential stuffing; a
+/// browser that signed in to the NIN before is never refused by its network.
 /// </summary>
 public sealed class SignInFlow(
     AccountStore accounts,
@@ -25,7 +27,7 @@ public sealed class SignInFlow(
     Authenticator.AuthenticatorApp authenticator,
     SignInLocks locks,
     TrustedDevices devices,
-    AttemptLimits limits,
+    NetworkNins networkNins,
     IOptions<IdentityOptions> options,
     TimeProvider clock)
 {
@@ -36,8 +38,8 @@ public sealed class SignInFlow(
 
     private IdentityOptions Options => options.Value;
 
-    private AttemptLimit WrongAttemptsPerNetwork =>
-        new AttemptLimit("identity.wrong_per_network", Options.WrongAttemptsPerNetworkPerHour, TimeSpan.FromHours(1)).Validate();
+    private AttemptLimit NinsPerNetwork =>
+        new AttemptLimit("identity.sign_in_nins_per_network", Options.NinsTriedPerNetworkPerHour, TimeSpan.FromHours(1)).Validate();
 
     public static string WrongCredentials => T(
         "NIN au nenosiri si sahihi. Angalia kisha ujaribu tena.",
@@ -59,20 +61,13 @@ public sealed class SignInFlow(
     public static string NetworkLimitedMessage(DateTimeOffset until)
     {
         var (time, _) = EastAfrica(until);
-        return T($"Kumekuwa na majaribio mengi mno yasiyo sahihi ya kuingia kutoka mtandao wako. Jaribu tena baada ya saa {time} (saa za Afrika Mashariki).",
-            $"There have been too many wrong sign-in attempts from your network. Try again after {time} (East Africa Time).");
+        return T($"Kumekuwa na majaribio ya kuingia kwa NIN nyingi mno kutoka mtandao wako. Jaribu tena baada ya saa {time} (saa za Afrika Mashariki), au ingia kwenye kifaa ulichotumia kuingia awali.",
+            $"Sign-in has been tried for too many NINs from your network. Try again after {time} (East Africa Time), or sign in on a device you have signed in on before.");
     }
 
     public async Task<PasswordStep> CheckPasswordAsync(HttpContext http, string? ninText, string? password, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
-        var network = ClientNetwork.Of(http.Connection.RemoteIpAddress);
-        var fromNetwork = await limits.PeekAsync(WrongAttemptsPerNetwork, network, cancellationToken).ConfigureAwait(false);
-        if (fromNetwork.Reached)
-        {
-            return new PasswordStep.NetworkLimited(fromNetwork.WindowEnd); // whatever the NIN: it tells nothing about one
-        }
-
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (!NationalIdNumber.TryParse(ninText, today, out var nin, out _))
         {
@@ -82,20 +77,42 @@ public sealed class SignInFlow(
 
         var account = await accounts.FindByNinAsync(nin, cancellationToken).ConfigureAwait(false);
         var device = devices.DeviceFor(http, account);
-        var lockedUntil = await locks.LockedUntilAsync(nin, device, cancellationToken).ConfigureAwait(false);
+        var trusted = device != SignInLocks.UntrustedDevices;
+        if (!trusted)
+        {
+            // A browser the NIN's owner signed in on is never held back by what others on its network (a carrier's
+            // NAT) do; any other counts towards the NINs its network tries. Known or not, a NIN is admitted alike.
+            var (admitted, until) = await networkNins.AdmitAsync(NinsPerNetwork, NetworkOf(http), nin.Digits, cancellationToken)
+                .ConfigureAwait(false);
+            if (!admitted)
+            {
+                return new PasswordStep.NetworkLimited(until);
+            }
+        }
+
+        // Reserved before it is checked: however many attempts run at once, no more are checked than the lock allows.
+        var reservation = await locks.ReserveAsync(nin, device, cancellationToken).ConfigureAwait(false);
 
         // Always verify a hash, the account's or a decoy's, locked or not: the same work whatever the NIN.
         var check = passwords.Verify(account?.PasswordHash, password ?? "");
-        if (lockedUntil is { } until)
+        if (reservation is not AttemptReservation.Granted granted)
         {
-            return new PasswordStep.Locked(until, device != SignInLocks.UntrustedDevices);
+            return new PasswordStep.Locked(((AttemptReservation.Refused)reservation).Until, trusted);
         }
 
         if (account is null || check == PasswordCheck.Wrong)
         {
-            return await FailedAsync(nin, device, account, network, cancellationToken).ConfigureAwait(false) is { } locked
-                ? new PasswordStep.Locked(locked, device != SignInLocks.UntrustedDevices)
+            return await locks.WrongAsync(nin, device, account, granted, cancellationToken).ConfigureAwait(false) is { } locked
+                ? new PasswordStep.Locked(locked, trusted)
                 : new PasswordStep.Wrong();
+        }
+
+        await locks.RightAsync(nin, device, cancellationToken).ConfigureAwait(false);
+        if (!trusted)
+        {
+            // A right password is not stuffing: the NIN no longer counts against its network (a password-only sign-in
+            // for a client that asked for that level never completes a two-factor one, and must not pile up there).
+            await networkNins.ReleaseAsync(NinsPerNetwork, NetworkOf(http), nin.Digits, cancellationToken).ConfigureAwait(false);
         }
 
         if (check == PasswordCheck.RightButRehash)
@@ -124,9 +141,11 @@ public sealed class SignInFlow(
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(account);
-        if (await locks.LockedUntilAsync(account.Nin, device, cancellationToken).ConfigureAwait(false) is { } until)
+        var trusted = device != SignInLocks.UntrustedDevices;
+        var reservation = await locks.ReserveAsync(account.Nin, device, cancellationToken).ConfigureAwait(false);
+        if (reservation is not AttemptReservation.Granted granted)
         {
-            return new CodeStep.Locked(until, device != SignInLocks.UntrustedDevices);
+            return new CodeStep.Locked(((AttemptReservation.Refused)reservation).Until, trusted);
         }
 
         var result = UsesAuthenticator(account)
@@ -141,9 +160,8 @@ public sealed class SignInFlow(
             return new CodeStep.Right();
         }
 
-        var network = ClientNetwork.Of(http.Connection.RemoteIpAddress);
-        return await FailedAsync(account.Nin, device, account, network, cancellationToken).ConfigureAwait(false) is { } locked
-            ? new CodeStep.Locked(locked, device != SignInLocks.UntrustedDevices)
+        return await locks.WrongAsync(account.Nin, device, account, granted, cancellationToken).ConfigureAwait(false) is { } locked
+            ? new CodeStep.Locked(locked, trusted)
             : new CodeStep.Wrong(result);
     }
 
@@ -156,13 +174,7 @@ public sealed class SignInFlow(
         ((ClaimsIdentity)pending.Identity!).AddClaim(new Claim(DeviceClaim, device));
     }
 
-    /// <summary>One wrong password or code: counted for the network and for the NIN on this device.</summary>
-    private async Task<DateTimeOffset?> FailedAsync(NationalIdNumber nin, string device, Account? account, string network,
-        CancellationToken cancellationToken)
-    {
-        await limits.CountAsync(WrongAttemptsPerNetwork, network, cancellationToken).ConfigureAwait(false);
-        return await locks.RecordFailureAsync(nin, device, account, cancellationToken).ConfigureAwait(false);
-    }
+    private static string NetworkOf(HttpContext http) => ClientNetwork.Of(http.Connection.RemoteIpAddress);
 
     private static (string Time, string Date) EastAfrica(DateTimeOffset at)
     {
@@ -174,11 +186,16 @@ public sealed class SignInFlow(
     public static string ResendNotice(CodeIssue issue)
     {
         ArgumentNullException.ThrowIfNull(issue);
-        var seconds = Math.Ceiling(issue.RetryAfter.TotalSeconds);
-        return issue.Sent
-            ? T("Tumetuma namba mpya.", "We have sent a new code.")
-            : T($"Subiri sekunde {seconds} kabla ya kuomba namba nyingine.", $"Wait {seconds} seconds before asking for another code.");
+        return ResendNotice(issue.Sent ? 0 : (int)Math.Ceiling(issue.RetryAfter.TotalSeconds));
     }
+
+    /// <summary>
+    /// The same, from the page's address after the redirect that answers the resend (<paramref name="waitSeconds"/>:
+    /// 0 when a code went out, else how long to wait).
+    /// </summary>
+    public static string ResendNotice(int waitSeconds) => waitSeconds <= 0
+        ? T("Tumetuma namba mpya.", "We have sent a new code.")
+        : T($"Subiri sekunde {waitSeconds} kabla ya kuomba namba nyingine.", $"Wait {waitSeconds} seconds before asking for another code.");
 
     public static string Describe(CodeCheck check) => check switch
     {

@@ -15,6 +15,8 @@ namespace ServicePortal.Identity.Session;
 /// each other) locks that count for two hours, as GOV.UK One Login: a stranger who knows a NIN locks out only
 /// strangers' browsers, and the owner keeps signing in on theirs. When a lock starts, the account's phone is
 /// told, once. Only a complete sign-in (password and second factor) clears a count; so does a new password.
+/// Every attempt is reserved in the count before it is checked (<see cref="ReserveAsync"/>), so parallel attempts
+/// get no more checks than sequential ones.
 /// </summary>
 public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOptions> options, TimeProvider clock)
 {
@@ -37,19 +39,20 @@ public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOp
     }
 
     /// <summary>
-    /// Counts one wrong password or code; returns the end of the lock when this one starts it (then the
-    /// account's phone, if the NIN has an account, is told in the same transaction).
+    /// Reserves one attempt in the count of this NIN on this device, BEFORE its password or code is checked: the row
+    /// is locked for the transaction and the count raised in it, so that any number of attempts at once, on any
+    /// number of nodes, get no more checks than one at a time. Refused when the count is locked, or when the
+    /// attempt that may start the lock (the <see cref="IdentityOptions.LockoutThreshold"/>th) is still being checked.
+    /// A reserved attempt ends in <see cref="WrongAsync"/> or <see cref="RightAsync"/> (or <see cref="ResetAsync"/>).
     /// </summary>
-    public async Task<DateTimeOffset?> RecordFailureAsync(NationalIdNumber nin, string device, Account? account,
-        CancellationToken cancellationToken)
+    public async Task<AttemptReservation> ReserveAsync(NationalIdNumber nin, string device, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var ninHash = Hash(nin.Digits);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
-        // The row as it is, locked for this transaction (a no-op update of an existing row returns it unchanged),
-        // so that two wrong attempts at once on two nodes both count and only one of them starts the lock.
+        // The row as it is, locked for this transaction (a no-op update of an existing row returns it unchanged).
         int failures;
         DateTimeOffset? lockedUntil;
         DateTimeOffset updatedAt;
@@ -80,25 +83,66 @@ public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOp
         if (lockedUntil > now)
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return null; // already locked: nothing more to count or to tell
+            return new AttemptReservation.Refused(lockedUntil.Value);
         }
 
         // Failures long apart are not a run: a wrong password this week does not add to one last month.
-        failures = (now - updatedAt > Options.LockoutDuration ? 0 : failures) + 1;
-        DateTimeOffset? locks = failures >= Options.LockoutThreshold ? now + Options.LockoutDuration : null;
+        failures = now - updatedAt > Options.LockoutDuration ? 0 : failures;
+        if (failures >= Options.LockoutThreshold)
+        {
+            // The attempt that may start the lock is being checked right now: this one waits as if it had.
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new AttemptReservation.Refused(now + Options.LockoutDuration);
+        }
+
         await using (var update = new NpgsqlCommand(
-                         "UPDATE identity.sign_in_locks SET failures = $3, locked_until = $4, updated_at = $5 WHERE nin_hash = $1 AND device = $2",
+                         "UPDATE identity.sign_in_locks SET failures = $3, locked_until = NULL, updated_at = $4 WHERE nin_hash = $1 AND device = $2",
                          connection, transaction))
         {
             update.Parameters.Add(new NpgsqlParameter { Value = ninHash });
             update.Parameters.Add(new NpgsqlParameter { Value = device });
-            update.Parameters.Add(new NpgsqlParameter { Value = locks is null ? failures : 0 });
-            update.Parameters.Add(new NpgsqlParameter { Value = (object?)locks ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            update.Parameters.Add(new NpgsqlParameter { Value = failures + 1 });
             update.Parameters.Add(new NpgsqlParameter { Value = now });
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (locks is { } until && account is not null)
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new AttemptReservation.Granted(failures + 1);
+    }
+
+    /// <summary>
+    /// The reserved attempt was wrong: it stays counted. When it was the <see cref="IdentityOptions.LockoutThreshold"/>th,
+    /// the lock starts (and the account's phone, if the NIN has an account, is told in the same transaction); then
+    /// its end is returned.
+    /// </summary>
+    public async Task<DateTimeOffset?> WrongAsync(NationalIdNumber nin, string device, Account? account, AttemptReservation.Granted reservation,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        if (reservation.Number < Options.LockoutThreshold)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        var until = now + Options.LockoutDuration;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        int started;
+        await using (var update = new NpgsqlCommand(
+                         """
+                         UPDATE identity.sign_in_locks SET failures = 0, locked_until = $3, updated_at = $4
+                         WHERE nin_hash = $1 AND device = $2 AND (locked_until IS NULL OR locked_until <= $4)
+                         """, connection, transaction))
+        {
+            update.Parameters.Add(new NpgsqlParameter { Value = Hash(nin.Digits) });
+            update.Parameters.Add(new NpgsqlParameter { Value = device });
+            update.Parameters.Add(new NpgsqlParameter { Value = until });
+            update.Parameters.Add(new NpgsqlParameter { Value = now });
+            started = await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (started > 0 && account is not null)
         {
             await Outbox.EnqueueAsync(connection, transaction,
                 OutgoingMessage.ToPhone(account.Phone, LockNotice(until, device != UntrustedDevices, account.Language), "identity.lock"),
@@ -106,7 +150,24 @@ public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOp
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return locks;
+        return until;
+    }
+
+    /// <summary>
+    /// The reserved attempt was right (a password, before its second factor): its reservation is given back, so a
+    /// right password costs nothing; the wrong attempts before it stay counted (only a complete sign-in clears them).
+    /// </summary>
+    public async Task RightAsync(NationalIdNumber nin, string device, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            UPDATE identity.sign_in_locks SET failures = greatest(failures - 1, 0)
+            WHERE nin_hash = $1 AND device = $2 AND (locked_until IS NULL OR locked_until <= $3)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = Hash(nin.Digits) });
+        command.Parameters.Add(new NpgsqlParameter { Value = device });
+        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A complete sign-in on this device: its count starts again.</summary>
@@ -145,4 +206,14 @@ public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOp
 
     /// <summary>The NIN as the table keeps it: a SHA-256, so the table says how often, never whose.</summary>
     private static byte[] Hash(string ninDigits) => SHA256.HashData(Encoding.ASCII.GetBytes("nin:" + ninDigits));
+}
+
+/// <summary>Whether an attempt may be checked (<see cref="SignInLocks.ReserveAsync"/>).</summary>
+public abstract record AttemptReservation
+{
+    /// <param name="Number">The attempt's place in the run of attempts not yet known right (this one included).</param>
+    public sealed record Granted(int Number) : AttemptReservation;
+
+    /// <summary>Locked until then (or the attempt that may lock is being checked): refuse without checking.</summary>
+    public sealed record Refused(DateTimeOffset Until) : AttemptReservation;
 }

@@ -34,7 +34,9 @@ public sealed class RegisterCodeModel(RegistrationFlow flow, Microsoft.Extension
     /// <summary>How long a code lives, as configured (said on the page).</summary>
     public int CodeMinutes => (int)options.Value.CodeLifetime.TotalMinutes;
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    /// <param name="resent">After a resend (post, redirect, get): 0 when a new code went out, else the seconds to wait.</param>
+    /// <param name="limited">After a resend: the phone has had its codes for the hour (<paramref name="resent"/> is then the wait).</param>
+    public async Task<IActionResult> OnGetAsync([FromQuery] int? resent, [FromQuery] bool limited, CancellationToken cancellationToken)
     {
         var registration = await CurrentAsync(cancellationToken);
         if (registration?.NextPage != ThisPage)
@@ -43,6 +45,18 @@ public sealed class RegisterCodeModel(RegistrationFlow flow, Microsoft.Extension
         }
 
         Describe(registration);
+        if (resent is >= 0 and <= 3600)
+        {
+            if (limited)
+            {
+                Problem = flow.TooManyCodes(new CodeIssue(false, TimeSpan.FromSeconds(resent.Value), PhoneLimitReached: true));
+            }
+            else
+            {
+                Notice = SignInFlow.ResendNotice(resent.Value);
+            }
+        }
+
         return Page();
     }
 
@@ -79,18 +93,13 @@ public sealed class RegisterCodeModel(RegistrationFlow flow, Microsoft.Extension
             return Elsewhere(registration);
         }
 
-        Describe(registration);
+        // Post, redirect, get: the page is left at its own address (the code form posts there), and Back never
+        // asks to send the form again.
         var issue = await flow.ResendCodeAsync(registration, Lang.Current, cancellationToken);
-        if (issue.PhoneLimitReached)
-        {
-            Problem = flow.TooManyCodes(issue);
-        }
-        else
-        {
-            Notice = SignInFlow.ResendNotice(issue);
-        }
-
-        return Page();
+        var wait = issue.Sent ? 0 : Math.Max(1, (int)Math.Ceiling(issue.RetryAfter.TotalSeconds));
+        return RedirectToPage(ThisPage, issue.PhoneLimitReached
+            ? new { returnUrl = SafeReturnUrl(), resent = wait, limited = true }
+            : (object)new { returnUrl = SafeReturnUrl(), resent = wait });
     }
 
     /// <summary>Resetting, without the account's phone: the reset ends here and assisted recovery is the way.</summary>

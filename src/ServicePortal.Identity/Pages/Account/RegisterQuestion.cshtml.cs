@@ -1,15 +1,18 @@
+using System.Globalization;
 using FluentValidation;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using ServicePortal.Identity.Registration;
 using ServicePortal.Core.Localization;
+using ServicePortal.Core.Security;
 using static ServicePortal.Core.Localization.Lang;
 
 namespace ServicePortal.Identity.Pages.Account;
 
 /// <summary>The registry's question. A right answer leads to choosing the phone (registering) or to the code (resetting).</summary>
 [EnableRateLimiting(IdentityModule.AttemptsPolicy)]
-public sealed class RegisterQuestionModel(RegistrationFlow flow) : FormPageModel
+public sealed class RegisterQuestionModel(RegistrationFlow flow, TimeProvider clock) : FormPageModel
 {
     private const string ThisPage = "/Account/RegisterQuestion";
 
@@ -45,8 +48,15 @@ public sealed class RegisterQuestionModel(RegistrationFlow flow) : FormPageModel
             return Page();
         }
 
-        switch (await flow.AnswerAsync(registration, Answer!, Lang.Current, cancellationToken))
+        switch (await flow.AnswerAsync(registration, Answer!, Lang.Current, ClientNetwork.Of(HttpContext.Connection.RemoteIpAddress),
+                    cancellationToken))
         {
+            case StepResult.NetworkLimited limited:
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((limited.Until - clock.GetUtcNow()).TotalSeconds))
+                    .ToString(CultureInfo.InvariantCulture);
+                Problem = RegistrationFlow.NetworkLimitedMessage(limited.Until);
+                return Page();
             case StepResult.Failed failed:
                 Errors["Answer"] = failed.Message;
                 return Page();

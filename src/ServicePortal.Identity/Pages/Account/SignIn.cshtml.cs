@@ -28,6 +28,13 @@ public sealed class SignInModel(SignInFlow flow, AccountStore accounts, Password
     [BindProperty(SupportsGet = true)]
     public string? Level { get; set; }
 
+    /// <summary>The NIN is locked for browsers new to it: offer to unlock this one by an SMS code (<see cref="SignInUnlockModel"/>).</summary>
+    public bool OfferUnlock { get; private set; }
+
+    /// <summary>Back from unlocking this browser.</summary>
+    [BindProperty(SupportsGet = true)]
+    public int? Unlocked { get; set; }
+
     public void OnGet()
     {
     }
@@ -51,6 +58,7 @@ public sealed class SignInModel(SignInFlow flow, AccountStore accounts, Password
                 return Page();
             case PasswordStep.Locked locked:
                 Problem = SignInFlow.LockedMessage(locked.Until, locked.ThisDevice);
+                OfferUnlock = !locked.ThisDevice;
                 return Page();
             case not PasswordStep.Right:
                 Problem = SignInFlow.WrongCredentials;

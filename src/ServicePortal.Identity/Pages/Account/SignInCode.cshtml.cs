@@ -26,7 +26,8 @@ public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, Time
     /// <summary>True when the code comes from an authenticator app rather than an SMS.</summary>
     public bool FromApp { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    /// <param name="resent">After a resend (post, redirect, get): 0 when a new code went out, else the seconds to wait.</param>
+    public async Task<IActionResult> OnGetAsync([FromQuery] int? resent, CancellationToken cancellationToken)
     {
         var account = await PendingAccountAsync(cancellationToken);
         if (account is null)
@@ -36,6 +37,11 @@ public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, Time
 
         MaskedPhone = PhoneNumber.Mask(account.Phone);
         FromApp = SignInFlow.UsesAuthenticator(account);
+        if (!FromApp && resent is >= 0 and <= 600)
+        {
+            Notice = SignInFlow.ResendNotice(resent.Value);
+        }
+
         return Page();
     }
 
@@ -83,10 +89,17 @@ public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, Time
             return RedirectToPage("/Account/SignIn", new { returnUrl = SafeReturnUrl() });
         }
 
-        MaskedPhone = PhoneNumber.Mask(account.Phone);
+        if (SignInFlow.UsesAuthenticator(account))
+        {
+            // The account's second factor is its app: a code by SMS would let the SIM stand in for it.
+            return RedirectToPage("/Account/SignInCode", new { returnUrl = SafeReturnUrl() });
+        }
+
+        // Post, redirect, get: the page is left at its own address (the code form posts there), and Back never
+        // asks to send the form again.
         var issue = await flow.SendCodeAsync(account, cancellationToken);
-        Notice = SignInFlow.ResendNotice(issue);
-        return Page();
+        return RedirectToPage("/Account/SignInCode",
+            new { returnUrl = SafeReturnUrl(), resent = issue.Sent ? 0 : Math.Max(1, (int)Math.Ceiling(issue.RetryAfter.TotalSeconds)) });
     }
 
     private async Task<Accounts.Account?> PendingAccountAsync(CancellationToken cancellationToken) =>
