@@ -97,7 +97,7 @@ public sealed class SearchInputValidator : AbstractValidator<SearchInput>
         RuleFor(x => x.PageSize)
             .Must(BeWhole(1, SearchQuery.MaxPageSize))
             .WithMessage(_ => T($"Idadi ya huduma kwa kila ukurasa iwe kati ya 1 na {SearchQuery.MaxPageSize}.",
-                $"The number of services per page must be between 1 and {SearchQuery.MaxPageSize}."));
+                $"The page size must be between 1 and {SearchQuery.MaxPageSize}."));
 
         RuleFor(x => x)
             .Must(x => !BeWhole(1, int.MaxValue)(x.Page) || !BeWhole(1, SearchQuery.MaxPageSize)(x.PageSize) ||
