@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using ServicePortal.Core.Database;
 using ServicePortal.Core.Security;
+using ServicePortal.Core.Staff;
 using ServicePortal.Requests.Agencies;
 using ServicePortal.Requests.Api;
 using ServicePortal.Requests.Applications;
@@ -36,6 +37,13 @@ public static class RequestsModule
         services.AddOptions<RequestsOptions>().Bind(builder.Configuration.GetSection("Requests"))
             .ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddStaffTool(new StaffTool(StaffRoles.Administrator, "Usawazishaji wa hali na taasisi", "Status sync with agencies",
+            "Kila taasisi: hali ya maombi inavyoulizwa, kinachosubiri kutumwa, kilichochelewa na majibu yasiyotumika.",
+            "Each agency: how status sync goes, what waits to be sent, what is overdue and the answers that could not be used.",
+            "/admin/requests/sync"));
+        services.AddStaffTool(new StaffTool(StaffRoles.AgencyOfficer, "Maombi yaliyotumwa kwa taasisi yako", "Applications sent to your agency",
+            "Bado haijajengwa: kwa sasa maombi yanafika kwenye mfumo wa taasisi moja kwa moja.",
+            "Not built yet: for now applications reach the agency's own system directly."));
 
         services.AddSingleton<RequestStore>();
         services.AddSingleton<StatusUpdates>();

@@ -55,7 +55,7 @@ public sealed class CatalogPageTests(CatalogPortalFactory portal) : IClassFixtur
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("Hakuna kundi la huduma lenye jina hilo.", html, StringComparison.Ordinal);
-        Assert.Contains("Idadi kwa ukurasa iwe kati ya 1 na 50.", html, StringComparison.Ordinal);
+        Assert.Contains("Idadi ya huduma kwa kila ukurasa iwe kati ya 1 na 50.", html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -157,5 +157,92 @@ public sealed class CatalogPageTests(CatalogPortalFactory portal) : IClassFixtur
         Assert.Equal("retired", reader.GetString(1));
         Assert.Equal("staff:test", reader.GetString(2));
         Assert.Equal("replaced", reader.GetString(3));
+    }
+
+    private async Task<(HttpStatusCode Status, Uri Address, string Html)> FollowAsync(string url)
+    {
+        using var client = portal.CreateClient();
+        var response = await client.GetAsync(url);
+        return (response.StatusCode, response.RequestMessage!.RequestUri!, await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("/huduma?page=abc")]
+    [InlineData("/huduma?page=0")]
+    [InlineData("/huduma?page=-3")]
+    public async Task A_page_number_that_is_not_one_shows_the_first_page(string url)
+    {
+        var (status, address, html) = await FollowAsync(url);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("/huduma", address.PathAndQuery);
+        Assert.Contains("href=\"/huduma/", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("field-error", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/huduma?page=9999", "/huduma?page=")]
+    [InlineData("/huduma?page=99999999999", "/huduma?page=")]
+    [InlineData("/huduma?q=cheti&page=400", "/huduma?q=cheti")]
+    [InlineData("/huduma?category=kodi&page=77", "/huduma?category=kodi")]
+    public async Task A_page_past_the_end_shows_the_last_page(string url, string expectedStart)
+    {
+        var (status, address, html) = await FollowAsync(url);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.StartsWith(expectedStart, address.PathAndQuery, StringComparison.Ordinal);
+        Assert.Contains("href=\"/huduma/", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("rel=\"next\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Counts_say_one_service_and_two_services()
+    {
+        var (_, english) = await GetAsync("/taasisi?lang=en");
+        Assert.Contains(">1 service<", english, StringComparison.Ordinal);
+        Assert.Contains(" services<", english, StringComparison.Ordinal);
+        Assert.DoesNotContain(">1 services<", english, StringComparison.Ordinal);
+
+        var (_, kiswahili) = await GetAsync("/taasisi?lang=sw");
+        Assert.Contains(">Huduma 1<", kiswahili, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_office_service_says_where_when_and_how_to_reach_the_office()
+    {
+        var (status, html) = await GetAsync("/huduma/polisi-clearance-certificate");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Kufika ofisini", html, StringComparison.Ordinal);
+        Assert.Contains("Mkuu wa Upelelezi wa Mkoa (RCO)", html, StringComparison.Ordinal);
+        Assert.Contains("Jumatatu hadi Ijumaa", html, StringComparison.Ordinal);
+        // No phone number is known for this office: the portal's helpdesk, never a blank.
+        Assert.Contains("piga dawati la msaada la lango", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"tel:0800110000\"", html, StringComparison.Ordinal);
+
+        var (_, online) = await GetAsync("/huduma/brela-business-name");
+        Assert.DoesNotContain("Kufika ofisini", online, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_agency_page_gives_its_office_address_hours_and_phone()
+    {
+        var (status, html) = await GetAsync("/taasisi/tra?lang=en");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("The TRA office in your region or district", html, StringComparison.Ordinal);
+        Assert.Contains("Monday to Friday, 07:30 to 15:30", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"tel:0800750075\">0800 750 075</a>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_police_clearance_certificate_is_the_criminal_investigations_not_the_traffic_police()
+    {
+        var (_, agency) = await GetAsync("/taasisi/polisi?lang=en");
+        Assert.Contains("<h1>Tanzania Police Force</h1>", agency, StringComparison.Ordinal);
+        Assert.DoesNotContain("Traffic Police</h1>", agency, StringComparison.Ordinal);
+
+        var (_, service) = await GetAsync("/huduma/polisi-clearance-certificate?lang=en");
+        Assert.Contains("Directorate of Criminal Investigations (DCI)", service, StringComparison.Ordinal);
     }
 }

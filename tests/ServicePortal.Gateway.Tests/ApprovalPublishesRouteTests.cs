@@ -138,8 +138,10 @@ public sealed class ApprovalPublishesRouteTests(GatewayPortalFactory portal) : I
         using var client = portal.NewBrowser();
         await Echo.ReadAsync(await client.Http.GetAsync($"/agencies/{agency}/maombi/x"));
 
-        var suspended = await admin.SubmitFormAsync($"/admin/catalog/agencies/{agency}",
-            $"/admin/catalog/agencies/{agency}?handler=Suspend", new Dictionary<string, string?> { ["Reason"] = "Ukaguzi wa usalama." });
+        // Suspending asks to confirm: the reason, then the confirmation page's button.
+        await admin.SubmitFormAsync($"/admin/catalog/agencies/{agency}",
+            $"/admin/catalog/agencies/{agency}?handler=ConfirmSuspend", new Dictionary<string, string?> { ["Reason"] = "Ukaguzi wa usalama." });
+        var suspended = await admin.PostLoadedFormAsync($"/admin/catalog/agencies/{agency}?handler=Suspend", new Dictionary<string, string?>());
         Assert.Equal(HttpStatusCode.Redirect, suspended.StatusCode);
         await portal.RoutesCaughtUpAsync();
         var calls = backend.Calls;

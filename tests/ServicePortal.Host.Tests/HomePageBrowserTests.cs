@@ -85,4 +85,38 @@ public sealed class HomePageBrowserTests : IClassFixture<BrowserPortalFactory>, 
         var violations = await Browser.SeriousAccessibilityViolationsAsync(page);
         Assert.True(violations.Count == 0, Browser.Describe(violations));
     }
+
+    [Theory]
+    [InlineData("/msaada")]
+    [InlineData("/mawasiliano")]
+    [InlineData("/faragha")]
+    [InlineData("/ufikivu?lang=en")]
+    public async Task The_footer_pages_have_no_serious_accessibility_issue_at_360_and_fit_320_without_JavaScript(string path)
+    {
+        var phone = await _browser.NewPageAsync();
+        var response = await phone.GotoAsync(new Uri(_portal, path).ToString());
+        Assert.Equal(200, response!.Status);
+        var violations = await Browser.SeriousAccessibilityViolationsAsync(phone);
+        Assert.True(violations.Count == 0, Browser.Describe(violations));
+        await Browser.ScreenshotAsync(phone, "footer" + path.Replace('/', '-').Replace('?', '-').Replace('=', '-') + "-360");
+
+        var narrow = await _browser.NewPageAsync(width: 320, height: 640, javaScript: false);
+        await narrow.GotoAsync(new Uri(_portal, path).ToString());
+        var scrollWidth = await narrow.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(scrollWidth <= 320, $"{path} is {scrollWidth} px wide on a 320 px screen");
+    }
+
+    [Fact]
+    public async Task From_the_404_page_a_person_searches_the_catalogue()
+    {
+        var page = await _browser.NewPageAsync(javaScript: false);
+
+        await page.GotoAsync(new Uri(_portal, "/huduma-ya-zamani").ToString());
+        await page.GetByLabel("Tafuta huduma").FillAsync("pasipoti");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Tafuta" }).ClickAsync();
+
+        Assert.Contains("/huduma?q=pasipoti", page.Url, StringComparison.Ordinal);
+        Assert.Equal("Matokeo ya “pasipoti”", await page.InnerTextAsync("h1"));
+        await Browser.ScreenshotAsync(page, "404-search-sw-360");
+    }
 }

@@ -68,7 +68,8 @@ public sealed partial class AccountSettingsTests(IdentityPortalFactory portal) :
         await SignInWithSmsAsync(staff, staffNin, staffPhone);
         var door = await staff.GetAsync("/staff");
         Assert.Equal(HttpStatusCode.OK, door.StatusCode);
-        Assert.Contains("helpdesk_agent", staff.LastPage, StringComparison.Ordinal);
+        Assert.Contains("Mhudumu wa dawati la msaada", staff.LastPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("helpdesk_agent", staff.LastPage, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -48,6 +48,8 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
             var rows = await connection.QueryAsync<AgencyRow>(new CommandDefinition("""
                 SELECT a.code AS Code, a.short_name AS ShortName, a.name_sw AS NameSw, a.name_en AS NameEn,
                        a.description_sw AS DescriptionSw, a.description_en AS DescriptionEn, a.website AS Website,
+                       a.office_address_sw AS OfficeAddressSw, a.office_address_en AS OfficeAddressEn,
+                       a.office_hours_sw AS OfficeHoursSw, a.office_hours_en AS OfficeHoursEn, a.office_phone AS OfficePhone,
                        count(s.id)::int AS ServiceCount
                   FROM catalog.agencies a
                   JOIN catalog.services s ON s.agency_id = a.id AND s.status = 'published'
@@ -185,9 +187,17 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
         public string DescriptionEn { get; init; } = "";
         public string? Website { get; init; }
         public int ServiceCount { get; init; }
+        public string OfficeAddressSw { get; init; } = "";
+        public string OfficeAddressEn { get; init; } = "";
+        public string OfficeHoursSw { get; init; } = "";
+        public string OfficeHoursEn { get; init; } = "";
+        public string OfficePhone { get; init; } = "";
 
         public AgencySummary ToSummary() => new(Code, ShortName, new Bilingual(NameSw, NameEn),
-            new Bilingual(DescriptionSw, DescriptionEn), Website, ServiceCount);
+            new Bilingual(DescriptionSw, DescriptionEn), Website, ServiceCount,
+            OfficeAddressSw.Length + OfficeAddressEn.Length + OfficeHoursSw.Length + OfficeHoursEn.Length + OfficePhone.Length == 0
+                ? null
+                : new AgencyOffice(new Bilingual(OfficeAddressSw, OfficeAddressEn), new Bilingual(OfficeHoursSw, OfficeHoursEn), OfficePhone));
     }
 }
 

@@ -83,7 +83,19 @@ public sealed record AgencySummary(
     Bilingual Name,
     Bilingual Description,
     string? Website,
-    int ServiceCount);
+    int ServiceCount,
+    AgencyOffice? Office = null);
+
+/// <summary>
+/// Where, when and how a person reaches the agency's office (address, opening hours, phone), for services given
+/// at the office. Null when the agency has not given any of it.
+/// </summary>
+public sealed record AgencyOffice(Bilingual Address, Bilingual Hours, string Phone)
+{
+    /// <summary>The number for a <c>tel:</c> link: digits and a leading plus only.</summary>
+    [JsonIgnore]
+    public string PhoneLink => new([.. Phone.Where((c, i) => char.IsAsciiDigit(c) || (c == '+' && i == 0))]);
+}
 
 public sealed record AgencyDetail(AgencySummary Agency, IReadOnlyList<ServiceSummary> Services);
 

@@ -16,7 +16,8 @@ public static class CatalogText
     public static string ServiceHref(string code) => $"{ServicesPath}/{Uri.EscapeDataString(code)}";
     public static string AgencyHref(string code) => $"{AgenciesPath}/{Uri.EscapeDataString(code)}";
 
-    public static string SearchHref(string? q = null, string? category = null, string? lifeEvent = null, string? agency = null, int page = 1)
+    public static string SearchHref(string? q = null, string? category = null, string? lifeEvent = null, string? agency = null, int page = 1,
+        string? pageSize = null)
     {
         var query = new QueryBuilder();
         void Add(string key, string? value)
@@ -32,6 +33,7 @@ public static class CatalogText
         Add("lifeEvent", lifeEvent);
         Add("agency", agency);
         Add("page", page > 1 ? page.ToString(CultureInfo.InvariantCulture) : null);
+        Add("pageSize", pageSize);
         return ServicesPath + query.ToQueryString();
     }
 
@@ -72,6 +74,43 @@ public static class CatalogText
     }
 
     public static string Channel(string channel) => Browse.Channel.Describe(channel).Current;
+
+    /// <summary>
+    /// East Africa Time (Africa/Dar_es_Salaam): UTC+3 all year, Tanzania has no daylight saving, so a fixed offset
+    /// is exact and needs no time-zone database on the server.
+    /// </summary>
+    public static readonly TimeSpan EastAfricaOffset = TimeSpan.FromHours(3);
+
+    private static readonly string[] MonthsSw =
+        ["Januari", "Februari", "Machi", "Aprili", "Mei", "Juni", "Julai", "Agosti", "Septemba", "Oktoba", "Novemba", "Desemba"];
+
+    private static readonly string[] MonthsEn =
+        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+    /// <summary>A moment as staff read it: "5 Januari 2027, 14:05 EAT" / "5 January 2027, 14:05 EAT".</summary>
+    public static string When(DateTimeOffset at)
+    {
+        var local = at.ToOffset(EastAfricaOffset);
+        var month = (IsEnglish ? MonthsEn : MonthsSw)[local.Month - 1];
+        return string.Create(CultureInfo.InvariantCulture, $"{local.Day} {month} {local.Year}, {local:HH:mm} EAT");
+    }
+
+    /// <summary>A UTC time from the database (Npgsql reads timestamptz as a UTC DateTime).</summary>
+    public static string When(DateTime utc) => When(new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)));
+
+    /// <summary>The machine-readable value of a <c>time</c> element, in EAT.</summary>
+    public static string Iso(DateTimeOffset at) => at.ToOffset(EastAfricaOffset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    public static string Iso(DateTime utc) => Iso(new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)));
+
+    /// <summary>
+    /// A count with its noun in the right number: <c>Plural(1, ("huduma", "huduma"), ("service", "services"))</c>.
+    /// Kiswahili puts the number after the noun and many nouns change class in the plural (kituo / vituo), so each
+    /// language gives both of its forms.
+    /// </summary>
+    public static string Plural(long count, (string One, string Many) sw, (string One, string Many) en) => T(
+        $"{(count == 1 ? sw.One : sw.Many)} {count.ToString("N0", CultureInfo.InvariantCulture)}",
+        $"{count.ToString("N0", CultureInfo.InvariantCulture)} {(count == 1 ? en.One : en.Many)}");
 
     /// <summary>"Huduma 12"; with <paramref name="atLeast"/> (a search's total at its cap) "Huduma 100 au zaidi".</summary>
     public static string Count(int total, bool atLeast = false) => atLeast

@@ -96,7 +96,7 @@ public sealed class SearchInputValidator : AbstractValidator<SearchInput>
 
         RuleFor(x => x.PageSize)
             .Must(BeWhole(1, SearchQuery.MaxPageSize))
-            .WithMessage(_ => T($"Idadi kwa ukurasa iwe kati ya 1 na {SearchQuery.MaxPageSize}.",
+            .WithMessage(_ => T($"Idadi ya huduma kwa kila ukurasa iwe kati ya 1 na {SearchQuery.MaxPageSize}.",
                 $"The page size must be between 1 and {SearchQuery.MaxPageSize}."));
 
         RuleFor(x => x)

@@ -60,6 +60,8 @@ public sealed partial class DemoCatalogSeeder(
             new { allCodes }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (present == allCodes.Length)
         {
+            await FillOfficeFactsAsync(connection, transaction, seed, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }
 
@@ -102,6 +104,7 @@ public sealed partial class DemoCatalogSeeder(
 
         await ServiceChanges.RecordAsync(connection, transaction, [.. added], ChangedBy, "created", null, null,
             cancellationToken).ConfigureAwait(false);
+        await FillOfficeFactsAsync(connection, transaction, seed, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return added.Count;
     }
@@ -112,6 +115,34 @@ public sealed partial class DemoCatalogSeeder(
         (address.Scheme == Uri.UriSchemeHttp || address.Scheme == Uri.UriSchemeHttps)
             ? new Uri(address.GetLeftPart(UriPartial.Authority) + "/")
             : null;
+
+    /// <summary>
+    /// The office facts (address, hours, phone) of the demo agencies, written only where the agency has none yet, so
+    /// that a database seeded before they existed gets them, and what an agency set itself is kept.
+    /// </summary>
+    private static async Task FillOfficeFactsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SeedFile seed,
+        CancellationToken cancellationToken)
+    {
+        foreach (var agency in seed.Agencies.Where(a => a.Office is not null))
+        {
+            var office = agency.Office!;
+            await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE catalog.agencies
+                   SET office_address_sw = @addressSw, office_address_en = @addressEn,
+                       office_hours_sw = @hoursSw, office_hours_en = @hoursEn, office_phone = @phone
+                 WHERE code = @code AND office_address_sw = '' AND office_address_en = '' AND office_hours_sw = ''
+                   AND office_hours_en = '' AND office_phone = ''
+                """, new
+            {
+                code = agency.Code,
+                addressSw = office.Address[0],
+                addressEn = office.Address[1],
+                hoursSw = office.Hours[0],
+                hoursEn = office.Hours[1],
+                phone = office.Phone,
+            }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
 
     private static async Task<long> AddAgencyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         SeedAgency agency, Uri? configured, CancellationToken cancellationToken)
@@ -247,8 +278,17 @@ internal sealed class SeedAgency
     public string? Website { get; init; }
     public string[] Name { get; init; } = [];
     public string[] Description { get; init; } = [];
+    public SeedOffice? Office { get; init; }
     public List<SeedEndpoint> Endpoints { get; init; } = [];
     public List<SeedService> Services { get; init; } = [];
+}
+
+/// <summary>Where, when and how to reach the agency's office; the phone may be empty (not known).</summary>
+internal sealed class SeedOffice
+{
+    public string[] Address { get; init; } = ["", ""];
+    public string[] Hours { get; init; } = ["", ""];
+    public string Phone { get; init; } = "";
 }
 
 internal sealed class SeedEndpoint

@@ -14,6 +14,7 @@ namespace ServicePortal.Host.Pages;
 [IgnoreAntiforgeryToken]
 public sealed class ErrorModel(IProblemDetailsService problems) : PageModel
 {
+    public int Code { get; private set; }
     public string Title { get; private set; } = "";
     public string Detail { get; private set; } = "";
     public string? RequestId { get; private set; }
@@ -40,6 +41,7 @@ public sealed class ErrorModel(IProblemDetailsService problems) : PageModel
             }
         }
 
+        Code = code;
         (Title, Detail) = Describe(code);
         // The gateway gives every call an X-Request-Id (the agency sees it too): quote that one when there is one.
         RequestId = code >= 500

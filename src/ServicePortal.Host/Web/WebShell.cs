@@ -26,6 +26,7 @@ public static class WebShell
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.AddAllowedHosts();
         builder.Services.AddRazorPages();
+        builder.Services.AddPortalContact(builder.Configuration); // the contact page and the footer say it
         builder.Services.AddProblemDetails();
         builder.Services.AddAntiforgery(options =>
         {

@@ -123,4 +123,52 @@ public sealed class AdminBrowserTests : IClassFixture<AdminBrowserFactory>, IAsy
         Assert.Equal("Imesitishwa", await page.InnerTextAsync("dl.facts dd strong"));
         await Browser.ScreenshotAsync(page, "catalog-admin-agency-sw");
     }
+
+    [Fact]
+    public async Task Staff_find_their_tools_from_the_header_and_suspending_asks_to_confirm_with_a_red_button()
+    {
+        var agency = await _portal.CreateAgencyAsync("approved");
+        var page = await SignedInAdministratorAsync(width: 360, height: 740);
+
+        // The staff home, from the header: the role in plain words, its tools, and what is not built yet.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Kazi za watumishi" }).First.ClickAsync();
+        await page.WaitForURLAsync("**/staff");
+        Assert.Equal("Msimamizi wa lango (e-GA)", await page.InnerTextAsync("main h2"));
+        Assert.Equal("/admin/catalog", await page.GetByRole(AriaRole.Link, new() { Name = "Idhini ya orodha ya huduma" }).GetAttributeAsync("href"));
+        Assert.Equal("/admin/requests/sync", await page.GetByRole(AriaRole.Link, new() { Name = "Usawazishaji wa hali na taasisi" }).GetAttributeAsync("href"));
+        Assert.DoesNotContain("administrator", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        await AssertAccessibleAndNarrowAsync(page, "the staff home");
+        await Browser.ScreenshotAsync(page, "staff-home-sw-360");
+
+        // Suspending: the reason, "continue", then a confirmation page that says what happens, with a red button.
+        await page.GotoAsync(Url($"/admin/catalog/agencies/{agency}"));
+        await page.GetByLabel("Sababu ya kusitisha (taasisi itaiona)").FillAsync("Ukaguzi wa usalama unaendelea.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Endelea kusitisha" }).ClickAsync();
+        Assert.StartsWith("Una uhakika unataka kusitisha", await page.InnerTextAsync("h1"), StringComparison.Ordinal);
+        Assert.Equal("approved", await _portal.ScalarAsync<string>("SELECT status FROM catalog.agencies WHERE code = @agency", new { agency }));
+        var confirm = page.GetByRole(AriaRole.Button, new() { Name = "Ndiyo, sitisha taasisi" });
+        Assert.Equal("rgb(164, 22, 26)", await confirm.EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
+        await AssertAccessibleAndNarrowAsync(page, "the confirmation page");
+        await Browser.ScreenshotAsync(page, "catalog-admin-confirm-suspend-sw-360");
+
+        await confirm.ClickAsync();
+        Assert.Equal("Imesitishwa", await page.InnerTextAsync("dl.facts dd strong"));
+        Assert.EndsWith(" EAT", await page.Locator("ol.results time").First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("suspended", await _portal.ScalarAsync<string>("SELECT status FROM catalog.agencies WHERE code = @agency", new { agency }));
+    }
+
+    [Fact]
+    public async Task The_agency_list_is_searchable_and_paged_and_a_bad_page_number_shows_the_first_page()
+    {
+        var agency = await _portal.CreateAgencyAsync("approved");
+        var page = await SignedInAdministratorAsync(width: 360, height: 740);
+
+        var response = await page.GotoAsync(Url("/admin/catalog/agencies?page=abc"));
+        Assert.Equal(200, response!.Status);
+        await page.GetByLabel("Tafuta taasisi kwa jina au msimbo").FillAsync(agency);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Tafuta", Exact = true }).ClickAsync();
+        Assert.Equal(1, await page.Locator($"ul.results a[href='/admin/catalog/agencies/{agency}']").CountAsync());
+        Assert.Equal("Taasisi 1", await page.InnerTextAsync("main p[role=status]"));
+        await AssertAccessibleAndNarrowAsync(page, "the agency list, searched");
+    }
 }

@@ -34,9 +34,12 @@ public sealed class AgencyLifecycleTests(OnboardingPortalFactory portal) : IClas
 
     private Task<FormClient> AdminAsync() => portal.SignedInAsync("administrator");
 
+    // Reject and suspend go through the confirmation page, as a person's would; the other decisions are one post.
     private static Task<HttpResponseMessage> DecideAsync(FormClient admin, string agency, string handler, string? reason = null) =>
-        admin.SubmitFormAsync($"/admin/catalog/agencies/{agency}",
-            $"/admin/catalog/agencies/{agency}?handler={handler}", new Dictionary<string, string?> { ["Reason"] = reason });
+        handler is "Reject" or "Suspend"
+            ? Decisions.ConfirmedAsync(admin, $"/admin/catalog/agencies/{agency}", handler, reason)
+            : admin.SubmitFormAsync($"/admin/catalog/agencies/{agency}",
+                $"/admin/catalog/agencies/{agency}?handler={handler}", new Dictionary<string, string?> { ["Reason"] = reason });
 
     [Fact]
     public async Task An_agency_asks_to_join_is_rejected_with_a_reason_asks_again_and_is_approved()
@@ -158,7 +161,7 @@ public sealed class AgencyLifecycleTests(OnboardingPortalFactory portal) : IClas
         await admin.GetAsync(page);
         var suspendForm = admin.LastPage;
         var response = await admin.PostLoadedFormAsync(page + "?handler=Approve", new Dictionary<string, string?>(),
-            suspendForm.Replace("?handler=Suspend", "?handler=Approve", StringComparison.Ordinal));
+            suspendForm.Replace("?handler=ConfirmSuspend", "?handler=Approve", StringComparison.Ordinal));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Hali ya taasisi imebadilika tayari", admin.LastPage, StringComparison.Ordinal);
@@ -179,7 +182,8 @@ public sealed class AgencyLifecycleTests(OnboardingPortalFactory portal) : IClas
         Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync($"/admin/catalog/agencies/{agency}")).StatusCode);
 
         using var admin = await AdminAsync();
-        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/admin/catalog/agencies?status=approved")).StatusCode);
+        // The list is paged (many agencies): the new one is found by its code.
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/admin/catalog/agencies?status=approved&q={agency}")).StatusCode);
         Assert.Contains($"href=\"/admin/catalog/agencies/{agency}\"", admin.LastPage, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/admin/catalog/agencies/hakuna-taasisi-hii")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/admin/catalog/agencies/%27%3B%20DROP")).StatusCode);

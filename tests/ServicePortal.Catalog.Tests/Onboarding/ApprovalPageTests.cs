@@ -98,13 +98,11 @@ public sealed class ApprovalPageTests(OnboardingPortalFactory portal) : IClassFi
         using var _ = api;
         using var admin = await portal.SignedInAsync("administrator");
 
-        var empty = await admin.SubmitFormAsync($"/admin/catalog/services/{code}",
-            $"/admin/catalog/services/{code}?handler=Reject", new Dictionary<string, string?> { ["Reason"] = "" });
+        var empty = await Decisions.ConfirmedAsync(admin, $"/admin/catalog/services/{code}", "Reject", "");
         Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
         Assert.Contains("Andika sababu", admin.LastPage, StringComparison.Ordinal);
 
-        var rejected = await admin.SubmitFormAsync($"/admin/catalog/services/{code}",
-            $"/admin/catalog/services/{code}?handler=Reject", new Dictionary<string, string?> { ["Reason"] = "Ada haijathibitishwa na Wizara." });
+        var rejected = await Decisions.ConfirmedAsync(admin, $"/admin/catalog/services/{code}", "Reject", "Ada haijathibitishwa na Wizara.");
         Assert.Equal(HttpStatusCode.Redirect, rejected.StatusCode);
 
         var mine = await api.GetFromJsonAsync<JsonElement>("/api/agency/services");
@@ -130,8 +128,7 @@ public sealed class ApprovalPageTests(OnboardingPortalFactory portal) : IClassFi
         await api.PutAsJsonAsync($"/api/agency/services/{code}", changed);
         await api.PostAsync($"/api/agency/services/{code}/submit", null);
 
-        var rejected = await admin.SubmitFormAsync($"/admin/catalog/services/{code}",
-            $"/admin/catalog/services/{code}?handler=Reject", new Dictionary<string, string?> { ["Reason"] = "Ada mpya haijaidhinishwa." });
+        var rejected = await Decisions.ConfirmedAsync(admin, $"/admin/catalog/services/{code}", "Reject", "Ada mpya haijaidhinishwa.");
 
         Assert.Equal(HttpStatusCode.Redirect, rejected.StatusCode);
         var row = Assert.Single(await portal.QueryAsync<(string ChangedBy, string? Reason, DateTime ChangedAt, string Live, string Proposed)>("""

@@ -85,8 +85,9 @@ public sealed class StaleDecisionTests(OnboardingPortalFactory portal) : IClassF
         Assert.Equal(0, await portal.CountAsync("SELECT count(*) FROM catalog.services WHERE code = @code", new { code }));
 
         // A rejection written about the old version is refused the same way (the reason would be about something else).
-        var rejected = await admin.PostLoadedFormAsync(page + "?handler=Reject",
-            new Dictionary<string, string?> { ["Reason"] = "Ada haijathibitishwa." }, pageBefore);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostLoadedFormAsync(page + "?handler=ConfirmReject",
+            new Dictionary<string, string?> { ["Reason"] = "Ada haijathibitishwa." }, pageBefore)).StatusCode);
+        var rejected = await admin.PostLoadedFormAsync(page + "?handler=Reject", new Dictionary<string, string?>());
         Assert.Equal(HttpStatusCode.OK, rejected.StatusCode);
         Assert.Contains(ChangedSw, admin.LastPage, StringComparison.Ordinal);
         Assert.Equal("awaiting_approval", await portal.ScalarAsync<string>(
@@ -105,8 +106,7 @@ public sealed class StaleDecisionTests(OnboardingPortalFactory portal) : IClassF
         Assert.Equal(HttpStatusCode.OK, (await first.GetAsync(page)).StatusCode);
 
         // Another administrator rejects it, and the agency asks again: the first page is now about another request.
-        var rejected = await second.SubmitFormAsync(page, page + "?handler=Reject",
-            new Dictionary<string, string?> { ["Reason"] = "Barua ya Katibu Mkuu haipo." });
+        var rejected = await Decisions.ConfirmedAsync(second, page, "Reject", "Barua ya Katibu Mkuu haipo.");
         Assert.Equal(HttpStatusCode.Redirect, rejected.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync("/api/agency/submit", null)).StatusCode);
 

@@ -12,16 +12,57 @@ public sealed class AgenciesModel(AgencyChanges agencies) : PageModel
 {
     public static readonly IReadOnlyList<string> Statuses = ["awaiting_approval", "suspended", "approved", "draft"];
 
+    public const int PageSize = 25;
+
     public IReadOnlyList<AgencyRecord> Agencies { get; private set; } = [];
+
+    /// <summary>Words to find an agency by (code, short name or either name); null for all.</summary>
+    public string? Query { get; private set; }
+    public int PageNumber { get; private set; } = 1;
+    public int Total { get; private set; }
+    public int LastPage => Math.Max(1, (Total + PageSize - 1) / PageSize);
 
     /// <summary>The status shown, or null for all. An unknown value shows all (it is only a filter).</summary>
     public string? Status { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string? status, CancellationToken cancellationToken)
+    // Hundreds of agencies at most (600 planned): filtered and paged here, one query. A page number that is not one
+    // (letters, 0, past the end) shows the nearest page rather than an error.
+    public async Task<IActionResult> OnGetAsync(string? status, string? q, string? page, CancellationToken cancellationToken)
     {
         Status = status is not null && Statuses.Contains(status) ? status : null;
-        Agencies = await agencies.GetManyAsync(Status, cancellationToken).ConfigureAwait(false);
+        Query = string.IsNullOrWhiteSpace(q) ? null : q.Trim()[..Math.Min(q.Trim().Length, 100)];
+        var all = await agencies.GetManyAsync(Status, cancellationToken).ConfigureAwait(false);
+        var found = Query is null
+            ? all
+            : [.. all.Where(a => new[] { a.Code, a.ShortName, a.NameSw, a.NameEn }
+                .Any(text => text.Contains(Query, StringComparison.OrdinalIgnoreCase)))];
+        Total = found.Count;
+        PageNumber = int.TryParse(page, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            ? Math.Clamp(n, 1, LastPage)
+            : 1;
+        Agencies = [.. found.Skip((PageNumber - 1) * PageSize).Take(PageSize)];
         return Page();
+    }
+
+    public string PageHref(int page)
+    {
+        var query = new Microsoft.AspNetCore.Http.Extensions.QueryBuilder();
+        if (Status is not null)
+        {
+            query.Add("status", Status);
+        }
+
+        if (Query is not null)
+        {
+            query.Add("q", Query);
+        }
+
+        if (page > 1)
+        {
+            query.Add("page", page.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return "/admin/catalog/agencies" + query.ToQueryString();
     }
 
     public static string Href(string code) => $"/admin/catalog/agencies/{Uri.EscapeDataString(code)}";

@@ -37,6 +37,9 @@ public sealed class AgencyModel(AgencyChanges agencies, IValidator<DecisionReaso
     public string? Message { get; private set; }
     public string? Done { get; private set; }
 
+    /// <summary>Set when the page is the confirmation of a reject or suspend (see <see cref="ConfirmDecision"/>).</summary>
+    public ConfirmDecision? Confirm { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string? done, CancellationToken cancellationToken)
     {
         if (!await LoadAsync(cancellationToken).ConfigureAwait(false))
@@ -53,6 +56,41 @@ public sealed class AgencyModel(AgencyChanges agencies, IValidator<DecisionReaso
             "reinstated" => T("Taasisi imerejeshwa.", "The agency is reinstated."),
             _ => null,
         };
+        return Page();
+    }
+
+    // The first step of a decision that takes something away: check the reason, then ask once more. Changes nothing.
+    public Task<IActionResult> OnPostConfirmRejectAsync(CancellationToken cancellationToken) =>
+        ConfirmAsync(AgencyDecision.Reject, cancellationToken);
+
+    public Task<IActionResult> OnPostConfirmSuspendAsync(CancellationToken cancellationToken) =>
+        ConfirmAsync(AgencyDecision.Suspend, cancellationToken);
+
+    private async Task<IActionResult> ConfirmAsync(AgencyDecision decision, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return NotFound();
+        }
+
+        if (await reasons.ValidReasonAsync(Reason, ModelState, cancellationToken).ConfigureAwait(false) is not { } reason)
+        {
+            return Page();
+        }
+
+        var a = Agency!;
+        var name = T(a.NameSw, a.NameEn);
+        var href = $"/admin/catalog/agencies/{Uri.EscapeDataString(Code)}";
+        Confirm = decision == AgencyDecision.Suspend
+            ? new ConfirmDecision(T($"Una uhakika unataka kusitisha {name}?", $"Are you sure you want to suspend {name}?"),
+                T($"Huduma {a.PublishedServices} za taasisi hii zitaondoka kwenye orodha ya umma, utafutaji na API, na lango litajibu 503 kwa kurasa zake, hadi itakaporejeshwa.",
+                    $"This agency's {a.PublishedServices} services will leave the public catalogue, search and API, and the gateway will answer 503 for its pages, until it is reinstated."),
+                reason, Version ?? 0, "Suspend", T("Ndiyo, sitisha taasisi", "Yes, suspend the agency"), href)
+            : new ConfirmDecision(T($"Una uhakika unataka kukataa {name}?", $"Are you sure you want to reject {name}?"),
+                T("Taasisi itarudi kuwa rasimu na itaona sababu yako; itahitaji kuomba idhini upya.",
+                    "The agency goes back to draft and sees your reason; it will have to ask for approval again."),
+                reason, Version ?? 0, "Reject", T("Ndiyo, kataa taasisi", "Yes, reject the agency"), href);
+        ViewData["Title"] = Confirm.Question;
         return Page();
     }
 

@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
+using ServicePortal.Catalog.Changes;
+using ServicePortal.Core.Staff;
 using static ServicePortal.Core.Localization.Lang;
 
 namespace ServicePortal.Catalog.Pages.Admin;
@@ -25,6 +27,17 @@ public static class CatalogAdministration
     {
         services.AddAuthorizationBuilder().AddPolicy(AdministratorPolicy, policy =>
             policy.RequireAssertion(context => context.User.HasClaim(RoleClaim, AdministratorRole)));
+        // The tools the staff home lists (see ServicePortal.Core.Staff).
+        services.AddStaffTool(new StaffTool(AdministratorRole, "Idhini ya orodha ya huduma", "Catalogue approvals",
+            "Huduma na vituo vya lango ambavyo taasisi zimeomba vichapishwe, na taasisi zinazoomba kujiunga.",
+            "Services and gateway endpoints agencies asked to publish, and agencies asking to join.", "/admin/catalog"));
+        services.AddStaffTool(new StaffTool(AdministratorRole, "Taasisi zote", "All agencies",
+            "Hali ya kila taasisi; kusitisha na kurejesha taasisi.", "Every agency's status; suspending and reinstating agencies.",
+            "/admin/catalog/agencies"));
+        services.AddStaffTool(new StaffTool(StaffRoles.AgencyOfficer, "Huduma za taasisi yako", "Your agency's services",
+            "Kwa sasa taasisi inasajili na kubadilisha huduma zake kwa mfumo wake kupitia API ya usajili (/api/agency); ukurasa wa afisa bado haujajengwa.",
+            "For now an agency registers and changes its services from its own system through the onboarding API (/api/agency); a page for officers is not built yet."));
+        services.AddSingleton<IAgencyShortNames, CatalogAgencyShortNames>();
         return services;
     }
 
@@ -59,6 +72,15 @@ public static class CatalogAdministration
         "retired" => T("Imeondolewa", "Retired"),
         _ => change,
     };
+}
+
+/// <summary>An agency's short name for staff pages ("RITA"), from the catalogue whatever the agency's status.</summary>
+internal sealed class CatalogAgencyShortNames(AgencyChanges agencies) : IAgencyShortNames
+{
+    public async Task<string?> ShortNameAsync(string agencyCode, CancellationToken cancellationToken) =>
+        Api.CatalogApi.AgencyCodePattern().IsMatch(agencyCode)
+            ? (await agencies.GetAsync(agencyCode, cancellationToken).ConfigureAwait(false))?.ShortName
+            : null;
 }
 
 /// <summary>One field of a proposal beside the live value it would replace.</summary>

@@ -26,6 +26,9 @@ public abstract class ReviewModel(AgencyProposals proposals, IValidator<Decision
     public IReadOnlyList<FieldChange> Changes { get; private set; } = [];
     public string? Message { get; private set; }
 
+    /// <summary>Set when the page is the confirmation of a rejection (see <see cref="ConfirmDecision"/>).</summary>
+    public ConfirmDecision? Confirm { get; private set; }
+
     [BindProperty]
     public string? Reason { get; set; }
 
@@ -50,6 +53,28 @@ public abstract class ReviewModel(AgencyProposals proposals, IValidator<Decision
         return outcome == ProposalDecisionOutcome.Done
             ? Redirect("/admin/catalog?done=approved")
             : await RefusedAsync(outcome, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The first step of a rejection: check the reason, then ask once more. Changes nothing.
+    public async Task<IActionResult> OnPostConfirmRejectAsync(CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return NotFound();
+        }
+
+        if (await reasons.ValidReasonAsync(Reason, ModelState, cancellationToken).ConfigureAwait(false) is not { } reason)
+        {
+            return Page();
+        }
+
+        Confirm = new ConfirmDecision(
+            IsService ? T($"Una uhakika unataka kukataa huduma {Key}?", $"Are you sure you want to reject the service {Key}?")
+                      : T($"Una uhakika unataka kukataa kituo cha lango {Key}?", $"Are you sure you want to reject the gateway endpoint {Key}?"),
+            T("Pendekezo litarudi kwa taasisi kama rasimu pamoja na sababu yako; kilichochapishwa sasa (kama kipo) hakibadiliki.",
+              "The proposal goes back to the agency as a draft with your reason; what is live now (if anything) does not change."),
+            reason, Version ?? 0, "Reject", T("Ndiyo, kataa pendekezo", "Yes, reject the proposal"), Request.Path);
+        return Page();
     }
 
     public async Task<IActionResult> OnPostRejectAsync(CancellationToken cancellationToken)

@@ -10,11 +10,20 @@ public sealed class ServiceModel(CatalogReader reader) : PageModel
 {
     public ServiceDetail? Service { get; private set; }
 
+    /// <summary>The providing agency (its office: address, hours, phone), for services given at the office.</summary>
+    public AgencySummary? Agency { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string code, CancellationToken cancellationToken)
     {
         Service = CatalogApi.ServiceCodePattern().IsMatch(code)
             ? await reader.ServiceAsync(code, cancellationToken).ConfigureAwait(false)
             : null;
-        return Service is null ? NotFound() : Page();
+        if (Service is null)
+        {
+            return NotFound();
+        }
+
+        Agency = (await reader.AgencyAsync(Service.Agency.Code, cancellationToken).ConfigureAwait(false))?.Agency;
+        return Page();
     }
 }
