@@ -73,6 +73,8 @@ internal static class FormSchemaReader
             MaxItems = Count(schema, "maxItems"),
             Fields = type == FieldType.Object ? ReadProperties(schema, depth + 1) : [],
             ClosesProperties = type == FieldType.Object && ClosesProperties(schema),
+            NotInFuture = IsTrue(schema, "x-not-future"),
+            IsSummary = IsTrue(schema, "x-summary"),
             Items = type == FieldType.Array && schema.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Object
                 ? ReadField("", items, required: false, depth + 1)
                 : null,
@@ -143,6 +145,9 @@ internal static class FormSchemaReader
         // A text given in one language only is shown in that language to everybody rather than not at all.
         return sw is null && en is null ? null : new Bilingual(sw ?? en!, en ?? sw!);
     }
+
+    private static bool IsTrue(JsonElement schema, string keyword) =>
+        schema.TryGetProperty(keyword, out var value) && value.ValueKind == JsonValueKind.True;
 
     private static string? String(JsonElement schema, string keyword) =>
         schema.TryGetProperty(keyword, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
