@@ -225,6 +225,16 @@ internal static partial class FormSchemaCheck
                     : Field(path, "\"required\" iwe orodha ya majina ya sehemu zilizopo.", "\"required\" must list names of existing fields.");
             }
 
+            if (schema.TryGetProperty("x-order", out var order) &&
+                (order.ValueKind != JsonValueKind.Array ||
+                 order.EnumerateArray().Any(n => n.ValueKind != JsonValueKind.String || !properties.TryGetProperty(n.GetString()!, out _)) ||
+                 order.EnumerateArray().Select(n => n.GetString()).Distinct(StringComparer.Ordinal).Count() != order.GetArrayLength()))
+            {
+                return path.Length == 0
+                    ? Form("\"x-order\" iwe orodha ya majina ya sehemu zilizopo, kila jina mara moja.", "\"x-order\" must list names of existing fields, each once.")
+                    : Field(path, "\"x-order\" iwe orodha ya majina ya sehemu zilizopo, kila jina mara moja.", "\"x-order\" must list names of existing fields, each once.");
+            }
+
             foreach (var property in properties.EnumerateObject())
             {
                 var child = FieldPath.Child(path, property.Name);

@@ -30,11 +30,31 @@ internal static class FormSchemaReader
             ? r.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal)
             : [];
 
+        // The order of the questions: x-order when the form gives it, else the order of the properties. PostgreSQL's
+        // jsonb (where the catalogue keeps forms) sorts an object's keys by length, so only x-order survives storage.
+        var order = Order(objectSchema);
+
         // A property whose schema is `true` or `false` has nothing to draw; the schema evaluation still enforces it.
         return properties.EnumerateObject()
             .Where(p => p.Value.ValueKind == JsonValueKind.Object)
             .Select(p => ReadField(p.Name, p.Value, required.Contains(p.Name), depth))
+            .OrderBy(f => order.TryGetValue(f.Name, out var position) ? position : int.MaxValue)
             .ToArray();
+    }
+
+    /// <summary>The position of each name in the object's <c>x-order</c> (empty when it has none).</summary>
+    private static Dictionary<string, int> Order(JsonElement objectSchema)
+    {
+        var order = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (objectSchema.TryGetProperty("x-order", out var names) && names.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var name in names.EnumerateArray().Where(n => n.ValueKind == JsonValueKind.String))
+            {
+                order.TryAdd(name.GetString()!, order.Count);
+            }
+        }
+
+        return order;
     }
 
     public static Bilingual Text(JsonElement schema, string keyword, string fallbackKeyword, string? fallback)

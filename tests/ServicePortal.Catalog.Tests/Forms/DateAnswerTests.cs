@@ -160,6 +160,34 @@ public sealed class DateAnswerTests
         Assert.Contains("inputs", ApplicationForm.Check(document.RootElement)?.En ?? "", StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_questions_keep_the_forms_order_even_after_postgresql_sorted_its_keys()
+    {
+        // jsonb keeps an object's keys shortest first: "sex" before "childName". x-order is what keeps a clerk's order.
+        var stored = FromJson("""
+            {"type": "object", "x-order": ["childName", "sex", "parents"], "properties": {
+              "sex": {"type": "string"}, "parents": {"type": "object", "x-order": ["mother", "father"],
+                "properties": {"father": {"type": "string"}, "mother": {"type": "string"}}}, "childName": {"type": "string"}}}
+            """);
+        var unordered = FromJson("""{"type": "object", "properties": {"sex": {"type": "string"}, "childName": {"type": "string"}}}""");
+
+        Assert.Equal(["childName", "sex", "parents"], stored.Fields.Select(f => f.Name));
+        Assert.Equal(["mother", "father"], stored.Fields[2].Fields.Select(f => f.Name));
+        Assert.Equal(["sex", "childName"], unordered.Fields.Select(f => f.Name));
+    }
+
+    [Theory]
+    [InlineData("""{"type": "object", "x-order": ["a", "b"], "properties": {"a": {"type": "string"}}}""")]
+    [InlineData("""{"type": "object", "x-order": ["a", "a"], "properties": {"a": {"type": "string"}}}""")]
+    [InlineData("""{"type": "object", "x-order": "a", "properties": {"a": {"type": "string"}}}""")]
+    [InlineData("""{"type": "object", "x-order": [1], "properties": {"a": {"type": "string"}}}""")]
+    public void An_order_that_does_not_name_the_forms_fields_once_each_is_refused(string schema)
+    {
+        using var document = JsonDocument.Parse(schema);
+
+        Assert.Contains("x-order", ApplicationForm.Check(document.RootElement)?.En ?? "", StringComparison.Ordinal);
+    }
+
     private static System.Text.Json.Nodes.JsonObject Birth(string date) => Answers($$"""
         {"childName": "Neema", "sex": "female", "dateOfBirth": "{{date}}", "placeOfBirth": "Arusha", "motherName": "Rehema"}
         """);

@@ -53,6 +53,11 @@ public sealed partial class ApplyPagesTests(RequestsPortalFactory portal) : ICla
         Assert.Equal(HttpStatusCode.OK, missing.StatusCode);
         Assert.Contains("Tafadhali rekebisha yafuatayo", missingPage, StringComparison.Ordinal);
         Assert.Contains("Tarehe ya kuzaliwa", missingPage, StringComparison.Ordinal);
+        // The form as the catalogue stored it (jsonb sorts keys): still the child first, then the parents.
+        var positions = new[] { "answers-childName", "answers-sex", "answers-dateOfBirth-day", "answers-placeOfBirth", "answers-motherName", "answers-fatherName" }
+            .Select(id => missingPage.IndexOf($"id=\"{id}\"", StringComparison.Ordinal)).ToArray();
+        Assert.All(positions, p => Assert.True(p > 0));
+        Assert.Equal(positions.Order(), positions);
         Assert.Equal(HttpStatusCode.OK, review.StatusCode);
         Assert.Contains("Hakiki majibu yako", reviewPage, StringComparison.Ordinal);
         Assert.Contains("Rehema &lt;b&gt;Mollel&lt;/b&gt;", reviewPage, StringComparison.Ordinal);
