@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ServicePortal.Core.Database;
+using ServicePortal.Core.Hosting;
 using ServicePortal.Core.Security;
 using ServicePortal.Core.Staff;
 using ServicePortal.Requests.Agencies;
@@ -48,6 +49,8 @@ public static class RequestsModule
         services.AddSingleton<RequestStore>();
         services.AddSingleton<StatusUpdates>();
         services.AddSingleton<ApplicationValidator>();
+        // The helpdesk's phone and address, said on an application that waits for the citizen (issue 11).
+        services.AddPortalContact(builder.Configuration);
         // The portal speaking to an agency for a citizen: straight to the registered destination, never through a
         // proxy, never after a redirect (the citizen's Portal-Identity goes to that destination and nowhere else),
         // and only to public addresses outside Development, checked on every new connection.

@@ -75,7 +75,8 @@ public class RequestsPortalFactory : PortalFactory
     }
 
     /// <summary>A request already at the agency (inserted as the submission would leave it), for push and pull tests.</summary>
-    public async Task<(string Reference, string AgencyReference)> SubmittedRequestAsync(string nin, string agency, string serviceCode)
+    public async Task<(string Reference, string AgencyReference)> SubmittedRequestAsync(string nin, string agency, string serviceCode,
+        string answers = "{}")
     {
         var reference = ServicePortal.Requests.Applications.PortalReference.New().Value;
         var agencyReference = $"{agency.ToUpperInvariant()}-2026-{Random.Shared.Next(1_000_000):D6}";
@@ -83,10 +84,10 @@ public class RequestsPortalFactory : PortalFactory
             """
             INSERT INTO requests.requests (reference, account_id, service_code, agency, answers, status, idempotency_key, acr,
                                            submit_path, status_path, agency_reference, submitted_at)
-            SELECT @reference, id, @serviceCode, @agency, '{}', 'submitted', @reference, 'urn:serviceportal:loa:substantial',
+            SELECT @reference, id, @serviceCode, @agency, @answers::jsonb, 'submitted', @reference, 'urn:serviceportal:loa:substantial',
                    '/applications/x', '/applications/status', @agencyReference, now()
             FROM identity.accounts WHERE nin = @digits
-            """, new { reference, serviceCode, agency, agencyReference, digits = nin.Replace("-", "", StringComparison.Ordinal) });
+            """, new { reference, serviceCode, agency, agencyReference, answers, digits = nin.Replace("-", "", StringComparison.Ordinal) });
         return (reference, agencyReference);
     }
 

@@ -8,8 +8,8 @@ namespace ServicePortal.Catalog.Forms;
 /// <summary>
 /// Reads the answers out of a posted HTML form. Only the names the form draws are looked at
 /// (<c>answers.childName</c>, <c>answers.directors[0].nin</c>), so anything else posted is ignored. Text is trimmed,
-/// an empty answer is left out, numbers and yes/no are converted; text that is not a number stays text, so the
-/// validation can say so in words.
+/// an empty answer is left out, numbers and yes/no are converted, a date's three boxes become one answer
+/// (<see cref="DateAnswer"/>); text that is not a number stays text, so the validation can say so in words.
 /// </summary>
 internal static class AnswerReader
 {
@@ -53,7 +53,7 @@ internal static class AnswerReader
                 // both follow the answers, not what was posted.
                 return list.Count > 0 ? list : null;
             default:
-                return Convert(field.Type, form[FieldPath.InputName(path)]);
+                return field.IsDate ? DateAnswer.Read(form, path) : Convert(field.Type, form[FieldPath.InputName(path)]);
         }
     }
 

@@ -13,7 +13,17 @@ namespace ServicePortal.Catalog.Forms;
 /// </summary>
 internal sealed class AnswerRules : AbstractValidator<JsonObject>
 {
-    private readonly record struct Check(Func<JsonNode?, bool> Passes, Func<string> Message);
+    /// <summary>The key of today's date (East Africa Time) in the validation's root context data.</summary>
+    public const string TodayKey = "ServicePortal.Today";
+
+    /// <summary>One rule: whether a value passes (given today's date), and the message when it does not (given the value).</summary>
+    private readonly record struct Check(Func<JsonNode?, DateOnly, bool> Passes, Func<JsonNode?, string> Message)
+    {
+        public Check(Func<JsonNode?, bool> passes, Func<string> message)
+            : this((value, _) => passes(value), _ => message())
+        {
+        }
+    }
 
     public AnswerRules(IReadOnlyList<FormField> fields, Func<string, string> label)
     {
@@ -57,14 +67,15 @@ internal sealed class AnswerRules : AbstractValidator<JsonObject>
         {
             options = (options ?? rule).Must((_, value, context) =>
             {
-                if (check.Passes(value))
+                var today = context.RootContextData.TryGetValue(TodayKey, out var t) && t is DateOnly d ? d : DateAnswer.Today(TimeProvider.System);
+                if (check.Passes(value, today))
                 {
                     return true;
                 }
 
                 context.MessageFormatter.AppendArgument(FieldMessages.LabelPlaceholder, label(context.PropertyPath));
                 return false;
-            }).WithMessage(_ => check.Message());
+            }).WithMessage((_, value) => check.Message(value));
         }
 
         return options!;
@@ -127,7 +138,14 @@ internal sealed class AnswerRules : AbstractValidator<JsonObject>
         {
             if (field.IsDate)
             {
+                // The three boxes: what is missing, then a year of four digits, then a real date, then not after today.
+                yield return new((v, _) => DateAnswer.Missing(Text(v)).Count == 0, v => FieldMessages.DateMissing(DateAnswer.Missing(Text(v))));
+                yield return new(v => !DateAnswer.HasBadYear(Text(v)), FieldMessages.DateYear);
                 yield return new(v => Text(v) is not { } s || IsDate(s), FieldMessages.NotADate);
+                if (field.NotInFuture)
+                {
+                    yield return new((v, today) => DateAnswer.Parse(Text(v)) is not { } date || date <= today, _ => FieldMessages.NotInFuture());
+                }
             }
 
             if (field.IsEmail)

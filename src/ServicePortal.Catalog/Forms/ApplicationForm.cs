@@ -132,7 +132,10 @@ public sealed class ApplicationForm
     /// current UI culture's language), then the JSON Schema itself: what it refuses that the rules did not already
     /// report becomes a plain message on the field, or on the form (<see cref="FieldError.Field"/> empty).
     /// </summary>
-    public IReadOnlyList<FieldError> Validate(JsonObject answers)
+    /// <param name="answers">The answers.</param>
+    /// <param name="today">The day in Tanzania that a date marked <c>x-not-future</c> must not pass; today by the system
+    /// clock when not given.</param>
+    public IReadOnlyList<FieldError> Validate(JsonObject answers, DateOnly? today = null)
     {
         ArgumentNullException.ThrowIfNull(answers);
         var bounds = OutOfBounds(answers);
@@ -143,7 +146,9 @@ public sealed class ApplicationForm
 
         var errors = new List<FieldError>(UnknownNames(answers, Fields, ClosesProperties, "").Take(MaxUnknownReported));
         var hasUnknown = errors.Count > 0;
-        foreach (var failure in _rules.Validate(answers).Errors)
+        var context = new FluentValidation.ValidationContext<JsonObject>(answers);
+        context.RootContextData[AnswerRules.TodayKey] = today ?? DateAnswer.Today(TimeProvider.System);
+        foreach (var failure in _rules.Validate(context).Errors)
         {
             if (!errors.Exists(e => e.Field == failure.PropertyName))
             {
@@ -164,6 +169,38 @@ public sealed class ApplicationForm
         }
 
         return errors.OrderBy(e => e.IsFormLevel ? -1 : Position(e.Field)).ToArray();
+    }
+
+    /// <summary>
+    /// What tells this application apart from the citizen's others in their list: the answer to the field marked
+    /// <c>"x-summary": true</c> (the child's name, the business's name), else the first text answered at the top of
+    /// the form that is not a choice or a date; null when there is none. At most 80 characters.
+    /// </summary>
+    public string? SummaryOf(JsonObject? answers)
+    {
+        if (answers is null)
+        {
+            return null;
+        }
+
+        var texts = Fields.Where(f => f.Type == FieldType.String && !f.IsEnum && !f.IsDate)
+            .Select(f => (Field: f, Text: AnswerRules.Text(answers[f.Name])?.Trim()))
+            .Where(x => !string.IsNullOrEmpty(x.Text))
+            .ToArray();
+        var chosen = texts.FirstOrDefault(x => x.Field.IsSummary).Text ?? texts.FirstOrDefault().Text;
+        if (chosen is null)
+        {
+            return null;
+        }
+
+        var line = string.Join(' ', chosen.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (line.Length <= 80)
+        {
+            return line;
+        }
+
+        var cut = char.IsHighSurrogate(line[78]) ? 78 : 79;
+        return line[..cut] + "…";
     }
 
     /// <summary>The field a path names (<c>directors[0].nin</c> → the <c>nin</c> field of a director), if the form has it.</summary>

@@ -32,6 +32,26 @@ public sealed record ApplicationFormView(ApplicationForm Form, JsonObject? Answe
         _ => null,
     };
 
+    /// <summary>What a date's three boxes show: the answer's day, month and year, or the boxes as they were typed.</summary>
+    public (string Day, string Month, string Year) DateBoxes(string path) => DateAnswer.Boxes(TextOf(path));
+
+    /// <summary>The example under every date, in the order of its boxes.</summary>
+    public static string DateExample => T("Kwa mfano 27 3 2024", "For example 27 3 2024");
+
+    /// <summary>A date's hint: its description, if it has one, then the example.</summary>
+    public static string DateHint(FormField field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return field.Description is { } about ? about.Current.TrimEnd().TrimEnd('.') + ". " + DateExample : DateExample;
+    }
+
+    /// <summary>Where the error summary takes the person: the input itself, or the day box of a date.</summary>
+    public string ErrorTarget(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Form.FieldAt(path) is { IsDate: true } ? DateAnswer.InputId(path, DateAnswer.Day) : FieldPath.InputId(path);
+    }
+
     public bool IsTicked(string path) => ApplicationForm.ValueAt(Answers, path)?.GetValueKind() == JsonValueKind.True;
 
     public bool IsChosen(string path, EnumOption option)
@@ -59,7 +79,8 @@ public sealed record ApplicationFormView(ApplicationForm Form, JsonObject? Answe
     {
         ArgumentNullException.ThrowIfNull(field);
         var id = FieldPath.InputId(path);
-        var ids = new[] { field.Description is null ? null : id + "-hint", ErrorFor(path) is null ? null : id + "-error" }
+        // A date always has a hint: the example of how to write it.
+        var ids = new[] { field.Description is null && !field.IsDate ? null : id + "-hint", ErrorFor(path) is null ? null : id + "-error" }
             .Where(x => x is not null);
         var joined = string.Join(' ', ids);
         return joined.Length == 0 ? null : joined;
@@ -73,7 +94,7 @@ public sealed record ApplicationFormView(ApplicationForm Form, JsonObject? Answe
 
 /// <summary>
 /// The model of <c>Pages/Shared/_ApplicationAnswers.cshtml</c>: the answers shown back for review, each under its
-/// field's title, choices by their titles, yes/no in words, dates as they were written.
+/// field's title, choices by their titles, yes/no in words, dates in words («5 Januari 2027»).
 /// <code>&lt;partial name="_ApplicationAnswers" model="new ApplicationAnswersView(Model.Form, Model.Answers)" /&gt;</code>
 /// </summary>
 public sealed record ApplicationAnswersView(ApplicationForm Form, JsonObject Answers)
@@ -92,6 +113,11 @@ public sealed record ApplicationAnswersView(ApplicationForm Form, JsonObject Ans
         if (field.Options.FirstOrDefault(o => o.Matches(value)) is { } option)
         {
             return option.Title.Current;
+        }
+
+        if (field.IsDate && DateAnswer.Parse(AnswerRules.Text(value)) is { } date)
+        {
+            return DateAnswer.Long(date);
         }
 
         return value.GetValueKind() switch

@@ -36,8 +36,22 @@ internal static class FieldMessages
         T("Chagua mojawapo ya majibu yaliyoorodheshwa kwa «{FieldLabel}».", "Choose one of the answers listed for “{FieldLabel}”.");
 
     public static string NotADate() =>
-        T("«{FieldLabel}» si tarehe sahihi. Andika mwaka-mwezi-siku, mfano 2024-03-15.",
-          "“{FieldLabel}” is not a real date. Write year-month-day, for example 2024-03-15.");
+        T("«{FieldLabel}» iwe tarehe halisi: siku, mwezi na mwaka, mfano 15 3 2024.",
+          "“{FieldLabel}” must be a real date: day, month and year, for example 15 3 2024.");
+
+    /// <summary>Some of a date's boxes are empty: says which (GOV.UK: “Date of birth must include a month”).</summary>
+    public static string DateMissing(IReadOnlyList<string> missing)
+    {
+        var sw = missing.Select(p => p switch { DateAnswer.Day => "siku", DateAnswer.Month => "mwezi", _ => "mwaka" }).ToArray();
+        var en = missing.Select(p => p switch { DateAnswer.Day => "a day", DateAnswer.Month => "a month", _ => "a year" }).ToArray();
+        return T($"«{{FieldLabel}}» iwe na {Join(sw, "na")}.", $"“{{FieldLabel}}” must include {Join(en, "and")}.");
+    }
+
+    public static string DateYear() =>
+        T("Andika mwaka wa «{FieldLabel}» kwa tarakimu 4, mfano 2024.", "Write the year of “{FieldLabel}” in 4 digits, for example 2024.");
+
+    public static string NotInFuture() =>
+        T("«{FieldLabel}» iwe leo au tarehe iliyopita.", "“{FieldLabel}” must be today or in the past.");
 
     public static string NotAnEmail() =>
         T("«{FieldLabel}» si anwani sahihi ya barua pepe. Andika kama jina@mfano.go.tz.",
@@ -82,6 +96,10 @@ internal static class FieldMessages
 
     public static string WayTooLong(string label, int max) =>
         T($"«{label}» ni ndefu mno: isizidi herufi {N(max)}.", $"“{label}” is too long: it must be {N(max)} characters or fewer.");
+
+    /// <summary>«siku, mwezi na mwaka», “a day and a year”.</summary>
+    private static string Join(IReadOnlyList<string> words, string and) =>
+        words.Count <= 1 ? string.Concat(words) : string.Join(", ", words.Take(words.Count - 1)) + " " + and + " " + words[^1];
 
     /// <summary>A number as both languages write it: 2000, 10,000, 12.5.</summary>
     private static string N(decimal value) =>

@@ -90,6 +90,15 @@ public sealed class FormField
     /// <summary><c>additionalProperties: false</c> on an object.</summary>
     public bool ClosesProperties { get; internal init; }
 
+    /// <summary><c>"x-not-future": true</c> on a date: it must be today or before (a birth, a death), in East Africa Time.</summary>
+    public bool NotInFuture { get; internal init; }
+
+    /// <summary>
+    /// <c>"x-summary": true</c>: the answer that tells this application apart from the citizen's others (the child's
+    /// name, the business's name), shown in their list of applications. See <see cref="ApplicationForm.SummaryOf"/>.
+    /// </summary>
+    public bool IsSummary { get; internal init; }
+
     public bool IsEnum => Options.Count > 0;
 
     public bool IsDate => Type == FieldType.String && Format == "date";

@@ -225,6 +225,16 @@ internal static partial class FormSchemaCheck
                     : Field(path, "\"required\" iwe orodha ya majina ya sehemu zilizopo.", "\"required\" must list names of existing fields.");
             }
 
+            if (schema.TryGetProperty("x-order", out var order) &&
+                (order.ValueKind != JsonValueKind.Array ||
+                 order.EnumerateArray().Any(n => n.ValueKind != JsonValueKind.String || !properties.TryGetProperty(n.GetString()!, out _)) ||
+                 order.EnumerateArray().Select(n => n.GetString()).Distinct(StringComparer.Ordinal).Count() != order.GetArrayLength()))
+            {
+                return path.Length == 0
+                    ? Form("\"x-order\" iwe orodha ya majina ya sehemu zilizopo, kila jina mara moja.", "\"x-order\" must list names of existing fields, each once.")
+                    : Field(path, "\"x-order\" iwe orodha ya majina ya sehemu zilizopo, kila jina mara moja.", "\"x-order\" must list names of existing fields, each once.");
+            }
+
             foreach (var property in properties.EnumerateObject())
             {
                 var child = FieldPath.Child(path, property.Name);
@@ -264,7 +274,7 @@ internal static partial class FormSchemaCheck
                     "it must be an object with a known \"type\" (string, integer, number, boolean, object, array).");
             }
 
-            if ((Lengths(schema, path) ?? Range(schema, path) ?? Pattern(schema, path) ?? Options(schema, path)) is { } problem)
+            if ((Lengths(schema, path) ?? Range(schema, path) ?? Pattern(schema, path) ?? Options(schema, path) ?? Flags(schema, path, type)) is { } problem)
             {
                 return problem;
             }
@@ -310,9 +320,33 @@ internal static partial class FormSchemaCheck
                     // The entry of a list is drawn as its own field ("directors[]"), counted as one.
                     return FieldSchema(items, path + "[]", depth + 1, copies * rows, minItems > 0 ? mustFill : 0);
                 default:
-                    Inputs += copies;
+                    // A date is three boxes: day, month and year.
+                    Inputs += IsDate(schema) ? copies * 3 : copies;
                     return null;
             }
+        }
+
+        private static bool IsDate(JsonElement schema) =>
+            schema.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String && format.GetString() == "date";
+
+        /// <summary>The portal's own yes/no keywords: <c>x-summary</c> on a text, <c>x-not-future</c> on a date.</summary>
+        private static FormSchemaProblem? Flags(JsonElement schema, string path, string type)
+        {
+            if (schema.TryGetProperty("x-summary", out var summary) &&
+                (summary.ValueKind is not (JsonValueKind.True or JsonValueKind.False) || (summary.ValueKind == JsonValueKind.True && type != "string")))
+            {
+                return Field(path, "x-summary iwe true au false, na true kwa sehemu ya maandishi tu.",
+                    "x-summary must be true or false, and true only on a text field.");
+            }
+
+            if (schema.TryGetProperty("x-not-future", out var notFuture) &&
+                (notFuture.ValueKind is not (JsonValueKind.True or JsonValueKind.False) || (notFuture.ValueKind == JsonValueKind.True && !IsDate(schema))))
+            {
+                return Field(path, "x-not-future iwe true au false, na true kwa tarehe tu (\"format\": \"date\").",
+                    "x-not-future must be true or false, and true only on a date (\"format\": \"date\").");
+            }
+
+            return null;
         }
 
         private static string? TypeOf(JsonElement schema)

@@ -30,11 +30,31 @@ internal static class FormSchemaReader
             ? r.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal)
             : [];
 
+        // The order of the questions: x-order when the form gives it, else the order of the properties. PostgreSQL's
+        // jsonb (where the catalogue keeps forms) sorts an object's keys by length, so only x-order survives storage.
+        var order = Order(objectSchema);
+
         // A property whose schema is `true` or `false` has nothing to draw; the schema evaluation still enforces it.
         return properties.EnumerateObject()
             .Where(p => p.Value.ValueKind == JsonValueKind.Object)
             .Select(p => ReadField(p.Name, p.Value, required.Contains(p.Name), depth))
+            .OrderBy(f => order.TryGetValue(f.Name, out var position) ? position : int.MaxValue)
             .ToArray();
+    }
+
+    /// <summary>The position of each name in the object's <c>x-order</c> (empty when it has none).</summary>
+    private static Dictionary<string, int> Order(JsonElement objectSchema)
+    {
+        var order = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (objectSchema.TryGetProperty("x-order", out var names) && names.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var name in names.EnumerateArray().Where(n => n.ValueKind == JsonValueKind.String))
+            {
+                order.TryAdd(name.GetString()!, order.Count);
+            }
+        }
+
+        return order;
     }
 
     public static Bilingual Text(JsonElement schema, string keyword, string fallbackKeyword, string? fallback)
@@ -73,6 +93,8 @@ internal static class FormSchemaReader
             MaxItems = Count(schema, "maxItems"),
             Fields = type == FieldType.Object ? ReadProperties(schema, depth + 1) : [],
             ClosesProperties = type == FieldType.Object && ClosesProperties(schema),
+            NotInFuture = IsTrue(schema, "x-not-future"),
+            IsSummary = IsTrue(schema, "x-summary"),
             Items = type == FieldType.Array && schema.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Object
                 ? ReadField("", items, required: false, depth + 1)
                 : null,
@@ -143,6 +165,9 @@ internal static class FormSchemaReader
         // A text given in one language only is shown in that language to everybody rather than not at all.
         return sw is null && en is null ? null : new Bilingual(sw ?? en!, en ?? sw!);
     }
+
+    private static bool IsTrue(JsonElement schema, string keyword) =>
+        schema.TryGetProperty(keyword, out var value) && value.ValueKind == JsonValueKind.True;
 
     private static string? String(JsonElement schema, string keyword) =>
         schema.TryGetProperty(keyword, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

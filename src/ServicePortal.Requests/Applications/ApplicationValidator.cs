@@ -10,8 +10,11 @@ namespace ServicePortal.Requests.Applications;
 /// same for the apply page and the citizen API (JSON Schema and the generated rules, messages in the citizen's
 /// language).
 /// </summary>
-public sealed class ApplicationValidator(ApplicationForms forms)
+public sealed class ApplicationValidator(ApplicationForms forms, TimeProvider clock)
 {
+    /// <summary>Today in Tanzania: a date a form marks <c>x-not-future</c> (a birth) must not be after it.</summary>
+    public DateOnly Today => DateAnswer.Today(clock);
+
     /// <summary>The service's form; null when it has none the portal can draw.</summary>
     public ApplicationForm? FormOf(ServiceDetail service) => forms.TryGet(service, out var form, out _) ? form : null;
 
@@ -22,7 +25,7 @@ public sealed class ApplicationValidator(ApplicationForms forms)
     {
         ArgumentNullException.ThrowIfNull(answers);
         return FormOf(service) is { } form
-            ? form.Validate(answers)
+            ? form.Validate(answers, Today)
             : [new FieldError("", T("Huduma hii haina fomu ya mtandaoni.", "This service has no online form."))];
     }
 }

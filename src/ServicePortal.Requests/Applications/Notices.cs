@@ -28,9 +28,11 @@ public static class Notices
         ArgumentNullException.ThrowIfNull(contact);
         var english = contact.Language == "en";
         var statusText = Describe(status, english);
+        // Signed with the portal's name in the citizen's language, as its other messages are: a citizen must know who
+        // writes before reading on (and a code name such as "ServicePortal" is no name to them).
         var body = english
-            ? $"ServicePortal: your application {reference} is now: {statusText}."
-            : $"ServicePortal: ombi lako {reference} sasa: {statusText}.";
+            ? $"{RequestWording.PortalNameEn}: your application {reference} is now: {statusText}."
+            : $"{RequestWording.PortalNameSw}: hali ya ombi lako {reference} sasa ni: {statusText}.";
         if (!string.IsNullOrWhiteSpace(agencyMessage))
         {
             body += " " + (agencyMessage.Length > 240 ? agencyMessage[..240] + "…" : agencyMessage);

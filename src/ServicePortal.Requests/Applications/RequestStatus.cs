@@ -57,6 +57,22 @@ public static class RequestStatus
         };
     }
 
+    /// <summary>The citizen must do something before the application can go on: these stand out on their pages.</summary>
+    public static bool NeedsCitizen(string status) => status is ActionRequired or AwaitingPayment;
+
+    /// <summary>
+    /// The colour family of a status tag (<c>tag-{tone}</c> in the stylesheet), as the GOV.UK Design System's tags:
+    /// never the only sign, the tag always says the status in words.
+    /// </summary>
+    public static string Tone(string status) => status switch
+    {
+        ActionRequired or AwaitingPayment => "action",
+        Approved or Completed => "done",
+        Rejected => "refused",
+        Cancelled => "closed",
+        _ => "progress",
+    };
+
     /// <summary>The agency vocabulary of the contract (docs/agency-integration.md) → canonical; null if unknown.</summary>
     public static string? FromAgency(string? agencyStatus) => agencyStatus?.Trim().ToLowerInvariant() switch
     {

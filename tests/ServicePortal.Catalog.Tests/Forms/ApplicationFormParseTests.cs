@@ -41,18 +41,26 @@ public sealed class ApplicationFormParseTests
     {
         var form = FormFixtures.Seeded("rita-birth");
 
-        Assert.Equal(["childName", "dateOfBirth", "placeOfBirth", "sex", "motherName", "motherNin", "fatherName", "notificationNumber"],
+        // The child first, then the parents: the order a registrar asks in.
+        Assert.Equal(["childName", "sex", "dateOfBirth", "placeOfBirth", "notificationNumber", "motherName", "motherNin", "fatherName"],
             form.Fields.Select(f => f.Name));
         var child = form.Fields[0];
         Assert.Equal((FieldType.String, true, 2, 120), (child.Type, child.Required, child.MinLength, child.MaxLength));
         Assert.Equal(("Jina kamili la mtoto", "Child's full name"), (child.Title.Sw, child.Title.En));
-        Assert.True(form.Fields[1].IsDate);
-        Assert.Equal("Hospital or health centre, district and region", form.Fields[2].Description?.En);
-        var sex = form.Fields[3];
+        Assert.True(child.IsSummary);
+        var sex = form.Fields[1];
+        Assert.Equal(("Jinsia ya mtoto", "Child's sex"), (sex.Title.Sw, sex.Title.En));
         Assert.Equal(["female", "male"], sex.Options.Select(o => o.Value));
-        Assert.Equal(["Ke", "Me"], sex.Options.Select(o => o.Title.Sw));
-        Assert.False(form.Fields[5].Required);
-        Assert.Equal("^[0-9]{8}-?[0-9]{5}-?[0-9]{5}-?[0-9]{2}$", form.Fields[5].Pattern);
+        Assert.Equal(["Mwanamke", "Mwanamume"], sex.Options.Select(o => o.Title.Sw));
+        Assert.Equal(["Female", "Male"], sex.Options.Select(o => o.Title.En));
+        var born = form.Fields[2];
+        Assert.True(born.IsDate);
+        Assert.True(born.NotInFuture);
+        Assert.Equal(("Tarehe ya kuzaliwa ya mtoto", "Child's date of birth"), (born.Title.Sw, born.Title.En));
+        Assert.Equal("Hospital or health centre, district and region", form.Fields[3].Description?.En);
+        var motherNin = form.Field("motherNin")!;
+        Assert.False(motherNin.Required);
+        Assert.Equal("^[0-9]{8}-?[0-9]{5}-?[0-9]{5}-?[0-9]{2}$", motherNin.Pattern);
     }
 
     [Fact]

@@ -43,11 +43,18 @@ public sealed class ValidationMessageTests
         "«Barua pepe» si anwani sahihi ya barua pepe. Andika kama jina@mfano.go.tz.",
         "“Email” is not a valid email address. Write it like name@example.go.tz.")]
     [InlineData("born", """{"born": "2023-02-29"}""",
-        "«Tarehe ya kuzaliwa» si tarehe sahihi. Andika mwaka-mwezi-siku, mfano 2024-03-15.",
-        "“Date of birth” is not a real date. Write year-month-day, for example 2024-03-15.")]
+        "«Tarehe ya kuzaliwa» iwe tarehe halisi: siku, mwezi na mwaka, mfano 15 3 2024.",
+        "“Date of birth” must be a real date: day, month and year, for example 15 3 2024.")]
     [InlineData("born", """{"born": "15/03/2024"}""",
-        "«Tarehe ya kuzaliwa» si tarehe sahihi. Andika mwaka-mwezi-siku, mfano 2024-03-15.",
-        "“Date of birth” is not a real date. Write year-month-day, for example 2024-03-15.")]
+        "«Tarehe ya kuzaliwa» iwe tarehe halisi: siku, mwezi na mwaka, mfano 15 3 2024.",
+        "“Date of birth” must be a real date: day, month and year, for example 15 3 2024.")]
+    [InlineData("born", """{"born": "2024--15"}""", "«Tarehe ya kuzaliwa» iwe na mwezi.", "“Date of birth” must include a month.")]
+    [InlineData("born", """{"born": "--15"}""", "«Tarehe ya kuzaliwa» iwe na mwezi na mwaka.", "“Date of birth” must include a month and a year.")]
+    [InlineData("born", """{"born": "24-3-15"}""",
+        "Andika mwaka wa «Tarehe ya kuzaliwa» kwa tarakimu 4, mfano 2024.", "Write the year of “Date of birth” in 4 digits, for example 2024.")]
+    [InlineData("born", """{"born": "2024-13-1"}""",
+        "«Tarehe ya kuzaliwa» iwe tarehe halisi: siku, mwezi na mwaka, mfano 15 3 2024.",
+        "“Date of birth” must be a real date: day, month and year, for example 15 3 2024.")]
     [InlineData("code", """{"code": "abc"}""",
         "«Msimbo» haijaandikwa kwa muundo unaotakiwa. Iangalie tena.", "“Code” is not written in the expected format. Please check it.")]
     [InlineData("colour", """{"colour": "green"}""",

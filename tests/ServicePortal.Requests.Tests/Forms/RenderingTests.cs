@@ -34,7 +34,7 @@ public sealed partial class RenderingTests
 
         Assert.Contains("""<label for="answers-childName">Jina kamili la mtoto</label>""", html, StringComparison.Ordinal);
         Assert.Contains("""<input type="text" id="answers-childName" name="answers.childName" """.TrimEnd(), html, StringComparison.Ordinal);
-        Assert.Contains("""<input type="date" id="answers-dateOfBirth" name="answers.dateOfBirth" """.TrimEnd(), html, StringComparison.Ordinal);
+        Assert.DoesNotContain("type=\"date\"", html, StringComparison.Ordinal);
         var english = await Fields(new ApplicationFormView(Seeded("rita-birth")), "en");
         Assert.Contains("""<label for="answers-childName">Child&#x27;s full name</label>""", english, StringComparison.Ordinal);
     }
@@ -77,7 +77,7 @@ public sealed partial class RenderingTests
         Assert.Matches("""<fieldset class="field" id="answers-companyType"[^>]*>\s*<legend>Aina ya kampuni</legend>""", company);
         Assert.Contains("""<input type="radio" id="answers-companyType-0" name="answers.companyType" value="private_shares" """.TrimEnd(), company, StringComparison.Ordinal);
         Assert.Contains("""<select id="answers-relationship" name="answers.relationship" """.TrimEnd(), death, StringComparison.Ordinal);
-        Assert.Contains("""<option value="sibling">Ndugu</option>""", death, StringComparison.Ordinal);
+        Assert.Contains("""<option value="sibling">Kaka au dada</option>""", death, StringComparison.Ordinal);
         Assert.Contains("""id="answers-shareCapitalTzs" name="answers.shareCapitalTzs" inputmode="numeric" """.TrimEnd(), company, StringComparison.Ordinal);
         Assert.Contains("""<textarea id="answers-details" name="answers.details" rows="5" """.TrimEnd(), taxpayer, StringComparison.Ordinal);
         // The directors: a list of entries, each a fieldset of its own fields.
@@ -100,20 +100,37 @@ public sealed partial class RenderingTests
     public async Task Errors_are_summarised_with_links_and_shown_above_their_inputs()
     {
         var form = Seeded("rita-birth");
-        var answers = Answers("""{"childName": "Neema", "dateOfBirth": "2024-02-30"}""");
+        var answers = Answers("""{"childName": "Neema", "dateOfBirth": "2024-2-30"}""");
         var errors = In("sw", () => form.Validate(answers));
 
         var html = await Fields(new ApplicationFormView(form, answers, errors));
 
         Assert.Matches("""<div class="error-summary" role="alert" aria-labelledby="application-errors-title" tabindex="-1">\s*<h2 id="application-errors-title">Tafadhali rekebisha yafuatayo</h2>""", html);
-        Assert.Contains("""<li><a href="#answers-dateOfBirth">«Tarehe ya kuzaliwa» si tarehe sahihi. Andika mwaka-mwezi-siku, mfano 2024-03-15.</a></li>""",
+        // A date's error takes the person to its first box, the day.
+        Assert.Contains("""<li><a href="#answers-dateOfBirth-day">«Tarehe ya kuzaliwa ya mtoto» iwe tarehe halisi: siku, mwezi na mwaka, mfano 15 3 2024.</a></li>""",
             System.Net.WebUtility.HtmlDecode(html), StringComparison.Ordinal);
-        var input = InputTag().Matches(html).Single(m => m.Value.Contains("id=\"answers-dateOfBirth\"", StringComparison.Ordinal)).Value;
-        Assert.Contains("""value="2024-02-30" """.TrimEnd(), input, StringComparison.Ordinal);
-        Assert.Contains("""aria-describedby="answers-dateOfBirth-error" """.TrimEnd(), input, StringComparison.Ordinal);
-        Assert.Contains("""aria-invalid="true" """.TrimEnd(), input, StringComparison.Ordinal);
-        Assert.True(html.IndexOf("id=\"answers-dateOfBirth-error\"", StringComparison.Ordinal) < html.IndexOf("id=\"answers-dateOfBirth\"", StringComparison.Ordinal));
+        var day = InputTag().Matches(html).Single(m => m.Value.Contains("id=\"answers-dateOfBirth-day\"", StringComparison.Ordinal)).Value;
+        Assert.Contains("""value="30" """.TrimEnd(), day, StringComparison.Ordinal);
+        Assert.Contains("""aria-describedby="answers-dateOfBirth-hint answers-dateOfBirth-error" """.TrimEnd(), day, StringComparison.Ordinal);
+        Assert.Contains("""aria-invalid="true" """.TrimEnd(), day, StringComparison.Ordinal);
+        Assert.True(html.IndexOf("id=\"answers-dateOfBirth-error\"", StringComparison.Ordinal) < html.IndexOf("id=\"answers-dateOfBirth-day\"", StringComparison.Ordinal));
         Assert.Contains("Please correct the following", await Fields(new ApplicationFormView(form, answers, errors), "en"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_date_is_three_labelled_boxes_in_a_fieldset_as_on_the_registration_page()
+    {
+        var form = Seeded("rita-birth");
+
+        var html = await Fields(new ApplicationFormView(form, Answers("""{"dateOfBirth": "2027-01-05"}"""), []));
+        var english = await Fields(new ApplicationFormView(form), "en");
+
+        Assert.Matches("""<fieldset class="field" id="answers-dateOfBirth" aria-describedby="answers-dateOfBirth-hint">\s*<legend>Tarehe ya kuzaliwa ya mtoto</legend>\s*<p class="hint" id="answers-dateOfBirth-hint">Kwa mfano 27 3 2024</p>\s*<div class="date-input">""", html);
+        Assert.Matches("""<label for="answers-dateOfBirth-day">Siku</label>\s*<input type="text" id="answers-dateOfBirth-day" name="answers.dateOfBirth.day" value="5" inputmode="numeric" autocomplete="off" class="input-2" """.TrimEnd(), html);
+        Assert.Matches("""<label for="answers-dateOfBirth-month">Mwezi</label>\s*<input type="text" id="answers-dateOfBirth-month" name="answers.dateOfBirth.month" value="1" """.TrimEnd(), html);
+        Assert.Matches("""<label for="answers-dateOfBirth-year">Mwaka</label>\s*<input type="text" id="answers-dateOfBirth-year" name="answers.dateOfBirth.year" value="2027" inputmode="numeric" autocomplete="off" class="input-4" """.TrimEnd(), html);
+        Assert.Contains("""<label for="answers-dateOfBirth-day">Day</label>""", english, StringComparison.Ordinal);
+        Assert.Contains("For example 27 3 2024", english, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -150,7 +167,7 @@ public sealed partial class RenderingTests
     }
 
     [Fact]
-    public async Task The_review_shows_titles_choices_yes_no_and_dates_as_written()
+    public async Task The_review_shows_titles_choices_yes_no_and_dates_in_words()
     {
         var form = FromJson("""
             {"type": "object", "properties": {
@@ -164,7 +181,8 @@ public sealed partial class RenderingTests
         var sw = await Review(new ApplicationAnswersView(form, answers));
         var en = await Review(new ApplicationAnswersView(form, answers), "en");
 
-        Assert.Matches("""<dt>Tarehe ya kuzaliwa</dt>\s*<dd>\s*<span class="answer-text">2024-03-15</span>\s*</dd>""", sw);
+        Assert.Matches("""<dt>Tarehe ya kuzaliwa</dt>\s*<dd>\s*<span class="answer-text">15 Machi 2024</span>\s*</dd>""", sw);
+        Assert.Matches("""<dt>Date of birth</dt>\s*<dd>\s*<span class="answer-text">15 March 2024</span>\s*</dd>""", en);
         Assert.Matches("""<dt>Jinsi</dt>\s*<dd>\s*<span class="answer-text">Ke</span>\s*</dd>""", sw);
         Assert.Matches("""<dt>Umeoa au kuolewa</dt>\s*<dd>\s*<span class="answer-text">Hapana</span>\s*</dd>""", sw);
         Assert.Matches("""<dt>Maelezo</dt>\s*<dd>\s*<span class="muted">Haijajazwa</span>\s*</dd>""", sw);
@@ -215,7 +233,7 @@ public sealed partial class RenderingTests
 
         var html = await Review(new ApplicationAnswersView(form, answers), "en");
 
-        Assert.Matches("""<dt>Directors</dt>\s*<dd>\s*<ol>\s*<li>\s*<dl class="summary answers">\s*<dt>Name</dt>\s*<dd>\s*<span class="answer-text">Asha</span>""", html);
+        Assert.Matches("""<dt>Directors</dt>\s*<dd>\s*<ol>\s*<li>\s*<dl class="summary answers">\s*<dt>Full name</dt>\s*<dd>\s*<span class="answer-text">Asha</span>""", html);
         Assert.Contains("Baraka", html, StringComparison.Ordinal);
     }
 

@@ -1,5 +1,9 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ServicePortal.Core.Hosting;
 
 namespace ServicePortal.Requests.Tests.Pages;
 
@@ -9,7 +13,9 @@ public sealed partial class ApplyPagesTests(RequestsPortalFactory portal) : ICla
     private static readonly Dictionary<string, string?> Birth = new()
     {
         ["answers.childName"] = "Neema Baraka Mollel",
-        ["answers.dateOfBirth"] = "2026-10-01",
+        ["answers.dateOfBirth.day"] = "1",
+        ["answers.dateOfBirth.month"] = "10",
+        ["answers.dateOfBirth.year"] = "2026",
         ["answers.placeOfBirth"] = "Hospitali ya Mount Meru, Arusha",
         ["answers.sex"] = "female",
         ["answers.motherName"] = "Rehema <b>Mollel</b>",
@@ -47,18 +53,150 @@ public sealed partial class ApplyPagesTests(RequestsPortalFactory portal) : ICla
         Assert.Equal(HttpStatusCode.OK, missing.StatusCode);
         Assert.Contains("Tafadhali rekebisha yafuatayo", missingPage, StringComparison.Ordinal);
         Assert.Contains("Tarehe ya kuzaliwa", missingPage, StringComparison.Ordinal);
+        // The form as the catalogue stored it (jsonb sorts keys): still the child first, then the parents.
+        var positions = new[] { "answers-childName", "answers-sex", "answers-dateOfBirth-day", "answers-placeOfBirth", "answers-motherName", "answers-fatherName" }
+            .Select(id => missingPage.IndexOf($"id=\"{id}\"", StringComparison.Ordinal)).ToArray();
+        Assert.All(positions, p => Assert.True(p > 0));
+        Assert.Equal(positions.Order(), positions);
         Assert.Equal(HttpStatusCode.OK, review.StatusCode);
         Assert.Contains("Hakiki majibu yako", reviewPage, StringComparison.Ordinal);
         Assert.Contains("Rehema &lt;b&gt;Mollel&lt;/b&gt;", reviewPage, StringComparison.Ordinal);
+        Assert.Matches("<dt>Tarehe ya kuzaliwa ya mtoto</dt>\\s*<dd>\\s*<span class=\"answer-text\">1 Oktoba 2026</span>", reviewPage);
         Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
         Assert.Equal(location, sentAgain.Headers.Location!.OriginalString); // the same application, not a second one
         Assert.Equal(HttpStatusCode.OK, detail.StatusCode);
         Assert.True(detailPage.Contains("Ombi lako limepokelewa", StringComparison.Ordinal), Regex.Match(detailPage, "<main[^>]*>([\\s\\S]{0,1500})").Value);
+        // The application's page shows what was sent, under the questions, the date in words.
+        Assert.Contains("Ulichotuma", detailPage, StringComparison.Ordinal);
+        Assert.Matches("<dt>Tarehe ya kuzaliwa ya mtoto</dt>\\s*<dd>\\s*<span class=\"answer-text\">1 Oktoba 2026</span>", detailPage);
+        Assert.Contains("Rehema &lt;b&gt;Mollel&lt;/b&gt;", detailPage, StringComparison.Ordinal);
+        // The list tells it apart: the service, the child's name, the day it was sent; one application, in the singular.
         Assert.Contains(reference, listPage, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/maombi/{reference}\">Cheti cha Kuzaliwa: Neema Baraka Mollel</a>", listPage, StringComparison.Ordinal);
+        Assert.Contains("Ombi 1<", listPage, StringComparison.Ordinal);
+        Assert.Matches("Ilitumwa <time datetime=\"[^\"]+\">[0-9]{1,2} (Januari|Februari|Machi|Aprili|Mei|Juni|Julai|Agosti|Septemba|Oktoba|Novemba|Desemba) 20[0-9]{2}</time>", listPage);
         Assert.Equal(HttpStatusCode.NotFound, theirs.StatusCode);
         Assert.Equal(1, await portal.ScalarAsync<long>(
             "SELECT count(*) FROM requests.requests r JOIN identity.accounts a ON a.id = r.account_id WHERE a.nin = @digits",
             new { digits = nin.Replace("-", "", StringComparison.Ordinal) }));
+    }
+
+    [Fact]
+    public async Task A_service_that_takes_no_applications_here_is_not_found_before_anyone_is_asked_to_sign_in()
+    {
+        using var anonymous = new FormClient(portal.Client());
+
+        var missing = await anonymous.GetAsync("/apply/hakuna-huduma-hii");
+        var officeOnly = await anonymous.GetAsync("/apply/nida-national-id");
+        var tooLong = await anonymous.GetAsync("/apply/" + new string('a', 200));
+        var real = await anonymous.GetAsync("/apply/rita-birth-certificate");
+        // A form posted after the session ended: sent to sign in (not a 400 from the antiforgery check), and back to the
+        // form itself afterwards, not to a handler that has no page of its own.
+        var posted = await anonymous.PostAsync("/apply/rita-birth-certificate?handler=Review",
+            [KeyValuePair.Create("answers.childName", "Neema")]);
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, officeOnly.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, tooLong.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, real.StatusCode);
+        Assert.Contains("/account/sign-in", real.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Contains("/account/sign-in", posted.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.EndsWith("ReturnUrl=%2Fapply%2Frita-birth-certificate", posted.Headers.Location!.OriginalString, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_birth_date_in_the_future_or_half_written_is_refused_in_words_and_shown_back_in_its_boxes()
+    {
+        var (nin, phone) = await portal.CreateAccountAsync();
+        using var browser = new FormClient(portal.Client());
+        await portal.SignInAsync(browser, nin, phone);
+        var nextYear = (DateTime.UtcNow.Year + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var future = await browser.SubmitAsync("/apply/rita-birth-certificate?handler=Review",
+            new Dictionary<string, string?>(Birth) { ["answers.dateOfBirth.year"] = nextYear }, formPage: "/apply/rita-birth-certificate");
+        var futurePage = WebUtility.HtmlDecode(browser.LastPage);
+        var half = await browser.SubmitAsync("/apply/rita-birth-certificate?handler=Review",
+            new Dictionary<string, string?>(Birth) { ["answers.dateOfBirth.month"] = "" }, formPage: "/apply/rita-birth-certificate");
+        var halfPage = WebUtility.HtmlDecode(browser.LastPage);
+
+        Assert.Equal(HttpStatusCode.OK, future.StatusCode);
+        Assert.DoesNotContain("Hakiki majibu yako", futurePage, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#answers-dateOfBirth-day\">«Tarehe ya kuzaliwa ya mtoto» iwe leo au tarehe iliyopita.</a>", futurePage, StringComparison.Ordinal);
+        Assert.Contains($"name=\"answers.dateOfBirth.year\" value=\"{nextYear}\"", futurePage, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, half.StatusCode);
+        Assert.Contains("«Tarehe ya kuzaliwa ya mtoto» iwe na mwezi.", halfPage, StringComparison.Ordinal);
+        Assert.Contains("name=\"answers.dateOfBirth.day\" value=\"1\"", halfPage, StringComparison.Ordinal);
+        Assert.Contains("name=\"answers.dateOfBirth.month\" value=\"\"", halfPage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_application_waiting_for_the_citizen_says_what_the_agency_asks_and_how_to_reach_help()
+    {
+        var (nin, phone) = await portal.CreateAccountAsync();
+        var (reference, agencyReference) = await portal.SubmittedRequestAsync(nin, "rita", "rita-birth-certificate",
+            """{"childName": "Neema Baraka Mollel", "placeOfBirth": "Arusha"}""");
+        using var rita = await AgencyAsync("rita");
+        await PushAsync(rita, new Dictionary<string, object>
+        {
+            ["agencyReference"] = agencyReference,
+            ["status"] = "needs_correction",
+            ["version"] = 2,
+            ["updatedAt"] = "2026-12-01T10:00:00Z",
+            ["message_sw"] = "RITA inaomba urekebishe <b>taarifa</b> moja.",
+            ["message_en"] = "RITA asks you to correct one detail.",
+            ["correction"] = new Dictionary<string, string>
+            {
+                ["field"] = "placeOfBirth",
+                ["message_sw"] = "Andika hospitali, wilaya na mkoa. <script>alert(1)</script>",
+                ["message_en"] = "Give the hospital, district and region.",
+            },
+        });
+        using var browser = new FormClient(portal.Client());
+        await portal.SignInAsync(browser, nin, phone);
+        var contact = portal.Services.GetRequiredService<IOptions<PortalContact>>().Value;
+
+        await browser.GetAsync($"/maombi/{reference}");
+        var page = browser.LastPage;
+        await browser.GetAsync("/maombi");
+        var list = browser.LastPage;
+
+        Assert.Contains("<strong class=\"tag tag-action\">Unahitajika kuchukua hatua</strong>", page, StringComparison.Ordinal);
+        Assert.Contains("RITA inaomba urekebishe &lt;b&gt;taarifa&lt;/b&gt; moja.", page, StringComparison.Ordinal);
+        Assert.Matches("<dt>Swali</dt>\\s*<dd>Mahali alipozaliwa mtoto</dd>\\s*<dt>Ulichoandika</dt>\\s*<dd class=\"answer-text\">Arusha</dd>", page);
+        Assert.Contains("Andika hospitali, wilaya na mkoa. &lt;script&gt;alert(1)&lt;/script&gt;", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>alert", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("maelekezo hapo juu", page, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"tel:{contact.PhoneLink}\">{contact.HelpdeskPhone}</a>", page, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"mailto:{contact.HelpdeskEmail}\">{contact.HelpdeskEmail}</a>", page, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://www.rita.go.tz/\">www.rita.go.tz</a>", page, StringComparison.Ordinal);
+        // In the list it stands out: a bar beside it, a coloured tag that says it in words, and what to do.
+        Assert.Matches($"<li class=\"needs-you\">\\s*<h2><a href=\"/maombi/{reference}\">Cheti cha Kuzaliwa: Neema Baraka Mollel</a></h2>", list);
+        Assert.Contains("Fungua ombi uone unachotakiwa kufanya.", list, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_due_date_is_said_while_the_agency_owes_an_answer_and_not_once_it_is_finished()
+    {
+        var (nin, phone) = await portal.CreateAccountAsync();
+        var (reference, agencyReference) = await portal.SubmittedRequestAsync(nin, "rita", "rita-birth-certificate");
+        await portal.ExecuteAsync("UPDATE requests.requests SET due_at = now() + interval '5 days' WHERE reference = @reference", new { reference });
+        using var browser = new FormClient(portal.Client());
+        await portal.SignInAsync(browser, nin, phone);
+
+        await browser.GetAsync($"/maombi/{reference}");
+        var open = browser.LastPage;
+        using var rita = await AgencyAsync("rita");
+        await PushAsync(rita, new Dictionary<string, object>
+        {
+            ["agencyReference"] = agencyReference, ["status"] = "issued", ["version"] = 2, ["updatedAt"] = "2026-12-01T10:00:00Z",
+        });
+        await browser.GetAsync($"/maombi/{reference}");
+        var finished = browser.LastPage;
+
+        Assert.Contains("Muda uliopangwa wa kukamilika", open, StringComparison.Ordinal);
+        Assert.Contains("<strong class=\"tag tag-done\">Imekamilika</strong>", finished, StringComparison.Ordinal);
+        Assert.DoesNotContain("Muda uliopangwa wa kukamilika", finished, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -85,6 +223,21 @@ public sealed partial class ApplyPagesTests(RequestsPortalFactory portal) : ICla
         Assert.Contains("Fomu ya mtandaoni ya huduma hii haipatikani kwa sasa", browser.LastPage, StringComparison.Ordinal);
         Assert.Contains($"href=\"/huduma/{code}\"", browser.LastPage, StringComparison.Ordinal);
         Assert.DoesNotContain("<form method=\"post\" novalidate>", browser.LastPage, StringComparison.Ordinal);
+    }
+
+    private async Task<HttpClient> AgencyAsync(string agency)
+    {
+        var http = portal.Client();
+        var token = await AppTokens.AgencyAsync(portal, http, agency, "agency.requests");
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    private static async Task PushAsync(HttpClient agency, object item)
+    {
+        var response = await agency.PostAsJsonAsync("/api/agency/requests/status", new { items = new[] { item } });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK && body.Contains("\"applied\"", StringComparison.Ordinal), body);
     }
 
     [GeneratedRegex("<input(?=[^>]*type=\"hidden\")[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"")]

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -19,8 +18,11 @@ namespace ServicePortal.Requests.Pages.Applications;
 /// the form's one-time token is the Idempotency-Key. A service whose stored form the engine refuses (the catalogue
 /// checks forms at onboarding, but one may predate the check or be written directly) gets a plain "the online form
 /// is unavailable" page with status 503, never a bare 404 or 500.
+/// A service that does not exist or takes no applications here is a 404 before anyone is asked to sign in (issue 11:
+/// nobody should type a password and an SMS code to learn that a link is wrong); the form itself is for a signed-in
+/// citizen. Posts need one before anything else, as <c>[Authorize]</c> did (see <see cref="SignedInToPostAttribute"/>).
 /// </summary>
-[Authorize]
+[SignedInToPost]
 public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator validator, RequestStore store, IIdentityAssertions identity)
     : PageModel
 {
@@ -51,6 +53,11 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
             return stop;
         }
 
+        if (await identity.AuthenticateAsync(HttpContext, Api.CitizenRequestsApi.Scope).ConfigureAwait(false) is null)
+        {
+            return Challenge();
+        }
+
         Token = Guid.NewGuid().ToString("N");
         return Page();
     }
@@ -64,7 +71,7 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
         }
 
         Answers = Form.ReadAnswers(Request.Form);
-        Errors = Form.Validate(Answers);
+        Errors = Form.Validate(Answers, validator.Today);
         Reviewing = Errors.Count == 0;
         AnswersJson = Answers.ToJsonString();
         Token = ValidToken(Token);
@@ -92,7 +99,7 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
         }
 
         Answers = Parse(AnswersJson);
-        Errors = Form.Validate(Answers);
+        Errors = Form.Validate(Answers, validator.Today);
         Token = ValidToken(Token);
         if (Errors.Count > 0)
         {

@@ -7,9 +7,13 @@ using ServicePortal.Requests.Applications;
 
 namespace ServicePortal.Requests.Pages.Applications;
 
-/// <summary>"Maombi yangu / My applications": the citizen's requests, newest first, filtered by status.</summary>
+/// <summary>
+/// "Maombi yangu / My applications": the citizen's requests, newest first, filtered by status; each told apart by its
+/// service, whom or what it is about and the day it was sent, and those waiting for the citizen marked so.
+/// </summary>
 [Authorize]
-public sealed class MineModel(RequestStore store, CatalogReader catalog, IIdentityAssertions identity, TimeProvider clock) : PageModel
+public sealed class MineModel(RequestStore store, CatalogReader catalog, ApplicationValidator forms, IIdentityAssertions identity, TimeProvider clock)
+    : PageModel
 {
     public const int PageSize = 20;
 
@@ -19,6 +23,12 @@ public sealed class MineModel(RequestStore store, CatalogReader catalog, IIdenti
 
     /// <summary>The catalogue entries of the services on this page, by code (one that left the catalogue is missing).</summary>
     public IReadOnlyDictionary<string, ServiceDetail> Services { get; private set; } = new Dictionary<string, ServiceDetail>();
+
+    /// <summary>
+    /// What tells each application apart, by reference: the child's or the business's name (the answer the form marks
+    /// <c>x-summary</c>, else its first text answer). Missing when there is none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Summaries { get; private set; } = new Dictionary<string, string>();
 
     [FromQuery(Name = "status")]
     public string? Status { get; set; }
@@ -53,6 +63,17 @@ public sealed class MineModel(RequestStore store, CatalogReader catalog, IIdenti
         }
 
         Services = services;
+        var summaries = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in Items)
+        {
+            if (services.TryGetValue(item.ServiceCode, out var service) && forms.FormOf(service) is { } form &&
+                form.SummaryOf(DetailModel.ParseObject(item.Answers)) is { } summary)
+            {
+                summaries[item.Reference] = summary;
+            }
+        }
+
+        Summaries = summaries;
         return Page();
     }
 }
