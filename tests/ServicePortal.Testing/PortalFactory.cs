@@ -43,8 +43,8 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public TestDatabase Database => _database ?? throw new InvalidOperationException("The factory is not initialised.");
 
     /// <summary>
-    /// Agencies may be reached at any port of the loopback address, over plain http (true by default: the tests start
-    /// their agencies on ports chosen at run time). False for a test of the production rule or of the configured list.
+    /// Agencies may be reached at any private address and port, over plain http (true by default: the tests start their
+    /// agencies on ports chosen at run time). False for a test of the production rule or of the configured list.
     /// </summary>
     public bool LoopbackAgencies { get; set; } = true;
 
@@ -86,13 +86,13 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Background jobs (Hangfire's server and its recurring sync) cost CPU in every host of the suite; a test that
         // needs them says so with With("Requests:RunJobs", "true").
         builder.UseSetting("Requests:RunJobs", "false");
-        // The agencies of the tests are real services on loopback ports chosen at run time, over plain http: allowed by
-        // a rule a configuration cannot express (Gateway:AllowedPrivateDestinations names host:port). A test of the
-        // production rule or of the list turns it off.
+        // The agencies of the tests are real services on loopback ports chosen at run time, over plain http, and the
+        // onboarding tests propose private addresses: allowed by a rule a configuration cannot express
+        // (Gateway:AllowedPrivateDestinations names host:port). A test of the production rule or of the list turns it off.
         if (LoopbackAgencies)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(
-                ServicePortal.Core.Security.AgencyDestinations.AllowingPrivate((host, _) => host is "127.0.0.1" or "[::1]" or "localhost")));
+                ServicePortal.Core.Security.AgencyDestinations.AllowingPrivate((_, _) => true)));
         }
         foreach (var (key, value) in _settings)
         {
