@@ -86,7 +86,7 @@ public sealed class KeyRotationTests
         await client.GetAsync("/account/sign-in"); // protects new data (an antiforgery token)
 
         Assert.True(await app.VerifyAsync(accountId, protectedSecret, new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(DateTime.UtcNow), CancellationToken.None));
-        Assert.True(await later.CountAsync("SELECT count(*) FROM portal.data_protection_keys") >= keysBefore);
+        Assert.True(await before.CountAsync("SELECT count(*) FROM portal.data_protection_keys") >= keysBefore);
     }
 
     /// <summary>An account with the authenticator app turned on: its id, the secret, and the secret as stored (protected).</summary>
