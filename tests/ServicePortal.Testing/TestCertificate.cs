@@ -18,13 +18,21 @@ public static class TestCertificate
     /// <summary>The PKCS#12 file (password <see cref="Password"/>).</summary>
     public static string Path => File.Value;
 
-    private static string Create()
+    /// <summary>
+    /// Another certificate, as a deployment would rotate to (same subject, new key): its PKCS#12 file and password,
+    /// removed when the process ends.
+    /// </summary>
+    public static (string Path, string Password) CreateAnother(string name) => (Create(name), Password);
+
+    private static string Create() => Create("dp");
+
+    private static string Create(string name)
     {
         using var rsa = RSA.Create(2048);
         var request = new CertificateRequest("CN=ServicePortal test data protection", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DataEncipherment, critical: true));
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"serviceportal-test-dp-{Environment.ProcessId}-{Guid.NewGuid():N}.pfx");
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"serviceportal-test-{name}-{Environment.ProcessId}-{Guid.NewGuid():N}.pfx");
         System.IO.File.WriteAllBytes(path, certificate.Export(X509ContentType.Pkcs12, Password));
         if (!OperatingSystem.IsWindows())
         {

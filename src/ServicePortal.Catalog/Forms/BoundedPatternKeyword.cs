@@ -5,9 +5,9 @@ using Json.Schema;
 namespace ServicePortal.Catalog.Forms;
 
 /// <summary>
-/// <c>pattern</c> for the schema evaluation, with a time limit. JsonSchema.Net matches with no timeout, so a pattern
-/// such as <c>^(a+)+$</c> and a few thousand characters from outside would hold a thread for hours; here a match
-/// that takes too long fails, as in the generated rules.
+/// <c>pattern</c> for the schema evaluation, run as the generated rules run it (<see cref="FormPatterns"/>: the
+/// non-backtracking engine, with a time limit). JsonSchema.Net's own keyword backtracks with no timeout, so a pattern
+/// such as <c>^(a+)+$</c> and a few thousand characters from outside would hold a thread for hours.
 /// </summary>
 internal sealed class BoundedPatternKeyword : IKeywordHandler
 {
@@ -44,18 +44,7 @@ internal sealed class BoundedPatternKeyword : IKeywordHandler
             return KeywordEvaluation.Ignore;
         }
 
-        var regex = (Regex)keyword.Value!;
-        bool matches;
-        try
-        {
-            matches = regex.IsMatch(context.Instance.GetString()!);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            matches = false;
-        }
-
-        return matches
+        return FormPatterns.Matches((Regex)keyword.Value!, context.Instance.GetString()!)
             ? new KeywordEvaluation { Keyword = Name, IsValid = true }
             : new KeywordEvaluation { Keyword = Name, IsValid = false, Error = "The string does not match the pattern (or took too long to match)." };
     }

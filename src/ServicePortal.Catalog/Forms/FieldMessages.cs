@@ -57,6 +57,14 @@ internal static class FieldMessages
         T("«{FieldLabel}» si anwani sahihi ya barua pepe. Andika kama jina@mfano.go.tz.",
           "“{FieldLabel}” is not a valid email address. Write it like name@example.go.tz.");
 
+    public static string NotANin() =>
+        T("«{FieldLabel}» si namba sahihi ya NIDA. Andika tarakimu 20, mfano 19900415-11111-00001-23.",
+          "“{FieldLabel}” is not a valid national ID number (NIN). Write its 20 digits, for example 19900415-11111-00001-23.");
+
+    public static string NotAPhone() =>
+        T("«{FieldLabel}» si namba sahihi ya simu ya mkononi ya Tanzania. Andika kama 0712 345 678.",
+          "“{FieldLabel}” is not a valid Tanzanian mobile number. Write it like 0712 345 678.");
+
     public static string TooShort(int min) => min == 1
         ? FillIn()
         : T($"«{{FieldLabel}}» iwe na herufi {N(min)} au zaidi.", $"“{{FieldLabel}}” must be {N(min)} characters or more.");

@@ -56,7 +56,7 @@ public sealed class FormField
 
     public FieldType Type { get; }
 
-    /// <summary><c>format</c>: <c>date</c> and <c>email</c> are checked and drawn as such; any other is only evaluated by the schema.</summary>
+    /// <summary><c>format</c>: one of the named formats the portal checks (<c>date</c>, <c>email</c>, <c>nin</c>, <c>phone-tz</c>; see <see cref="FieldFormats"/>); a form naming another is refused.</summary>
     public string? Format { get; internal init; }
 
     public bool Required { get; internal init; }

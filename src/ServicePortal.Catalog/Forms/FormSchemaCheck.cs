@@ -19,7 +19,8 @@ public sealed record FormSchemaProblem(string Field, string Sw, string En)
 /// (<see cref="ApplicationForm.Check"/>). Each bounds something the portal pays for per form or per page view: the
 /// text kept and parsed, the inputs the page draws (lists are drawn with <c>max(minItems, 3)</c> entries, and nested
 /// lists multiply), the answers a valid application needs, the options of a drop-down list, the regular expressions
-/// compiled and matched. The numbers are several times what the catalogue's largest form needs (the company
+/// compiled and matched (each run by the non-backtracking engine, <see cref="FormPatterns"/>), and only the named
+/// formats the portal checks itself (<see cref="FieldFormats"/>). The numbers are several times what the catalogue's largest form needs (the company
 /// registration form: 7 fields, a list of up to 20 directors of 2 fields, depth 2).
 /// </summary>
 public static class FormLimits
@@ -274,7 +275,7 @@ internal static partial class FormSchemaCheck
                     "it must be an object with a known \"type\" (string, integer, number, boolean, object, array).");
             }
 
-            if ((Lengths(schema, path) ?? Range(schema, path) ?? Pattern(schema, path) ?? Options(schema, path) ?? Flags(schema, path, type)) is { } problem)
+            if ((Lengths(schema, path) ?? Range(schema, path) ?? Pattern(schema, path) ?? Format(schema, path) ?? Options(schema, path) ?? Flags(schema, path, type)) is { } problem)
             {
                 return problem;
             }
@@ -403,15 +404,22 @@ internal static partial class FormSchemaCheck
                     $"the pattern must be text of at most {FormLimits.MaxPatternLength} characters.");
             }
 
-            try
+            return FormPatterns.TryCompile(pattern.GetString()!, out var sw, out var en) is null ? Field(path, sw, en) : null;
+        }
+
+        /// <summary>Only the formats the portal checks itself (<see cref="FieldFormats"/>).</summary>
+        private static FormSchemaProblem? Format(JsonElement schema, string path)
+        {
+            if (!schema.TryGetProperty("format", out var format))
             {
-                FormSchemaReader.Compile(path, pattern.GetString()!);
                 return null;
             }
-            catch (FormatException)
-            {
-                return Field(path, "pattern si regular expression sahihi.", "the pattern is not a valid regular expression.");
-            }
+
+            var names = string.Join(", ", FieldFormats.Names);
+            return format.ValueKind == JsonValueKind.String && FieldFormats.Find(format.GetString()) is not null
+                ? null
+                : Field(path, $"format iwe mojawapo ya: {names}. Kwa kanuni nyingine tumia pattern.",
+                    $"the format must be one of: {names}. For any other rule use a pattern.");
         }
 
         private static FormSchemaProblem? Options(JsonElement schema, string path)

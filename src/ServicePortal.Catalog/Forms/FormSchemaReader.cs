@@ -12,8 +12,6 @@ internal static class FormSchemaReader
     // The catalogue refuses forms nested deeper than 16 levels of JSON; a field is at most half that.
     private const int MaxDepth = 8;
 
-    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(200);
-
     public static IReadOnlyList<FormField> ReadProperties(JsonElement objectSchema, int depth)
     {
         if (depth > MaxDepth)
@@ -181,24 +179,8 @@ internal static class FormSchemaReader
     private static decimal? Number(JsonElement schema, string keyword) =>
         schema.TryGetProperty(keyword, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var d) ? d : null;
 
-    internal static Regex Compile(string field, string pattern)
-    {
-        // JSON Schema patterns are ECMA-262: \d is 0-9 only, as in RegexOptions.ECMAScript. Patterns that option
-        // refuses (\p{L}...) keep .NET's meaning; the schema evaluation has the last word either way.
-        try
-        {
-            return new Regex(pattern, RegexOptions.ECMAScript | RegexOptions.CultureInvariant, PatternTimeout);
-        }
-        catch (ArgumentException)
-        {
-            try
-            {
-                return new Regex(pattern, RegexOptions.CultureInvariant, PatternTimeout);
-            }
-            catch (ArgumentException e)
-            {
-                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The pattern of '{field}' is not a regular expression: {e.Message}"), e);
-            }
-        }
-    }
+    /// <summary>The pattern as the portal runs it (<see cref="FormPatterns"/>); throws <see cref="FormatException"/> if it cannot.</summary>
+    internal static Regex Compile(string field, string pattern) =>
+        FormPatterns.TryCompile(pattern, out _, out var why) ??
+        throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The pattern of '{field}': {why}"));
 }

@@ -20,10 +20,12 @@ internal sealed class SchemaGuard
         RequireFormatValidation = true,
     };
 
-    // Draft 2020-12 with pattern matching that gives up after a while (see BoundedPatternKeyword).
+    // Draft 2020-12 with the portal's pattern matching (non-backtracking, BoundedPatternKeyword) and only its named
+    // formats (AllowedFormatKeyword).
     private static readonly Dialect FormDialect = Dialect.Draft202012
-        .Without([Json.Schema.Keywords.PatternKeyword.Instance])
-        .With([BoundedPatternKeyword.Instance]);
+        .Without([Json.Schema.Keywords.PatternKeyword.Instance, Json.Schema.Keywords.Draft06.FormatKeyword.Validate,
+            Json.Schema.Keywords.Draft06.FormatKeyword.Annotate, Json.Schema.Keywords.FormatKeyword.Instance])
+        .With([BoundedPatternKeyword.Instance, AllowedFormatKeyword.Instance]);
 
     private readonly JsonSchema _schema;
 
@@ -63,11 +65,28 @@ internal sealed class SchemaGuard
         return JsonSerializer.SerializeToElement(copy);
     }
 
-    /// <summary>Each failure: the instance location as a field path, and the keyword that failed.</summary>
+    /// <summary>
+    /// Each failure: the instance location as a field path, and the keyword that failed. An evaluation that throws
+    /// (answers no keyword expected) is one failure of the whole answers, said to the citizen as such, never a 500.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Any failure to evaluate is the answers refused.")]
     public IEnumerable<(string Path, string Keyword)> Failures(JsonObject answers)
     {
-        var instance = JsonSerializer.SerializeToElement(answers);
-        var results = _schema.Evaluate(instance, Evaluation);
+        EvaluationResults results;
+        try
+        {
+            results = _schema.Evaluate(JsonSerializer.SerializeToElement(answers), Evaluation);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return [("", "evaluation")];
+        }
+
+        return results.IsValid ? [] : Listed(results);
+    }
+
+    private static IEnumerable<(string Path, string Keyword)> Listed(EvaluationResults results)
+    {
         if (results.IsValid)
         {
             yield break;

@@ -31,6 +31,13 @@ public sealed class FormLimitsTests
         { Form("\"licence\": {\"type\": \"string\", \"pattern\": \"(\"}"), "licence" },
         { Form("\"licence\": {\"type\": \"string\", \"pattern\": \"" + new string('a', FormLimits.MaxPatternLength + 1) + "\"}"), "licence" },
         { Form("\"owners\": {\"type\": \"object\", \"properties\": {\"nin\": {\"type\": \"string\", \"pattern\": \"[\"}}}"), "owners.nin" },
+        // What the non-backtracking engine cannot run in linear time: refused, so no agency's pattern can hang the page.
+        { Form("\"licence\": {\"type\": \"string\", \"pattern\": \"^(a+)\\\\1$\"}"), "licence" },
+        { Form("\"licence\": {\"type\": \"string\", \"pattern\": \"^(?=a)(a+)+$\"}"), "licence" },
+        { Form("\"licence\": {\"type\": \"string\", \"pattern\": \"^(a{1000}){1000}$\"}"), "licence" },
+        // Only the formats the portal checks itself.
+        { Form("\"licence\": {\"type\": \"string\", \"format\": \"regex\"}"), "licence" },
+        { Form("\"licence\": {\"type\": \"string\", \"format\": \"tin\"}"), "licence" },
         { Form(List("rows", 20, null, ListOf(20, null, "{\"type\": \"string\"}"))), "rows[]" },
         { Form(List("rows", FormLimits.MaxListItems + 1, null, "{\"type\": \"string\"}")), "rows" },
         { Form(List("rows", null, FormLimits.MaxListItems + 1, "{\"type\": \"string\"}")), "rows" },
@@ -69,6 +76,8 @@ public sealed class FormLimitsTests
         { """{"$schema": "http://json-schema.org/draft-07/schema#", "type": "object", "properties": {"a": {"type": "string"}}}""", "$schema" },
         { "{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"string\"}}, \"x-description\": {\"sw\": \"" + new string('a', FormLimits.MaxSchemaCharacters) + "\", \"en\": \"x\"}}", "64 KB" },
         { """{"type": "object", "properties": {"a": {"type": "string"}}, "allOf": [{"properties": {"a": {"pattern": "(("}}}]}""", "JSON Schema" },
+        { """{"type": "object", "properties": {"a": {"type": "string"}}, "allOf": [{"properties": {"a": {"format": "regex"}}}]}""", "JSON Schema" },
+        { """{"type": "object", "properties": {"a": {"type": "string"}}, "allOf": [{"properties": {"a": {"pattern": "(a)\\1"}}}]}""", "JSON Schema" },
     };
 
     [Theory]

@@ -67,6 +67,81 @@ public sealed class HostileAnswersTests
     }
 
     [Fact]
+    public void A_pattern_that_backtracks_catastrophically_is_run_without_backtracking_and_gives_the_right_answer()
+    {
+        // A backtracking engine tries (a+)+b in 2^n ways before the second branch, gives up at its time limit, and so
+        // refused this right answer after spending the whole limit on it (twice: the rules, then the schema).
+        var form = FromJson("""{"type": "object", "properties": {"x": {"type": "string", "pattern": "^((a+)+b|a*)$", "x-title": {"sw": "X", "en": "X"}}}}""");
+
+        Assert.Empty(form.Validate(new JsonObject { ["x"] = new string('a', 5_000) }));
+        Assert.Equal("x", Assert.Single(form.Validate(new JsonObject { ["x"] = new string('a', 5_000) + "!" })).Field);
+    }
+
+    [Fact]
+    public void Hostile_answers_in_every_entry_of_a_list_are_each_a_message_on_that_entry_in_the_citizens_language()
+    {
+        var form = FromJson("""
+            {"type": "object", "properties": {"rows": {"type": "array", "maxItems": 50, "x-title": {"sw": "Safu", "en": "Rows"}, "items": {
+              "type": "object", "properties": {"code": {"type": "string", "pattern": "^(a+)+$", "x-title": {"sw": "Msimbo", "en": "Code"}}}}}}}
+            """);
+        var answers = new JsonObject
+        {
+            ["rows"] = new JsonArray(Enumerable.Range(0, 50).Select(_ => (JsonNode?)new JsonObject { ["code"] = new string('a', 3_000) + "!" }).ToArray()),
+        };
+
+        var errors = In("sw", () => form.Validate(answers));
+
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"rows[{i}].code"), errors.Select(e => e.Field));
+        Assert.Equal("«Msimbo (Safu 1)» haijaandikwa kwa muundo unaotakiwa. Iangalie tena.", errors[0].Message);
+        Assert.Contains("«Msimbo (Safu 50)»", errors[^1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_digit_or_word_character_in_a_pattern_means_what_JSON_Schema_says()
+    {
+        // ECMA-262, not .NET: \d is 0-9 and \w is [A-Za-z0-9_], not every script's digits and letters.
+        var form = FromJson("""{"type": "object", "properties": {"n": {"type": "string", "pattern": "^\\d{3}-\\w+$"}}}""");
+
+        Assert.Empty(form.Validate(new JsonObject { ["n"] = "123-Abc_9" }));
+        Assert.Single(form.Validate(new JsonObject { ["n"] = "\u0661\u0662\u0663-Abc" }));
+        Assert.Single(form.Validate(new JsonObject { ["n"] = "123-\u00e9t\u00e9" }));
+    }
+
+    [Theory]
+    [InlineData("nin", "19900415-11111-00001-23", true)]
+    [InlineData("nin", "19900415111110000123", true)]
+    [InlineData("nin", "19901345-11111-00001-23", false)]
+    [InlineData("nin", "1990041511111", false)]
+    [InlineData("phone-tz", "0712 345 678", true)]
+    [InlineData("phone-tz", "+255712345678", true)]
+    [InlineData("phone-tz", "0812 345 678", false)]
+    [InlineData("date", "2024-02-30", false)]
+    [InlineData("email", "asha@example.go.tz", true)]
+    public void A_named_format_is_checked_by_the_portal(string format, string answer, bool accepted)
+    {
+        var form = FromJson("{\"type\": \"object\", \"properties\": {\"x\": {\"type\": \"string\", \"format\": \"" + format + "\"}}}");
+
+        Assert.Equal(accepted, form.Validate(new JsonObject { ["x"] = answer }).Count == 0);
+    }
+
+    [Fact]
+    public void A_wrong_national_id_or_phone_number_is_said_in_both_languages()
+    {
+        var form = FromJson("""
+            {"type": "object", "properties": {
+              "nin": {"type": "string", "format": "nin", "x-title": {"sw": "NIN ya mama", "en": "Mother's NIN"}},
+              "phone": {"type": "string", "format": "phone-tz", "x-title": {"sw": "Simu", "en": "Phone"}}}}
+            """);
+        var answers = new JsonObject { ["nin"] = "12345", ["phone"] = "12345" };
+
+        var sw = In("sw", () => form.Validate(answers));
+        var en = In("en", () => form.Validate(answers));
+
+        Assert.Equal("«NIN ya mama» si namba sahihi ya NIDA. Andika tarakimu 20, mfano 19900415-11111-00001-23.", sw.MessageFor("nin"));
+        Assert.Equal("“Phone” is not a valid Tanzanian mobile number. Write it like 0712 345 678.", en.MessageFor("phone"));
+    }
+
+    [Fact]
     public void A_script_tag_in_an_answer_is_only_text_to_the_validation()
     {
         var form = Seeded("rita-certificate");

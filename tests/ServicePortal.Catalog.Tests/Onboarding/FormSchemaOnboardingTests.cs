@@ -33,6 +33,19 @@ public sealed class FormSchemaOnboardingTests(OnboardingPortalFactory portal) : 
             "fullName": {"type": "string", "x-title": {"sw": "Jina", "en": "Name"}},
             "licence": {"type": "string", "pattern": "(", "x-title": {"sw": "Leseni", "en": "Licence"}}
             """), "licence" },
+        // A pattern that backtracks catastrophically (a back-reference cannot be run without backtracking): approved today,
+        // and then every answer to it can hold a thread of the apply page.
+        { "back-reference", Form("""
+            "licence": {"type": "string", "pattern": "^(a+)+\\1$", "x-title": {"sw": "Leseni", "en": "Licence"}}
+            """), "licence" },
+        // Linear, but with an automaton of a million states.
+        { "huge repetition", Form("""
+            "licence": {"type": "string", "pattern": "^(a{1000}){1000}$", "x-title": {"sw": "Leseni", "en": "Licence"}}
+            """), "licence" },
+        // A format the portal does not check: passed silently, or (regex) the citizen's answer compiled as a pattern.
+        { "format", Form("""
+            "licence": {"type": "string", "format": "regex", "x-title": {"sw": "Leseni", "en": "Licence"}}
+            """), "licence" },
         // 40 × 40 × 40 entries to draw and fill: a page of 64,000 inputs.
         { "minItems under nesting", NestedLists(3, 40), "rows" },
         // 300 small fields: well under 64 KB, far more than a person fills in.

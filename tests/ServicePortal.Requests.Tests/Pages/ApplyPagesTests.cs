@@ -202,17 +202,13 @@ public sealed partial class ApplyPagesTests(RequestsPortalFactory portal) : ICla
     [Theory]
     [InlineData("""{"type": "object", "properties": {"licence": {"type": "string", "pattern": "("}}}""")]
     [InlineData("""{"type": "object", "properties": {"rows": {"type": "array", "minItems": 50, "items": {"type": "array", "minItems": 50, "items": {"type": "string"}}}}}""")]
+    // A pattern only a backtracking engine runs (a back-reference), and a format the portal does not check itself.
+    [InlineData("""{"type": "object", "properties": {"licence": {"type": "string", "pattern": "^(a+)+\\1$"}}}""")]
+    [InlineData("""{"type": "object", "properties": {"licence": {"type": "string", "format": "regex"}}}""")]
     public async Task A_stored_form_the_engine_cannot_show_is_said_plainly_to_be_unavailable(string schema)
     {
         // Stored before the checker existed (or written directly): the page must not answer a bare 404 or 500.
-        var code = "rita-broken-" + Guid.NewGuid().ToString("N")[..8];
-        await portal.ExecuteAsync("""
-            INSERT INTO catalog.services (code, agency_id, category_id, name_sw, name_en, summary_sw, summary_en, channels, status,
-                                          form_schema, submit_path, status_path, published_at)
-            SELECT @code, agency_id, category_id, name_sw, name_en, summary_sw, summary_en, channels, 'published',
-                   @schema::jsonb, submit_path, status_path, now()
-              FROM catalog.services WHERE code = 'rita-birth-certificate'
-            """, new { code, schema });
+        var code = await StoreFormAsync("rita-broken-", schema);
         var (nin, phone) = await portal.CreateAccountAsync();
         using var browser = new FormClient(portal.Client());
         await portal.SignInAsync(browser, nin, phone);
@@ -238,6 +234,54 @@ public sealed partial class ApplyPagesTests(RequestsPortalFactory portal) : ICla
         var response = await agency.PostAsJsonAsync("/api/agency/requests/status", new { items = new[] { item } });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK && body.Contains("\"applied\"", StringComparison.Ordinal), body);
+    }
+
+    [Fact]
+    public async Task A_stored_pattern_that_backtracks_catastrophically_neither_holds_the_page_nor_refuses_a_right_answer()
+    {
+        // Stored before the checker existed: (a+)+ in a list of 50 entries. A backtracking engine gave up on each
+        // hostile entry only at its time limit (twice each: a minute of CPU for one post) and refused right answers.
+        var code = await StoreFormAsync("rita-redos-", """
+            {"type": "object", "required": ["code"], "properties": {
+              "code": {"type": "string", "pattern": "^((a+)+b|a*)$", "x-title": {"sw": "Msimbo", "en": "Code"}},
+              "rows": {"type": "array", "maxItems": 50, "x-title": {"sw": "Safu", "en": "Rows"},
+                       "items": {"type": "object", "properties": {"tag": {"type": "string", "pattern": "^(a+)+$", "x-title": {"sw": "Alama", "en": "Tag"}}}}}}}
+            """);
+        var (nin, phone) = await portal.CreateAccountAsync();
+        using var browser = new FormClient(portal.Client());
+        await portal.SignInAsync(browser, nin, phone);
+        var hostile = new Dictionary<string, string?> { ["answers.code"] = new string('a', 3_000) };
+        for (var i = 0; i < 50; i++)
+        {
+            hostile[$"answers.rows[{i}].tag"] = new string('a', 3_000) + "!";
+        }
+
+        var refused = await browser.SubmitAsync($"/apply/{code}?handler=Review", hostile, formPage: $"/apply/{code}");
+        var refusedPage = browser.LastPage;
+        var right = await browser.SubmitAsync($"/apply/{code}?handler=Review",
+            new Dictionary<string, string?> { ["answers.code"] = new string('a', 3_000) }, formPage: $"/apply/{code}");
+        var rightPage = browser.LastPage;
+
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("«Alama (Safu 1)» haijaandikwa kwa muundo unaotakiwa. Iangalie tena.", WebUtility.HtmlDecode(refusedPage), StringComparison.Ordinal);
+        Assert.Contains("«Alama (Safu 50)»", WebUtility.HtmlDecode(refusedPage), StringComparison.Ordinal);
+        Assert.DoesNotContain("«Msimbo»", WebUtility.HtmlDecode(refusedPage), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Contains("Hakiki majibu yako", rightPage, StringComparison.Ordinal);
+    }
+
+    /// <summary>A published service with this form, stored directly (as before the checker existed).</summary>
+    private async Task<string> StoreFormAsync(string prefix, string schema)
+    {
+        var code = prefix + Guid.NewGuid().ToString("N")[..8];
+        await portal.ExecuteAsync("""
+            INSERT INTO catalog.services (code, agency_id, category_id, name_sw, name_en, summary_sw, summary_en, channels, status,
+                                          form_schema, submit_path, status_path, published_at)
+            SELECT @code, agency_id, category_id, name_sw, name_en, summary_sw, summary_en, channels, 'published',
+                   @schema::jsonb, submit_path, status_path, now()
+              FROM catalog.services WHERE code = 'rita-birth-certificate'
+            """, new { code, schema });
+        return code;
     }
 
     [GeneratedRegex("<input(?=[^>]*type=\"hidden\")[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"")]
