@@ -49,7 +49,9 @@ public sealed class ApplyAndFollowTests(RequestsPortalFactory portal) : IClassFi
         Assert.Equal("queued", timeline[0]);
         Assert.Contains("submitted", timeline);
         Assert.Single(timeline, status => status == "submitted"); // the agency's "received" is the submission's own line
-        Assert.True(timeline.Count >= 4, string.Join(" → ", timeline)); // the sync saw steps between (some pass unseen)
+        // queued, submitted, then whatever the sync saw (a step may pass between two passes unseen: a rejection on review
+        // can read queued → submitted → rejected), ending where the agency ended.
+        Assert.True(timeline.Count >= 3, string.Join(" → ", timeline));
         Assert.Equal(detail.GetProperty("status").GetString(), timeline[^1]);
         Assert.StartsWith("RITA-", detail.GetProperty("agencyReference").GetString(), StringComparison.Ordinal);
         // One notice per move the portal saw: at least "sent" and the end (the sync may see steps in between or not).
