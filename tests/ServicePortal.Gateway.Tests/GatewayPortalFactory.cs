@@ -29,7 +29,6 @@ public class GatewayPortalFactory : PortalFactory
         With("Gateway:ReloadCheckInterval", "00:00:05");
         With("Gateway:RateLimits:tiny:PermitLimit", "3");
         With("Gateway:RateLimits:tiny:Window", "00:01:00");
-        With("Identity:AttemptsPerAddressPerMinute", "1000");
         Address = StartKestrel();
     }
 

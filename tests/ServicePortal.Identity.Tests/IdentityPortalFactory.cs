@@ -30,7 +30,6 @@ public class IdentityPortalFactory : PortalFactory
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        With("Identity:AttemptsPerAddressPerMinute", "1000");
         // The registry's port is chosen first: the portal must know it before it starts, and the registry must know
         // the portal's address (to read its JWKS) before it starts.
         RegistryAddress = new Uri($"http://127.0.0.1:{HostProcess.FreePort()}/");

@@ -22,7 +22,6 @@ public class RequestsPortalFactory : PortalFactory
     {
         await base.InitializeAsync();
         With("Identity:AllowHttp", "true");
-        With("Identity:AttemptsPerAddressPerMinute", "1000");
         With("Catalog:SeedDemoData", "true");
         With("Requests:RunJobs", "true");
         With("Requests:SyncInterval", "00:00:05");

@@ -86,6 +86,9 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Background jobs (Hangfire's server and its recurring sync) cost CPU in every host of the suite; a test that
         // needs them says so with With("Requests:RunJobs", "true").
         builder.UseSetting("Requests:RunJobs", "false");
+        // Every test browser comes from 127.0.0.1, one "network": a class signing in many people in a minute would meet
+        // the per-network limit on identity form posts (60 a minute). The tests of that limit set their own.
+        builder.UseSetting("Identity:AttemptsPerAddressPerMinute", "1000");
         // The agencies of the tests are real services on loopback ports chosen at run time, over plain http, and the
         // onboarding tests propose private addresses: allowed by a rule a configuration cannot express
         // (Gateway:AllowedPrivateDestinations names host:port). A test of the production rule or of the list turns it off.
