@@ -24,6 +24,12 @@ public sealed partial class PortalKeySet(
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan MinimumRefetchInterval = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Until a first key set has been read (the agency started before the portal answered), a read is tried at most
+    /// once a second rather than once in 30: otherwise every assertion for the next 30 seconds would be refused.
+    /// </summary>
+    public static readonly TimeSpan FirstReadRetryInterval = TimeSpan.FromSeconds(1);
+
     // One read at a time: requests that arrive while the set is being read wait for that read instead of starting
     // their own, so a burst of unknown kids costs the portal one request.
     private readonly SemaphoreSlim _reading = new(1, 1);
@@ -56,7 +62,7 @@ public sealed partial class PortalKeySet(
             }
 
             var now = clock.GetUtcNow();
-            if (now - _lastAttempt < MinimumRefetchInterval)
+            if (now - _lastAttempt < (snapshot is null ? FirstReadRetryInterval : MinimumRefetchInterval))
             {
                 // Throttled: answer from what we have (a stale set is still better than none).
                 return snapshot?.ByKid.GetValueOrDefault(kid);
