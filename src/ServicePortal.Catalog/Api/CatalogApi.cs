@@ -41,7 +41,7 @@ public static partial class CatalogApi
         ServiceSearch search, CatalogCache cache, CancellationToken cancellationToken)
     {
         var input = SearchInput.FromQuery(context.Request.Query);
-        var validation = await validator.ValidateAsync(input, cancellationToken).ConfigureAwait(false);
+        var validation = await validator.ValidateAsync(input, cancellationToken);
         if (!validation.IsValid)
         {
             return InvalidParameters(validation);
@@ -49,7 +49,7 @@ public static partial class CatalogApi
 
         var query = input.ToQuery();
         var body = await cache.GetOrLoadJsonAsync("api:" + query.CacheKey,
-            ct => search.SearchAsync(query, ct), cancellationToken).ConfigureAwait(false);
+            ct => search.SearchAsync(query, ct), cancellationToken);
         return Cached(context, body);
     }
 
@@ -57,40 +57,39 @@ public static partial class CatalogApi
         CatalogCache cache, CancellationToken cancellationToken)
     {
         if (!ServiceCodePattern().IsMatch(code) ||
-            await reader.ServiceAsync(code, cancellationToken).ConfigureAwait(false) is not { } service)
+            await reader.ServiceAsync(code, cancellationToken) is not { } service)
         {
             return NotFound(T("Hakuna huduma iliyochapishwa yenye namba hiyo.", "There is no published service with that code."));
         }
 
-        var body = await cache.GetOrLoadJsonAsync("api:service:" + code, _ => Task.FromResult(service), cancellationToken)
-            .ConfigureAwait(false);
+        var body = await cache.GetOrLoadJsonAsync("api:service:" + code, _ => Task.FromResult(service), cancellationToken);
         return Cached(context, body);
     }
 
     private static async Task<IResult> AgenciesAsync(HttpContext context, CatalogReader reader, CatalogCache cache,
         CancellationToken cancellationToken) =>
         Cached(context, await cache.GetOrLoadJsonAsync("api:agencies",
-            async ct => new { items = await reader.AgenciesAsync(ct).ConfigureAwait(false) }, cancellationToken).ConfigureAwait(false));
+            async ct => new { items = await reader.AgenciesAsync(ct) }, cancellationToken));
 
     private static async Task<IResult> CategoriesAsync(HttpContext context, CatalogReader reader, CatalogCache cache,
         CancellationToken cancellationToken) =>
         Cached(context, await cache.GetOrLoadJsonAsync("api:categories",
-            async ct => new { items = await reader.CategoriesAsync(ct).ConfigureAwait(false) }, cancellationToken).ConfigureAwait(false));
+            async ct => new { items = await reader.CategoriesAsync(ct) }, cancellationToken));
 
     private static async Task<IResult> LifeEventsAsync(HttpContext context, CatalogReader reader, CatalogCache cache,
         CancellationToken cancellationToken) =>
         Cached(context, await cache.GetOrLoadJsonAsync("api:life-events",
-            async ct => new { items = await reader.LifeEventsAsync(ct).ConfigureAwait(false) }, cancellationToken).ConfigureAwait(false));
+            async ct => new { items = await reader.LifeEventsAsync(ct) }, cancellationToken));
 
     private static async Task<IResult> ExportAsync(HttpContext context, CatalogExport export, CatalogCache cache,
         CancellationToken cancellationToken)
     {
         var body = await cache.GetOrLoadAsync("api:export", async ct =>
         {
-            var document = await export.BuildAsync(ct).ConfigureAwait(false);
+            var document = await export.BuildAsync(ct);
             var bytes = JsonSerializer.SerializeToUtf8Bytes(document);
             return new CachedJson(bytes, CachedJson.StrongETag(bytes));
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
         return Cached(context, body, CatalogExport.MediaType);
     }
 

@@ -23,20 +23,20 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
     public Task<IReadOnlyList<NamedRef>> CategoriesAsync(CancellationToken cancellationToken) =>
         cache.GetOrLoadAsync("categories", async ct =>
         {
-            await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
             var rows = await connection.QueryAsync<NamedRow>(new CommandDefinition(
                 "SELECT code AS Code, name_sw AS NameSw, name_en AS NameEn FROM catalog.categories ORDER BY sort_order, code",
-                cancellationToken: ct)).ConfigureAwait(false);
+                cancellationToken: ct));
             return (IReadOnlyList<NamedRef>)[.. rows.Select(r => r.ToRef())];
         }, cancellationToken);
 
     public Task<IReadOnlyList<NamedRef>> LifeEventsAsync(CancellationToken cancellationToken) =>
         cache.GetOrLoadAsync("life-events", async ct =>
         {
-            await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
             var rows = await connection.QueryAsync<NamedRow>(new CommandDefinition(
                 "SELECT code AS Code, name_sw AS NameSw, name_en AS NameEn FROM catalog.life_events ORDER BY sort_order, code",
-                cancellationToken: ct)).ConfigureAwait(false);
+                cancellationToken: ct));
             return (IReadOnlyList<NamedRef>)[.. rows.Select(r => r.ToRef())];
         }, cancellationToken);
 
@@ -44,7 +44,7 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
     public Task<IReadOnlyList<AgencySummary>> AgenciesAsync(CancellationToken cancellationToken) =>
         cache.GetOrLoadAsync("agencies", async ct =>
         {
-            await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
             var rows = await connection.QueryAsync<AgencyRow>(new CommandDefinition("""
                 SELECT a.code AS Code, a.short_name AS ShortName, a.name_sw AS NameSw, a.name_en AS NameEn,
                        a.description_sw AS DescriptionSw, a.description_en AS DescriptionEn, a.website AS Website,
@@ -56,14 +56,14 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
                  WHERE a.status = 'approved'
                  GROUP BY a.id
                  ORDER BY a.name_sw
-                """, cancellationToken: ct)).ConfigureAwait(false);
+                """, cancellationToken: ct));
             return (IReadOnlyList<AgencySummary>)[.. rows.Select(r => r.ToSummary())];
         }, cancellationToken);
 
     /// <summary>An approved agency and its published services; null when there is none by that code.</summary>
     public async Task<AgencyDetail?> AgencyAsync(string code, CancellationToken cancellationToken)
     {
-        var agencies = await AgenciesAsync(cancellationToken).ConfigureAwait(false);
+        var agencies = await AgenciesAsync(cancellationToken);
         var agency = agencies.FirstOrDefault(a => a.Code == code);
         if (agency is null)
         {
@@ -72,7 +72,7 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
 
         var services = await cache.GetOrLoadAsync("agency-services:" + code, async ct =>
         {
-            await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
             var rows = await connection.QueryAsync<ServiceRow>(new CommandDefinition($"""
                 SELECT {SummaryColumns}
                   FROM catalog.services s
@@ -80,9 +80,9 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
                   JOIN catalog.categories c ON c.id = s.category_id
                  WHERE a.code = @code AND s.status = 'published'
                  ORDER BY s.name_sw
-                """, new { code }, cancellationToken: ct)).ConfigureAwait(false);
+                """, new { code }, cancellationToken: ct));
             return (IReadOnlyList<ServiceSummary>)[.. rows.Select(r => r.ToSummary())];
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
         return new AgencyDetail(agency, services);
     }
 
@@ -91,11 +91,11 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
     {
         var found = await cache.GetOrLoadAsync("service:" + code, async ct =>
         {
-            await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
             var row = await connection.QuerySingleOrDefaultAsync<ServiceRow>(new CommandDefinition(
-                DetailSql + " AND s.code = @code", new { code }, cancellationToken: ct)).ConfigureAwait(false);
+                DetailSql + " AND s.code = @code", new { code }, cancellationToken: ct));
             return new Found<ServiceDetail>(row?.ToDetail());
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
         return found.Value;
     }
 
@@ -107,14 +107,14 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
     {
         var found = await cache.GetOrLoadAsync("application-endpoint:" + agency, async ct =>
         {
-            await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
             var rows = (await connection.QueryAsync<(string Name, string Destinations, int TimeoutSeconds)>(new CommandDefinition(
                 """
                 SELECT e.name, e.destinations::text, e.timeout_seconds
                   FROM catalog.agency_endpoints e JOIN catalog.agencies a ON a.id = e.agency_id
                  WHERE a.code = @agency AND a.status = 'approved' AND e.status = 'approved'
                  ORDER BY e.name
-                """, new { agency }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
+                """, new { agency }, cancellationToken: ct))).ToList();
             var row = rows.FirstOrDefault(r => r.Name == "applications");
             if (row.Name is null && rows.Count == 1)
             {
@@ -133,16 +133,16 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
             return new Found<AgencyEndpointTarget>(destinations.Count == 0
                 ? null
                 : new AgencyEndpointTarget(agency, row.Name, destinations, TimeSpan.FromSeconds(row.TimeoutSeconds)));
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
         return found.Value;
     }
 
     /// <summary>Every published service in full, for the export (one query).</summary>
     public async Task<IReadOnlyList<ServiceDetail>> AllServicesAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<ServiceRow>(new CommandDefinition(
-            DetailSql + " ORDER BY s.code", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            DetailSql + " ORDER BY s.code", cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToDetail())];
     }
 

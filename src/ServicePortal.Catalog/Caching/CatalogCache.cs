@@ -58,7 +58,7 @@ public sealed class CatalogCache : IDisposable
             return hit!;
         }
 
-        var value = await load(cancellationToken).ConfigureAwait(false);
+        var value = await load(cancellationToken);
         if (_enabled)
         {
             generation.Set(key, value);
@@ -69,7 +69,7 @@ public sealed class CatalogCache : IDisposable
 
     /// <summary>A JSON body, serialised once, with its strong ETag.</summary>
     public Task<CachedJson> GetOrLoadJsonAsync<T>(string key, Func<CancellationToken, Task<T>> load, CancellationToken cancellationToken) =>
-        GetOrLoadAsync(key, async ct => CachedJson.From(await load(ct).ConfigureAwait(false)), cancellationToken);
+        GetOrLoadAsync(key, async ct => CachedJson.From(await load(ct)), cancellationToken);
 
     public void Dispose() => _current.Dispose();
 

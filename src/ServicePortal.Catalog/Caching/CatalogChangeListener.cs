@@ -33,7 +33,7 @@ public sealed partial class CatalogChangeListener(
 
     protected override async Task ListeningAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await CheckVersionAsync(connection, cancellationToken).ConfigureAwait(false);
+        await CheckVersionAsync(connection, cancellationToken);
         LogListening(logger, cache.Version);
     }
 
@@ -43,7 +43,7 @@ public sealed partial class CatalogChangeListener(
     private async Task CheckVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("SELECT version FROM catalog.catalog_state", connection);
-        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version)
+        if (await command.ExecuteScalarAsync(cancellationToken) is long version)
         {
             cache.Observe(version);
         }

@@ -59,11 +59,11 @@ public sealed class AgencyChanges(NpgsqlDataSource dataSource)
         CancellationToken cancellationToken)
     {
         var (from, to, change) = Transition(decision);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var current = await connection.QuerySingleOrDefaultAsync<(long Id, string Status, int Version, string Before)?>(new CommandDefinition($"""
             SELECT a.id, a.status, a.version, {Snapshot}::text FROM catalog.agencies a WHERE a.code = @code FOR UPDATE
-            """, new { code }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { code }, transaction, cancellationToken: cancellationToken));
         if (current is not { } found)
         {
             return DecisionOutcome.NotFound;
@@ -88,8 +88,8 @@ public sealed class AgencyChanges(NpgsqlDataSource dataSource)
             INSERT INTO catalog.agency_history (agency_id, changed_by, change, reason, before, after)
             SELECT a.id, @changedBy, @change, @reason, @before::jsonb, {Snapshot} FROM changed a
             """, new { id = found.Id, to, reason, changedBy, change, before = found.Before }, transaction,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
         return DecisionOutcome.Changed;
     }
 
@@ -100,11 +100,11 @@ public sealed class AgencyChanges(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<AgencyRequestOutcome> SubmitAsync(long agencyId, string changedBy, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var current = await connection.QuerySingleOrDefaultAsync<(string Status, string Before)?>(new CommandDefinition($"""
             SELECT a.status, {Snapshot}::text FROM catalog.agencies a WHERE a.id = @agencyId FOR UPDATE
-            """, new { agencyId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { agencyId }, transaction, cancellationToken: cancellationToken));
         if (current is not { } found)
         {
             return AgencyRequestOutcome.NotFound;
@@ -127,9 +127,8 @@ public sealed class AgencyChanges(NpgsqlDataSource dataSource)
                 RETURNING a.*)
             INSERT INTO catalog.agency_history (agency_id, changed_by, change, before, after)
             SELECT a.id, @changedBy, 'submitted', @before::jsonb, {Snapshot} FROM changed a
-            """, new { agencyId, changedBy, before = found.Before }, transaction, cancellationToken: cancellationToken))
-            .ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            """, new { agencyId, changedBy, before = found.Before }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
         return AgencyRequestOutcome.Done;
     }
 
@@ -143,12 +142,12 @@ public sealed class AgencyChanges(NpgsqlDataSource dataSource)
         CancellationToken cancellationToken)
     {
         const string EndpointSnapshot = "(to_jsonb(e) - 'id' - 'agency_id')";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var current = await connection.QuerySingleOrDefaultAsync<(long Id, string Status, string Before)?>(new CommandDefinition($"""
             SELECT e.id, e.status, {EndpointSnapshot}::text FROM catalog.agency_endpoints e
              WHERE e.agency_id = @agencyId AND e.name = @name FOR UPDATE
-            """, new { agencyId, name }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { agencyId, name }, transaction, cancellationToken: cancellationToken));
         if (current is not { } found)
         {
             return AgencyRequestOutcome.NotFound;
@@ -166,9 +165,8 @@ public sealed class AgencyChanges(NpgsqlDataSource dataSource)
                 RETURNING e.*)
             INSERT INTO catalog.agency_history (agency_id, endpoint_id, changed_by, change, reason, before, after)
             SELECT e.agency_id, e.id, @changedBy, 'disabled', @reason, @before::jsonb, {EndpointSnapshot} FROM changed e
-            """, new { id = found.Id, changedBy, reason, before = found.Before }, transaction, cancellationToken: cancellationToken))
-            .ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            """, new { id = found.Id, changedBy, reason, before = found.Before }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
         return AgencyRequestOutcome.Done;
     }
 
@@ -183,18 +181,18 @@ public sealed class AgencyChanges(NpgsqlDataSource dataSource)
 
     public async Task<AgencyRecord?> GetAsync(string code, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<AgencyRecord>(new CommandDefinition(
             $"SELECT {RecordColumns} FROM catalog.agencies a WHERE a.code = @code",
-            new { code }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { code }, cancellationToken: cancellationToken));
     }
 
     public async Task<AgencyRecord?> GetAsync(long agencyId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<AgencyRecord>(new CommandDefinition(
             $"SELECT {RecordColumns} FROM catalog.agencies a WHERE a.id = @agencyId",
-            new { agencyId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { agencyId }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -203,27 +201,27 @@ public sealed class AgencyChanges(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<IReadOnlyList<AgencyRecord>> GetManyAsync(string? status, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<AgencyRecord>(new CommandDefinition($"""
             SELECT {RecordColumns} FROM catalog.agencies a
              WHERE @status::text IS NULL OR a.status = @status
              ORDER BY CASE a.status WHEN 'awaiting_approval' THEN 0 WHEN 'suspended' THEN 1 WHEN 'draft' THEN 2 ELSE 3 END,
                       a.name_sw, a.code
-            """, new { status }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { status }, cancellationToken: cancellationToken));
         return [.. rows];
     }
 
     /// <summary>The newest history rows of an agency and its endpoints.</summary>
     public async Task<IReadOnlyList<AgencyHistoryEntry>> HistoryAsync(long agencyId, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<AgencyHistoryEntry>(new CommandDefinition("""
             SELECT h.changed_at AS changedat, h.changed_by AS changedby, h.change, e.name AS endpoint, h.reason
               FROM catalog.agency_history h LEFT JOIN catalog.agency_endpoints e ON e.id = h.endpoint_id
              WHERE h.agency_id = @agencyId
              ORDER BY h.changed_at DESC, h.id DESC
              LIMIT @limit
-            """, new { agencyId, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { agencyId, limit }, cancellationToken: cancellationToken));
         return [.. rows];
     }
 }

@@ -21,11 +21,11 @@ public sealed class ServiceChanges(NpgsqlDataSource dataSource)
             throw new ArgumentOutOfRangeException(nameof(status), status, "not a service status");
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var current = await connection.QuerySingleOrDefaultAsync<(long Id, string Before)?>(new CommandDefinition("""
             SELECT id, catalog.service_snapshot(id)::text FROM catalog.services WHERE code = @code FOR UPDATE
-            """, new { code }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { code }, transaction, cancellationToken: cancellationToken));
         if (current is not { } found)
         {
             return false;
@@ -36,10 +36,9 @@ public sealed class ServiceChanges(NpgsqlDataSource dataSource)
                SET status = @status, updated_at = now(), version = version + 1,
                    published_at = CASE WHEN @status = 'published' THEN now() ELSE published_at END
              WHERE id = @id
-            """, new { id = found.Id, status }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await RecordAsync(connection, transaction, [found.Id], changedBy, change, reason, found.Before, cancellationToken)
-            .ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            """, new { id = found.Id, status }, transaction, cancellationToken: cancellationToken));
+        await RecordAsync(connection, transaction, [found.Id], changedBy, change, reason, found.Before, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
@@ -53,12 +52,12 @@ public sealed class ServiceChanges(NpgsqlDataSource dataSource)
     public async Task<AgencyRequestOutcome> RetireAsync(long agencyId, string code, string reason, string changedBy,
         CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var current = await connection.QuerySingleOrDefaultAsync<(long Id, string Status, string Before)?>(new CommandDefinition("""
             SELECT id, status, catalog.service_snapshot(id)::text FROM catalog.services
              WHERE code = @code AND agency_id = @agencyId FOR UPDATE
-            """, new { code, agencyId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { code, agencyId }, transaction, cancellationToken: cancellationToken));
         if (current is not { } found)
         {
             return AgencyRequestOutcome.NotFound;
@@ -71,10 +70,9 @@ public sealed class ServiceChanges(NpgsqlDataSource dataSource)
 
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE catalog.services SET status = 'retired', updated_at = now(), version = version + 1 WHERE id = @id
-            """, new { id = found.Id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await RecordAsync(connection, transaction, [found.Id], changedBy, "retired", reason, found.Before, cancellationToken)
-            .ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            """, new { id = found.Id }, transaction, cancellationToken: cancellationToken));
+        await RecordAsync(connection, transaction, [found.Id], changedBy, "retired", reason, found.Before, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return AgencyRequestOutcome.Done;
     }
 
@@ -88,12 +86,12 @@ public sealed class ServiceChanges(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<bool> PublishProposalAsync(long proposalId, int version, string changedBy, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var proposal = await connection.QuerySingleOrDefaultAsync<(string Key, long AgencyId)?>(new CommandDefinition("""
             SELECT key, agency_id FROM catalog.proposals
              WHERE id = @proposalId AND kind = 'service' AND status = 'awaiting_approval' AND version = @version FOR UPDATE
-            """, new { proposalId, version }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { proposalId, version }, transaction, cancellationToken: cancellationToken));
         if (proposal is not { } found)
         {
             return false;
@@ -101,7 +99,7 @@ public sealed class ServiceChanges(NpgsqlDataSource dataSource)
 
         var before = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition("""
             SELECT catalog.service_snapshot(id)::text FROM catalog.services WHERE code = @code AND agency_id = @agencyId FOR UPDATE
-            """, new { code = found.Key, agencyId = found.AgencyId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { code = found.Key, agencyId = found.AgencyId }, transaction, cancellationToken: cancellationToken));
         // The body's keys are the snapshot's (ServiceProposal.ToBody); the validator kept every value within the
         // table's CHECKs. ON CONFLICT ... WHERE: a code can never move to another agency.
         var serviceId = await connection.QuerySingleAsync<long>(new CommandDefinition("""
@@ -132,17 +130,16 @@ public sealed class ServiceChanges(NpgsqlDataSource dataSource)
                    status_path = EXCLUDED.status_path, published_at = now(), updated_at = now(), version = s.version + 1
              WHERE s.agency_id = EXCLUDED.agency_id
             RETURNING s.id
-            """, new { proposalId, code = found.Key }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { proposalId, code = found.Key }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition("""
             DELETE FROM catalog.service_life_events WHERE service_id = @serviceId;
             INSERT INTO catalog.service_life_events (service_id, life_event_id)
             SELECT @serviceId, e.id FROM catalog.life_events e
              WHERE e.code IN (SELECT jsonb_array_elements_text(body->'life_events') FROM catalog.proposals WHERE id = @proposalId);
             DELETE FROM catalog.proposals WHERE id = @proposalId;
-            """, new { serviceId, proposalId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await RecordAsync(connection, transaction, [serviceId], changedBy, "approved", null, before, cancellationToken)
-            .ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            """, new { serviceId, proposalId }, transaction, cancellationToken: cancellationToken));
+        await RecordAsync(connection, transaction, [serviceId], changedBy, "approved", null, before, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 

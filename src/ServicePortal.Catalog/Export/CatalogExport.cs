@@ -34,10 +34,10 @@ public sealed class CatalogExport(CatalogReader reader)
 
     public async Task<JsonObject> BuildAsync(CancellationToken cancellationToken)
     {
-        var services = await reader.AllServicesAsync(cancellationToken).ConfigureAwait(false);
-        var agencies = await reader.AgenciesAsync(cancellationToken).ConfigureAwait(false);
-        var lifeEvents = await reader.LifeEventsAsync(cancellationToken).ConfigureAwait(false);
-        var categories = await reader.CategoriesAsync(cancellationToken).ConfigureAwait(false);
+        var services = await reader.AllServicesAsync(cancellationToken);
+        var agencies = await reader.AgenciesAsync(cancellationToken);
+        var lifeEvents = await reader.LifeEventsAsync(cancellationToken);
+        var categories = await reader.CategoriesAsync(cancellationToken);
 
         var graph = new JsonArray();
         foreach (var agency in agencies)

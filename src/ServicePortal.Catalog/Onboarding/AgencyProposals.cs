@@ -41,10 +41,10 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
 
     public async Task<long?> AgencyIdAsync(string agencyCode, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
             "SELECT id FROM catalog.agencies WHERE code = @agencyCode",
-            new { agencyCode }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { agencyCode }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -53,12 +53,12 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
     /// </summary>
     public async Task<SaveOutcome> SaveAsync(string kind, long agencyId, string key, JsonObject body, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (kind == ServiceKind)
         {
             var owner = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
                 "SELECT agency_id FROM catalog.services WHERE code = @key",
-                new { key }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                new { key }, cancellationToken: cancellationToken));
             if (owner is { } other && other != agencyId)
             {
                 return SaveOutcome.NotYours;
@@ -74,7 +74,7 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
             ON CONFLICT {conflict} DO UPDATE
                SET body = EXCLUDED.body, status = 'draft', updated_at = now(), submitted_at = NULL, version = p.version + 1
              WHERE p.agency_id = EXCLUDED.agency_id
-            """, new { kind, agencyId, key, body = body.ToJsonString() }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { kind, agencyId, key, body = body.ToJsonString() }, cancellationToken: cancellationToken));
         return saved == 1 ? SaveOutcome.Saved : SaveOutcome.NotYours;
     }
 
@@ -84,7 +84,7 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
         var live = kind == ServiceKind
             ? "SELECT code AS key, status FROM catalog.services WHERE agency_id = @agencyId"
             : "SELECT name AS key, status FROM catalog.agency_endpoints WHERE agency_id = @agencyId";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<AgencyEntry>(new CommandDefinition($"""
             WITH live AS ({live}),
                  proposed AS (SELECT key, status, rejection_reason, updated_at, body
@@ -93,13 +93,13 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
                    p.rejection_reason AS rejectionreason, p.updated_at AS proposalupdatedat, p.body::text AS proposal
               FROM live l FULL JOIN proposed p ON p.key = l.key
              ORDER BY 1
-            """, new { kind, agencyId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { kind, agencyId }, cancellationToken: cancellationToken));
         return [.. rows];
     }
 
     public async Task<SubmitOutcome> SubmitAsync(string kind, long agencyId, string key, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var status = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition("""
             WITH found AS (SELECT id, status FROM catalog.proposals
                             WHERE kind = @kind AND agency_id = @agencyId AND key = @key FOR UPDATE),
@@ -107,7 +107,7 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
                                   rejection_reason = NULL, updated_at = now(), version = p.version + 1
                              FROM found WHERE p.id = found.id AND found.status = 'draft' RETURNING p.id)
             SELECT found.status FROM found
-            """, new { kind, agencyId, key }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { kind, agencyId, key }, cancellationToken: cancellationToken));
         return status switch
         {
             null => SubmitOutcome.NotFound,
@@ -119,7 +119,7 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
     /// <summary>Everything awaiting approval, by agency, oldest first.</summary>
     public async Task<IReadOnlyList<AwaitingProposal>> AwaitingAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<AwaitingProposal>(new CommandDefinition("""
             SELECT p.id, p.kind, a.code AS agencycode, a.name_sw AS agencynamesw, a.name_en AS agencynameen,
                    p.key, p.submitted_at AS submittedat,
@@ -129,14 +129,14 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
               FROM catalog.proposals p JOIN catalog.agencies a ON a.id = p.agency_id
              WHERE p.status = 'awaiting_approval'
              ORDER BY a.code, p.submitted_at, p.id
-            """, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, cancellationToken: cancellationToken));
         return [.. rows];
     }
 
     /// <summary>A proposal and the live entry it would replace, with the same keys, for the approval page.</summary>
     public async Task<ProposalReview?> ReviewAsync(string kind, string? agencyCode, string key, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<ProposalReview>(new CommandDefinition("""
             SELECT p.id, p.kind, a.code AS agencycode, p.key, p.status, p.body::text AS body,
                    CASE p.kind
@@ -148,7 +148,7 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
                    p.rejection_reason AS rejectionreason, p.version
               FROM catalog.proposals p JOIN catalog.agencies a ON a.id = p.agency_id
              WHERE p.kind = @kind AND p.key = @key AND (@agencyCode::text IS NULL OR a.code = @agencyCode)
-            """, new { kind, agencyCode, key }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { kind, agencyCode, key }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -159,18 +159,17 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
         CancellationToken cancellationToken)
     {
         var done = kind == ServiceKind
-            ? await serviceChanges.PublishProposalAsync(proposalId, version, changedBy, cancellationToken).ConfigureAwait(false)
-            : await ApproveEndpointAsync(proposalId, version, changedBy, cancellationToken).ConfigureAwait(false);
-        return done ? ProposalDecisionOutcome.Done : await WhyNotAsync(proposalId, cancellationToken).ConfigureAwait(false);
+            ? await serviceChanges.PublishProposalAsync(proposalId, version, changedBy, cancellationToken)
+            : await ApproveEndpointAsync(proposalId, version, changedBy, cancellationToken);
+        return done ? ProposalDecisionOutcome.Done : await WhyNotAsync(proposalId, cancellationToken);
     }
 
     // Asked only after a refusal: a proposal still awaiting approval was refused for its version.
     private async Task<ProposalDecisionOutcome> WhyNotAsync(long proposalId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var status = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-            "SELECT status FROM catalog.proposals WHERE id = @proposalId", new { proposalId }, cancellationToken: cancellationToken))
-            .ConfigureAwait(false);
+            "SELECT status FROM catalog.proposals WHERE id = @proposalId", new { proposalId }, cancellationToken: cancellationToken));
         return status == "awaiting_approval" ? ProposalDecisionOutcome.Changed : ProposalDecisionOutcome.NotAwaiting;
     }
 
@@ -184,7 +183,7 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
     public async Task<ProposalDecisionOutcome> RejectAsync(long proposalId, int version, string reason, string changedBy,
         CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // One statement, so one transaction: the proposal's new status and the history rows stand or fall together.
         var rejected = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             WITH rejected AS (
@@ -204,8 +203,8 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
                      FROM rejected r JOIN catalog.agency_endpoints e ON e.agency_id = r.agency_id AND e.name = r.key
                     WHERE r.kind = 'endpoint')
             SELECT count(*) FROM rejected
-            """, new { proposalId, version, reason, changedBy }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return rejected == 1 ? ProposalDecisionOutcome.Done : await WhyNotAsync(proposalId, cancellationToken).ConfigureAwait(false);
+            """, new { proposalId, version, reason, changedBy }, cancellationToken: cancellationToken));
+        return rejected == 1 ? ProposalDecisionOutcome.Done : await WhyNotAsync(proposalId, cancellationToken);
     }
 
     // Approving an endpoint is what publishes a route: the gateway serves approved rows, and the statement
@@ -214,12 +213,12 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
     // the check and the statements that apply it.
     private async Task<bool> ApproveEndpointAsync(long proposalId, int version, string changedBy, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var found = await connection.QuerySingleOrDefaultAsync<(long AgencyId, string Key)?>(new CommandDefinition("""
             SELECT agency_id, key FROM catalog.proposals
              WHERE id = @proposalId AND kind = 'endpoint' AND status = 'awaiting_approval' AND version = @version FOR UPDATE
-            """, new { proposalId, version }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { proposalId, version }, transaction, cancellationToken: cancellationToken));
         if (found is not { } proposal)
         {
             return false;
@@ -228,7 +227,7 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
         const string Snapshot = "(to_jsonb(e) - 'id' - 'agency_id')";
         var before = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition($"""
             SELECT {Snapshot}::text FROM catalog.agency_endpoints e WHERE agency_id = @AgencyId AND name = @Key FOR UPDATE
-            """, new { proposal.AgencyId, proposal.Key }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { proposal.AgencyId, proposal.Key }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition($"""
             WITH p AS (SELECT body AS b, agency_id, key FROM catalog.proposals WHERE id = @proposalId),
                  saved AS (
@@ -249,8 +248,8 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
             INSERT INTO catalog.agency_history (agency_id, endpoint_id, changed_by, change, before, after)
             SELECT e.agency_id, e.id, @changedBy, 'approved', @before::jsonb, {Snapshot} FROM saved e;
             DELETE FROM catalog.proposals WHERE id = @proposalId;
-            """, new { proposalId, changedBy, before }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            """, new { proposalId, changedBy, before }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 }

@@ -155,7 +155,7 @@ public sealed partial class EndpointProposalValidator : AbstractValidator<Endpoi
             // Only the addresses the rule above let through: one failure per address is enough.
             if (list[i]?.Address is { Length: <= 500 } address && Uri.TryCreate(address, UriKind.Absolute, out var uri) &&
                 destinations.Problem(uri) is null &&
-                await destinations.ProblemAsync(uri, cancellationToken).ConfigureAwait(false) is not null)
+                await destinations.ProblemAsync(uri, cancellationToken) is not null)
             {
                 context.AddFailure(new ValidationFailure($"destinations[{i}].address", NotPublicHttps));
             }

@@ -77,7 +77,7 @@ public static class OnboardingApi
         var agency = user.FindFirstValue(AgencyClaim);
         var agencyId = string.IsNullOrEmpty(agency)
             ? null
-            : await http.RequestServices.GetRequiredService<AgencyProposals>().AgencyIdAsync(agency, http.RequestAborted).ConfigureAwait(false);
+            : await http.RequestServices.GetRequiredService<AgencyProposals>().AgencyIdAsync(agency, http.RequestAborted);
         if (agency is null || agencyId is null)
         {
             return Forbidden(T("Mteja huyu hajafungwa na taasisi iliyopo kwenye orodha.",
@@ -85,7 +85,7 @@ public static class OnboardingApi
         }
 
         http.Items[typeof(Caller)] = new Caller(agency, agencyId.Value);
-        return await next(context).ConfigureAwait(false);
+        return await next(context);
     }
 
     private static Caller CallerOf(HttpContext http) => (Caller)http.Items[typeof(Caller)]!;
@@ -108,16 +108,15 @@ public static class OnboardingApi
             });
         }
 
-        var validation = await validator.ValidateAsync(new ServiceProposalInput(code, caller.Agency, proposal), cancellationToken)
-            .ConfigureAwait(false);
+        var validation = await validator.ValidateAsync(new ServiceProposalInput(code, caller.Agency, proposal), cancellationToken);
         if (!validation.IsValid)
         {
             return Invalid(Errors(validation));
         }
 
         var outcome = await proposals.SaveAsync(AgencyProposals.ServiceKind, caller.AgencyId, code,
-            proposal.ToBody(code, caller.Agency), cancellationToken).ConfigureAwait(false);
-        return outcome == SaveOutcome.NotYours ? NotFound() : await EntryAsync(http, proposals, AgencyProposals.ServiceKind, code, cancellationToken).ConfigureAwait(false);
+            proposal.ToBody(code, caller.Agency), cancellationToken);
+        return outcome == SaveOutcome.NotYours ? NotFound() : await EntryAsync(http, proposals, AgencyProposals.ServiceKind, code, cancellationToken);
     }
 
     private static async Task<IResult> PutEndpointAsync(string name, EndpointProposal? proposal, HttpContext http,
@@ -132,21 +131,21 @@ public static class OnboardingApi
             });
         }
 
-        var validation = await validator.ValidateAsync(new EndpointProposalInput(name, proposal), cancellationToken).ConfigureAwait(false);
+        var validation = await validator.ValidateAsync(new EndpointProposalInput(name, proposal), cancellationToken);
         if (!validation.IsValid)
         {
             return Invalid(Errors(validation));
         }
 
         await proposals.SaveAsync(AgencyProposals.EndpointKind, caller.AgencyId, name, proposal.ToBody(name, caller.Agency),
-            cancellationToken).ConfigureAwait(false);
-        return await EntryAsync(http, proposals, AgencyProposals.EndpointKind, name, cancellationToken).ConfigureAwait(false);
+            cancellationToken);
+        return await EntryAsync(http, proposals, AgencyProposals.EndpointKind, name, cancellationToken);
     }
 
     /// <summary>The caller's agency: its status and the reason of the administrator's last decision.</summary>
     private static async Task<IResult> GetAgencyAsync(HttpContext http, AgencyChanges agencies, CancellationToken cancellationToken)
     {
-        var agency = await agencies.GetAsync(CallerOf(http).AgencyId, cancellationToken).ConfigureAwait(false);
+        var agency = await agencies.GetAsync(CallerOf(http).AgencyId, cancellationToken);
         return agency is null ? NotFound() : TypedResults.Ok(ToJson(agency));
     }
 
@@ -154,7 +153,7 @@ public static class OnboardingApi
     private static async Task<IResult> SubmitAgencyAsync(HttpContext http, AgencyChanges agencies, CancellationToken cancellationToken)
     {
         var caller = CallerOf(http);
-        var outcome = await agencies.SubmitAsync(caller.AgencyId, "agency:" + caller.Agency, cancellationToken).ConfigureAwait(false);
+        var outcome = await agencies.SubmitAsync(caller.AgencyId, "agency:" + caller.Agency, cancellationToken);
         return outcome switch
         {
             AgencyRequestOutcome.NotFound => NotFound(),
@@ -167,7 +166,7 @@ public static class OnboardingApi
                 detail: T("Taasisi iliyoidhinishwa au iliyositishwa haiombi idhini tena.",
                     "An approved or suspended agency does not ask for approval again."),
                 type: WrongStatusType),
-            _ => await GetAgencyAsync(http, agencies, cancellationToken).ConfigureAwait(false),
+            _ => await GetAgencyAsync(http, agencies, cancellationToken),
         };
     }
 
@@ -179,17 +178,17 @@ public static class OnboardingApi
         IValidator<StopRequest> validator, ServiceChanges changes, AgencyProposals proposals, CancellationToken cancellationToken)
     {
         var caller = CallerOf(http);
-        if (await InvalidStopAsync(request, validator, cancellationToken).ConfigureAwait(false) is { } invalid)
+        if (await InvalidStopAsync(request, validator, cancellationToken) is { } invalid)
         {
             return invalid;
         }
 
         // Only the caller's own live service is found (by its agency id): anything else is 404 and nothing changes.
         var outcome = await changes.RetireAsync(caller.AgencyId, code, request!.Reason!.Trim(), "agency:" + caller.Agency,
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
         return outcome == AgencyRequestOutcome.NotFound
             ? NotFound()
-            : await EntryAsync(http, proposals, AgencyProposals.ServiceKind, code, cancellationToken).ConfigureAwait(false);
+            : await EntryAsync(http, proposals, AgencyProposals.ServiceKind, code, cancellationToken);
     }
 
     /// <summary>The agency stops one of its gateway endpoints at once; the gateway answers 503 for it.</summary>
@@ -197,16 +196,16 @@ public static class OnboardingApi
         IValidator<StopRequest> validator, AgencyChanges agencies, AgencyProposals proposals, CancellationToken cancellationToken)
     {
         var caller = CallerOf(http);
-        if (await InvalidStopAsync(request, validator, cancellationToken).ConfigureAwait(false) is { } invalid)
+        if (await InvalidStopAsync(request, validator, cancellationToken) is { } invalid)
         {
             return invalid;
         }
 
         var outcome = await agencies.DisableEndpointAsync(caller.AgencyId, name, request!.Reason!.Trim(), "agency:" + caller.Agency,
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
         return outcome == AgencyRequestOutcome.NotFound
             ? NotFound()
-            : await EntryAsync(http, proposals, AgencyProposals.EndpointKind, name, cancellationToken).ConfigureAwait(false);
+            : await EntryAsync(http, proposals, AgencyProposals.EndpointKind, name, cancellationToken);
     }
 
     private static async Task<IResult?> InvalidStopAsync(StopRequest? request, IValidator<StopRequest> validator,
@@ -220,7 +219,7 @@ public static class OnboardingApi
             });
         }
 
-        var validation = await validator.ValidateAsync(request, cancellationToken).ConfigureAwait(false);
+        var validation = await validator.ValidateAsync(request, cancellationToken);
         return validation.IsValid ? null : Invalid(Errors(validation));
     }
 
@@ -238,14 +237,14 @@ public static class OnboardingApi
 
     private static async Task<IResult> ListAsync(HttpContext http, AgencyProposals proposals, string kind, CancellationToken cancellationToken)
     {
-        var entries = await proposals.ListAsync(kind, CallerOf(http).AgencyId, cancellationToken).ConfigureAwait(false);
+        var entries = await proposals.ListAsync(kind, CallerOf(http).AgencyId, cancellationToken);
         return TypedResults.Ok(new { items = entries.Select(ToJson).ToArray() });
     }
 
     private static async Task<IResult> SubmitAsync(HttpContext http, AgencyProposals proposals, string kind, string key,
         CancellationToken cancellationToken)
     {
-        var outcome = await proposals.SubmitAsync(kind, CallerOf(http).AgencyId, key, cancellationToken).ConfigureAwait(false);
+        var outcome = await proposals.SubmitAsync(kind, CallerOf(http).AgencyId, key, cancellationToken);
         return outcome switch
         {
             SubmitOutcome.NotFound => NotFound(),
@@ -253,14 +252,14 @@ public static class OnboardingApi
                 title: T("Tayari imetumwa", "Already submitted"),
                 detail: T("Pendekezo hili linasubiri idhini tayari.", "This proposal is already awaiting approval."),
                 type: ConflictType),
-            _ => await EntryAsync(http, proposals, kind, key, cancellationToken).ConfigureAwait(false),
+            _ => await EntryAsync(http, proposals, kind, key, cancellationToken),
         };
     }
 
     private static async Task<IResult> EntryAsync(HttpContext http, AgencyProposals proposals, string kind, string key,
         CancellationToken cancellationToken)
     {
-        var entries = await proposals.ListAsync(kind, CallerOf(http).AgencyId, cancellationToken).ConfigureAwait(false);
+        var entries = await proposals.ListAsync(kind, CallerOf(http).AgencyId, cancellationToken);
         return TypedResults.Ok(ToJson(entries.Single(e => e.Key == key)));
     }
 

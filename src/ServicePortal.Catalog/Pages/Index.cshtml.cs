@@ -11,7 +11,7 @@ public sealed class IndexModel(CatalogReader reader) : PageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        LifeEvents = await reader.LifeEventsAsync(cancellationToken).ConfigureAwait(false);
-        Categories = await reader.CategoriesAsync(cancellationToken).ConfigureAwait(false);
+        LifeEvents = await reader.LifeEventsAsync(cancellationToken);
+        Categories = await reader.CategoriesAsync(cancellationToken);
     }
 }

@@ -113,17 +113,17 @@ public sealed class SearchInputValidator : AbstractValidator<SearchInput>
 
         RuleFor(x => x.Category)
             .MustAsync(async (code, ct) => SearchInput.Blank(code) is not { } c ||
-                (await reader.CategoriesAsync(ct).ConfigureAwait(false)).Any(x => x.Code == c))
+                (await reader.CategoriesAsync(ct)).Any(x => x.Code == c))
             .WithMessage(_ => T("Hakuna kundi la huduma lenye jina hilo.", "There is no category with that code."));
 
         RuleFor(x => x.LifeEvent)
             .MustAsync(async (code, ct) => SearchInput.Blank(code) is not { } c ||
-                (await reader.LifeEventsAsync(ct).ConfigureAwait(false)).Any(x => x.Code == c))
+                (await reader.LifeEventsAsync(ct)).Any(x => x.Code == c))
             .WithMessage(_ => T("Hakuna tukio la maisha lenye jina hilo.", "There is no life event with that code."));
 
         RuleFor(x => x.Agency)
             .MustAsync(async (code, ct) => SearchInput.Blank(code) is not { } c ||
-                (await reader.AgenciesAsync(ct).ConfigureAwait(false)).Any(x => x.Code == c))
+                (await reader.AgenciesAsync(ct)).Any(x => x.Code == c))
             .WithMessage(_ => T("Hakuna taasisi yenye jina hilo.", "There is no institution with that code."));
     }
 
@@ -189,8 +189,8 @@ public sealed class ServiceSearch(NpgsqlDataSource dataSource, CatalogCache cach
         var browsing = query.Q.Length == 0;
         var filters = (query.Category is null ? 0 : Filter.Category) | (query.LifeEvent is null ? 0 : Filter.LifeEvent) |
                       (query.Agency is null ? 0 : Filter.Agency);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var rows = new List<ServiceRow>(query.PageSize);
         await using (var batch = new NpgsqlBatch(connection, transaction))
@@ -208,14 +208,14 @@ public sealed class ServiceSearch(NpgsqlDataSource dataSource, CatalogCache cach
             }
 
             batch.BatchCommands.Add(Command(browsing ? BrowseSql : SearchSql[(int)filters], query));
-            await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (reader.FieldCount == 0 && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            await batch.PrepareAsync(cancellationToken);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            while (reader.FieldCount == 0 && await reader.NextResultAsync(cancellationToken))
             {
             }
 
             var parse = reader.GetRowParser<ServiceRow>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await reader.ReadAsync(cancellationToken))
             {
                 rows.Add(parse(reader));
             }
@@ -229,10 +229,10 @@ public sealed class ServiceSearch(NpgsqlDataSource dataSource, CatalogCache cach
             {
                 BatchCommands = { Command(browsing ? BrowseCountSql : SearchCountSql[(int)filters], query) },
             };
-            total = (int)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            total = (int)(await count.ExecuteScalarAsync(cancellationToken))!;
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken);
         return new SearchPage([.. rows.Select(r => r.ToSummary())], total, query.Page, query.PageSize);
     }
 

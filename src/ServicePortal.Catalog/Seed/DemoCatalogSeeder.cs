@@ -38,7 +38,7 @@ public sealed partial class DemoCatalogSeeder(
     {
         if (options.Value.SeedDemoData)
         {
-            var added = await SeedAsync(cancellationToken).ConfigureAwait(false);
+            var added = await SeedAsync(cancellationToken);
             LogSeeded(logger, added);
         }
     }
@@ -51,17 +51,17 @@ public sealed partial class DemoCatalogSeeder(
         var seed = Load();
         var allCodes = seed.Agencies.SelectMany(a => a.Services).Select(s => s.Code).ToArray();
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)",
-            new { key = AdvisoryLockKey }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { key = AdvisoryLockKey }, transaction, cancellationToken: cancellationToken));
         var present = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT count(*)::int FROM catalog.services WHERE code = ANY(@allCodes)",
-            new { allCodes }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { allCodes }, transaction, cancellationToken: cancellationToken));
         if (present == allCodes.Length)
         {
-            await FillOfficeFactsAsync(connection, transaction, seed, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await FillOfficeFactsAsync(connection, transaction, seed, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             return 0;
         }
 
@@ -72,7 +72,7 @@ public sealed partial class DemoCatalogSeeder(
                 INSERT INTO catalog.categories (code, name_sw, name_en, sort_order) VALUES (@code, @sw, @en, @order)
                 ON CONFLICT (code) DO NOTHING
                 """, new { code = row[0], sw = row[1], en = row[2], order = order++ }, transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+                cancellationToken: cancellationToken));
         }
 
         order = 0;
@@ -82,19 +82,17 @@ public sealed partial class DemoCatalogSeeder(
                 INSERT INTO catalog.life_events (code, name_sw, name_en, sort_order) VALUES (@code, @sw, @en, @order)
                 ON CONFLICT (code) DO NOTHING
                 """, new { code = row[0], sw = row[1], en = row[2], order = order++ }, transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+                cancellationToken: cancellationToken));
         }
 
         var added = new List<long>();
         foreach (var agency in seed.Agencies)
         {
-            var agencyId = await AddAgencyAsync(connection, transaction, agency, DemoAgencyAddress(agency.Code), cancellationToken)
-                .ConfigureAwait(false);
+            var agencyId = await AddAgencyAsync(connection, transaction, agency, DemoAgencyAddress(agency.Code), cancellationToken);
             foreach (var service in agency.Services)
             {
                 var form = service.Form is null ? null : seed.Forms[service.Form].GetRawText();
-                var id = await AddServiceAsync(connection, transaction, agencyId, service, form, cancellationToken)
-                    .ConfigureAwait(false);
+                var id = await AddServiceAsync(connection, transaction, agencyId, service, form, cancellationToken);
                 if (id is { } newId)
                 {
                     added.Add(newId);
@@ -103,9 +101,9 @@ public sealed partial class DemoCatalogSeeder(
         }
 
         await ServiceChanges.RecordAsync(connection, transaction, [.. added], ChangedBy, "created", null, null,
-            cancellationToken).ConfigureAwait(false);
-        await FillOfficeFactsAsync(connection, transaction, seed, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            cancellationToken);
+        await FillOfficeFactsAsync(connection, transaction, seed, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return added.Count;
     }
 
@@ -140,7 +138,7 @@ public sealed partial class DemoCatalogSeeder(
                 hoursSw = office.Hours[0],
                 hoursEn = office.Hours[1],
                 phone = office.Phone,
-            }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }, transaction, cancellationToken: cancellationToken));
         }
     }
 
@@ -161,18 +159,18 @@ public sealed partial class DemoCatalogSeeder(
             descriptionSw = agency.Description[0],
             descriptionEn = agency.Description[1],
             agency.Website,
-        }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }, transaction, cancellationToken: cancellationToken));
         if (inserted is not { } id)
         {
             return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT id FROM catalog.agencies WHERE code = @Code", new { agency.Code }, transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+                cancellationToken: cancellationToken));
         }
 
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO catalog.agency_history (agency_id, changed_by, change, after)
             SELECT id, @changedBy, 'created', to_jsonb(a) - 'id' FROM catalog.agencies a WHERE id = @id
-            """, new { id, changedBy = ChangedBy }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { id, changedBy = ChangedBy }, transaction, cancellationToken: cancellationToken));
 
         foreach (var endpoint in agency.Endpoints)
         {
@@ -184,7 +182,7 @@ public sealed partial class DemoCatalogSeeder(
                 VALUES (@id, @Name, @destinations::jsonb, @Auth, 'approved')
                 ON CONFLICT (agency_id, name) DO NOTHING
                 """, new { id, endpoint.Name, destinations, endpoint.Auth }, transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+                cancellationToken: cancellationToken));
         }
 
         return id;
@@ -234,14 +232,14 @@ public sealed partial class DemoCatalogSeeder(
             form,
             service.SubmitPath,
             service.StatusPath,
-        }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }, transaction, cancellationToken: cancellationToken));
         if (id is { } newId && service.LifeEvents.Count > 0)
         {
             await connection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO catalog.service_life_events (service_id, life_event_id)
                 SELECT @newId, id FROM catalog.life_events WHERE code = ANY(@events)
                 """, new { newId, events = service.LifeEvents.ToArray() }, transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+                cancellationToken: cancellationToken));
         }
 
         return id;

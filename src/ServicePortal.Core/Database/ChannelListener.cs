@@ -41,7 +41,7 @@ public abstract partial class ChannelListener(NpgsqlDataSource dataSource, ILogg
         {
             try
             {
-                await ListenAsync(stoppingToken).ConfigureAwait(false);
+                await ListenAsync(stoppingToken);
                 delay = TimeSpan.FromSeconds(1);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -53,7 +53,7 @@ public abstract partial class ChannelListener(NpgsqlDataSource dataSource, ILogg
                 LogListenFailed(logger, e, ChannelName, delay.TotalSeconds);
                 try
                 {
-                    await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(delay, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -67,18 +67,18 @@ public abstract partial class ChannelListener(NpgsqlDataSource dataSource, ILogg
 
     private async Task ListenAsync(CancellationToken stoppingToken)
     {
-        await using var connection = await DataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
+        await using var connection = await DataSource.OpenConnectionAsync(stoppingToken);
         connection.Notification += (_, e) => OnNotification(e.Payload);
         await using (var listen = new NpgsqlCommand($"LISTEN {ChannelName}", connection))
         {
-            await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
+            await listen.ExecuteNonQueryAsync(stoppingToken);
         }
 
-        await ListeningAsync(connection, stoppingToken).ConfigureAwait(false);
+        await ListeningAsync(connection, stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
-            var notified = await connection.WaitAsync(CheckInterval, stoppingToken).ConfigureAwait(false);
-            await WokeAsync(connection, notified, stoppingToken).ConfigureAwait(false);
+            var notified = await connection.WaitAsync(CheckInterval, stoppingToken);
+            await WokeAsync(connection, notified, stoppingToken);
         }
     }
 

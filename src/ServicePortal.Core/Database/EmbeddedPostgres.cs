@@ -62,7 +62,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         var binaries = PostgresBinaries.Find(options.BinDirectory);
         var runAs = Environment.UserName == "root" ? UnprivilegedAccount() : null;
         var server = new EmbeddedPostgres(options, binaries, logger, runAs);
-        await server.StartAsync(cancellationToken).ConfigureAwait(false);
+        await server.StartAsync(cancellationToken);
         return server;
     }
 
@@ -81,11 +81,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private async Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(RootDirectory);
-        await ClaimOwnershipAsync(cancellationToken).ConfigureAwait(false);
+        await ClaimOwnershipAsync(cancellationToken);
 
         if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
         {
-            await InitialiseAsync(cancellationToken).ConfigureAwait(false);
+            await InitialiseAsync(cancellationToken);
         }
         else if (!File.Exists(PasswordFile))
         {
@@ -94,8 +94,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
                 "Delete that folder to start again with empty data.");
         }
 
-        Password = (await File.ReadAllTextAsync(PasswordFile, cancellationToken).ConfigureAwait(false)).Trim();
-        await RecoverFromCrashAsync(cancellationToken).ConfigureAwait(false);
+        Password = (await File.ReadAllTextAsync(PasswordFile, cancellationToken)).Trim();
+        await RecoverFromCrashAsync(cancellationToken);
 
         // A free port can be taken between our probe and the server's bind: try a few.
         for (var attempt = 1; ; attempt++)
@@ -112,7 +112,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
             var result = await RunAsync(_binaries.PgCtl,
                 ["start", "-D", DataDirectory, "-w", "-t", "60", "-l", LogFile, "-o", settings.ToString()],
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken);
             if (result.ExitCode == 0)
             {
                 break;
@@ -136,15 +136,15 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     public async Task EnsureDatabaseAsync(string database, CancellationToken cancellationToken = default)
     {
         await using var connection = new NpgsqlConnection(ConnectionStringFor("postgres"));
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.OpenAsync(cancellationToken);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection);
         exists.Parameters.Add(new NpgsqlParameter { Value = database });
-        if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+        if (await exists.ExecuteScalarAsync(cancellationToken) is null)
         {
             // Identifiers cannot be parameters; the name is quoted and comes from configuration, not users.
             await using var create = new NpgsqlCommand(
                 $"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await create.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
@@ -158,7 +158,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
         {
             var result = await RunAsync(_binaries.PgCtl, ["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "30"],
-                CancellationToken.None).ConfigureAwait(false);
+                CancellationToken.None);
             if (result.ExitCode != 0)
             {
                 _logger.LogWarning("Stopping the embedded PostgreSQL said: {Output}", Squash(result.Output));
@@ -179,7 +179,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync() => await StopAsync();
 
     /// <summary>
     /// One process at a time may own the data folder. A folder whose owner has died is taken over; one whose
@@ -188,7 +188,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private async Task ClaimOwnershipAsync(CancellationToken cancellationToken)
     {
         if (File.Exists(OwnerFile) &&
-            int.TryParse(await File.ReadAllTextAsync(OwnerFile, cancellationToken).ConfigureAwait(false), out var owner) &&
+            int.TryParse(await File.ReadAllTextAsync(OwnerFile, cancellationToken), out var owner) &&
             owner != Environment.ProcessId && IsRunning(owner))
         {
             throw new PortalStartupException(
@@ -197,7 +197,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
 
         await File.WriteAllTextAsync(OwnerFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
     }
 
     /// <summary>A server left running by a host that was killed is stopped; a stale lock file is removed.</summary>
@@ -214,7 +214,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         {
             _logger.LogWarning("Stopping a PostgreSQL server (process {Pid}) left running by a previous run", pid);
             await RunAsync(_binaries.PgCtl, ["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "30"],
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken);
         }
         else
         {
@@ -230,26 +230,26 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         Directory.CreateDirectory(DataDirectory);
 
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-        await File.WriteAllTextAsync(PasswordFile, password, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(PasswordFile, password, cancellationToken);
         OwnerOnly(PasswordFile);
 
         // initdb reads the password from a file; this one lives only for the call, inside the new data folder.
         var initPasswordFile = Path.Combine(DataDirectory, "..", $"initdb-{Guid.NewGuid():N}");
-        await File.WriteAllTextAsync(initPasswordFile, password, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(initPasswordFile, password, cancellationToken);
         OwnerOnly(initPasswordFile);
         try
         {
             if (_runAs is not null)
             {
                 await RunCheckedAsync("chown", [$"{_runAs}:", DataDirectory, initPasswordFile], asServer: false,
-                    cancellationToken).ConfigureAwait(false);
+                    cancellationToken);
             }
 
             OwnerOnly(DataDirectory, directory: true);
             await RunCheckedAsync(_binaries.InitDb,
                 ["-D", DataDirectory, "-U", Superuser, $"--pwfile={initPasswordFile}", "--auth=scram-sha-256",
                  "--encoding=UTF8", "--no-locale", "--no-instructions"],
-                asServer: true, cancellationToken).ConfigureAwait(false);
+                asServer: true, cancellationToken);
         }
         finally
         {
@@ -260,8 +260,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private async Task RunCheckedAsync(string program, string[] arguments, bool asServer, CancellationToken cancellationToken)
     {
         var result = asServer
-            ? await RunAsync(program, arguments, cancellationToken).ConfigureAwait(false)
-            : await RunProcessAsync(program, arguments, cancellationToken).ConfigureAwait(false);
+            ? await RunAsync(program, arguments, cancellationToken)
+            : await RunProcessAsync(program, arguments, cancellationToken);
         if (result.ExitCode != 0)
         {
             throw new PortalStartupException(
@@ -297,8 +297,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        return (process.ExitCode, (await stdout.ConfigureAwait(false)) + (await stderr.ConfigureAwait(false)));
+        await process.WaitForExitAsync(cancellationToken);
+        return (process.ExitCode, (await stdout) + (await stderr));
     }
 
     private string TailOfLog()

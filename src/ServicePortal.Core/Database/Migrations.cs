@@ -26,11 +26,11 @@ public sealed class Migrations(IEnumerable<Assembly> assemblies)
     public async Task ApplyAsync(string connectionString, ILogger logger, CancellationToken cancellationToken = default)
     {
         await using var lockConnection = new NpgsqlConnection(connectionString);
-        await lockConnection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await lockConnection.OpenAsync(cancellationToken);
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock($1)", lockConnection))
         {
             take.Parameters.Add(new NpgsqlParameter { Value = AdvisoryLockKey });
-            await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await take.ExecuteNonQueryAsync(cancellationToken);
         }
 
         try
@@ -38,7 +38,7 @@ public sealed class Migrations(IEnumerable<Assembly> assemblies)
             // DbUp creates its journal table, not the schema that holds it.
             await using (var schema = new NpgsqlCommand("CREATE SCHEMA IF NOT EXISTS portal", lockConnection))
             {
-                await schema.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await schema.ExecuteNonQueryAsync(cancellationToken);
             }
 
             var result = Engine(connectionString, new UpgradeLog(logger)).PerformUpgrade();
@@ -57,7 +57,7 @@ public sealed class Migrations(IEnumerable<Assembly> assemblies)
         {
             await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", lockConnection);
             release.Parameters.Add(new NpgsqlParameter { Value = AdvisoryLockKey });
-            await release.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
     }
 
@@ -69,8 +69,8 @@ public sealed class Migrations(IEnumerable<Assembly> assemblies)
         var applied = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
                 applied.Add(reader.GetString(0));
             }

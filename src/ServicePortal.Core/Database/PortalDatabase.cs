@@ -35,14 +35,14 @@ public static class PortalDatabase
         {
             using var bootLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
             embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions(root),
-                bootLogging.CreateLogger("ServicePortal.Database")).ConfigureAwait(false);
+                bootLogging.CreateLogger("ServicePortal.Database"));
             try
             {
-                await embedded.EnsureDatabaseAsync(options.EmbeddedDatabase).ConfigureAwait(false);
+                await embedded.EnsureDatabaseAsync(options.EmbeddedDatabase);
             }
             catch
             {
-                await embedded.DisposeAsync().ConfigureAwait(false);
+                await embedded.DisposeAsync();
                 throw;
             }
 
@@ -153,7 +153,7 @@ public sealed class DatabaseStartup(
     {
         try
         {
-            await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+            await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
             {
                 logger.LogInformation("Connected to PostgreSQL {Version} at {Host}:{Port}",
                     connection.PostgreSqlVersion, connection.Host, connection.Port);
@@ -161,7 +161,7 @@ public sealed class DatabaseStartup(
 
             if (options.Value.MigrateOnStart)
             {
-                await MigrateAsync(cancellationToken).ConfigureAwait(false);
+                await MigrateAsync(cancellationToken);
             }
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
@@ -175,7 +175,7 @@ public sealed class DatabaseStartup(
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        await migrations.ApplyAsync(connectionString.Value, logger, cancellationToken).ConfigureAwait(false);
+        await migrations.ApplyAsync(connectionString.Value, logger, cancellationToken);
         _migrated = true;
     }
 
@@ -191,7 +191,7 @@ public sealed class DatabaseStartup(
     {
         if (!_migrated)
         {
-            _migrated = (await migrations.PendingAsync(dataSource, cancellationToken).ConfigureAwait(false)).Count == 0;
+            _migrated = (await migrations.PendingAsync(dataSource, cancellationToken)).Count == 0;
         }
 
         return _migrated;
@@ -206,8 +206,8 @@ public sealed class DatabaseReadyCheck(NpgsqlDataSource dataSource, DatabaseStar
         try
         {
             await using var command = dataSource.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return await startup.IsMigratedAsync(cancellationToken).ConfigureAwait(false)
+            await command.ExecuteScalarAsync(cancellationToken);
+            return await startup.IsMigratedAsync(cancellationToken)
                 ? HealthCheckResult.Healthy("database reachable, migrations applied")
                 : HealthCheckResult.Unhealthy("migrations pending");
         }

@@ -59,7 +59,7 @@ public static class Outbox
             VALUES (@Channel, @Recipient, @Subject, @Body, @Purpose);
             SELECT pg_notify('portal_outbox', '');
             """,
-            message, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            message, transaction, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -91,14 +91,14 @@ public static class Outbox
                 subjects = messages.Select(m => m.Subject).ToArray(),
                 bodies = messages.Select(m => m.Body).ToArray(),
                 purposes = messages.Select(m => m.Purpose).ToArray(),
-            }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }, transaction, cancellationToken: cancellationToken));
     }
 
     /// <summary>The latest messages, newest first (the Development message viewer and tests read these).</summary>
     public static async Task<IReadOnlyList<OutboxMessage>> RecentAsync(NpgsqlDataSource dataSource, int count,
         string? recipient, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<OutboxMessage>(new CommandDefinition(
             """
             SELECT id, message_id AS MessageId, channel, recipient, subject, body, purpose, created_at AS CreatedAt,
@@ -108,7 +108,7 @@ public static class Outbox
             ORDER BY id DESC
             LIMIT @Count
             """,
-            new { Count = count, Recipient = recipient }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { Count = count, Recipient = recipient }, cancellationToken: cancellationToken));
         return [.. rows];
     }
 }

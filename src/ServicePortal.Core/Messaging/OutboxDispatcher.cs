@@ -36,7 +36,7 @@ public sealed partial class OutboxDispatcher(
 
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
-        while (await DispatchBatchAsync(cancellationToken).ConfigureAwait(false) > 0)
+        while (await DispatchBatchAsync(cancellationToken) > 0)
         {
         }
     }
@@ -44,7 +44,7 @@ public sealed partial class OutboxDispatcher(
     /// <summary>Claims and sends one batch of due messages; returns how many it claimed.</summary>
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var channels = _senders.Keys.ToArray();
         if (channels.Length == 0)
         {
@@ -64,16 +64,16 @@ public sealed partial class OutboxDispatcher(
             RETURNING m.id, m.message_id AS MessageId, m.channel, m.recipient, m.subject, m.body, m.purpose,
                       m.created_at AS CreatedAt, m.attempts, m.sent_at AS SentAt, m.last_error AS LastError
             """,
-            new { Channels = channels }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+            new { Channels = channels }, cancellationToken: cancellationToken))).ToList();
 
         foreach (var message in claimed)
         {
             try
             {
-                await _senders[message.Channel].SendAsync(message, cancellationToken).ConfigureAwait(false);
+                await _senders[message.Channel].SendAsync(message, cancellationToken);
                 await connection.ExecuteAsync(new CommandDefinition(
                     "UPDATE portal.outbox_messages SET sent_at = now(), last_error = NULL, body = coalesce(@Masked, body) WHERE id = @Id",
-                    new { message.Id, Masked = Masked(message) }, cancellationToken: CancellationToken.None)).ConfigureAwait(false);
+                    new { message.Id, Masked = Masked(message) }, cancellationToken: CancellationToken.None));
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -88,7 +88,7 @@ public sealed partial class OutboxDispatcher(
                     WHERE id = @Id
                     """,
                     new { message.Id, Error = e.Message, GiveUp = giveUp, Delay = delay, Masked = Masked(message) },
-                    cancellationToken: CancellationToken.None)).ConfigureAwait(false);
+                    cancellationToken: CancellationToken.None));
                 LogSendFailed(logger, message.Id, message.Channel, message.Attempts, giveUp, e);
             }
         }

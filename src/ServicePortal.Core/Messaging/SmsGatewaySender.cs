@@ -114,7 +114,7 @@ public sealed partial class SmsGatewaySender(
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await http.SendAsync(request, cancellationToken);
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -131,7 +131,7 @@ public sealed partial class SmsGatewaySender(
                 return;
             }
 
-            var detail = await ReadDetailAsync(response, cancellationToken).ConfigureAwait(false);
+            var detail = await ReadDetailAsync(response, cancellationToken);
             var text = $"The SMS gateway answered {status} {response.ReasonPhrase}{detail}";
             if (status is >= 400 and < 500 && response.StatusCode is not HttpStatusCode.RequestTimeout and not HttpStatusCode.TooManyRequests)
             {
@@ -145,7 +145,7 @@ public sealed partial class SmsGatewaySender(
     /// <summary>The start of the gateway's explanation, for the outbox's <c>last_error</c>.</summary>
     private static async Task<string> ReadDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
         body = body.ReplaceLineEndings(" ").Trim();
         return body.Length == 0 ? "" : $": {(body.Length > 300 ? body[..300] + "…" : body)}";
     }

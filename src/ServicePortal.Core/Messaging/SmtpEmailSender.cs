@@ -110,15 +110,15 @@ public sealed partial class SmtpEmailSender(SmtpSettings settings, ILogger<SmtpE
             SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
             SmtpSecurity.None => SecureSocketOptions.None,
             _ => SecureSocketOptions.StartTls,
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
         if (!string.IsNullOrWhiteSpace(settings.UserName))
         {
-            await client.AuthenticateAsync(settings.UserName, settings.Password ?? "", cancellationToken).ConfigureAwait(false);
+            await client.AuthenticateAsync(settings.UserName, settings.Password ?? "", cancellationToken);
         }
 
         try
         {
-            await client.SendAsync(email, cancellationToken).ConfigureAwait(false);
+            await client.SendAsync(email, cancellationToken);
         }
         catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted && (int)e.StatusCode >= 500)
         {
@@ -127,7 +127,7 @@ public sealed partial class SmtpEmailSender(SmtpSettings settings, ILogger<SmtpE
                 $"The SMTP server refused the recipient: {(int)e.StatusCode} {e.Message}", e);
         }
 
-        await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
+        await client.DisconnectAsync(quit: true, cancellationToken);
         LogSent(logger, message.Id, _host);
     }
 

@@ -172,7 +172,7 @@ public sealed class AgencyDestinations
         timeout.CancelAfter(TimeSpan.FromSeconds(3));
         try
         {
-            var addresses = await Dns.GetHostAddressesAsync(address.IdnHost, timeout.Token).ConfigureAwait(false);
+            var addresses = await Dns.GetHostAddressesAsync(address.IdnHost, timeout.Token);
             return addresses.FirstOrDefault(a => !IsPublic(a)) is { } found ? $"a name that resolves to a non-public address ({found})" : null;
         }
         catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -200,7 +200,7 @@ public sealed class AgencyDestinations
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(endpoint, cancellationToken);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch
@@ -224,7 +224,7 @@ public sealed class AgencyDestinations
         var host = endpoint.Host.TrimStart('[').TrimEnd(']');
         var resolved = IPAddress.TryParse(host, out var literal)
             ? [literal]
-            : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+            : await Dns.GetHostAddressesAsync(host, cancellationToken);
         var allowed = Array.FindAll(resolved, IsPublic);
         if (allowed.Length == 0)
         {
@@ -235,7 +235,7 @@ public sealed class AgencyDestinations
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(allowed, endpoint.Port, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(allowed, endpoint.Port, cancellationToken);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch

@@ -38,7 +38,7 @@ public sealed class AttemptLimits(NpgsqlDataSource dataSource, TimeProvider cloc
         command.Parameters.Add(new NpgsqlParameter { Value = Hash(subject) });
         command.Parameters.Add(new NpgsqlParameter { Value = start });
         command.Parameters.Add(new NpgsqlParameter { Value = end });
-        var count = (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        var count = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
         return new AttemptTally(count, limit.Permitted, end);
     }
 
@@ -52,7 +52,7 @@ public sealed class AttemptLimits(NpgsqlDataSource dataSource, TimeProvider cloc
         command.Parameters.Add(new NpgsqlParameter { Value = limit.Scope });
         command.Parameters.Add(new NpgsqlParameter { Value = Hash(subject) });
         command.Parameters.Add(new NpgsqlParameter { Value = start });
-        var count = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as int? ?? 0;
+        var count = await command.ExecuteScalarAsync(cancellationToken) as int? ?? 0;
         return new AttemptTally(count, limit.Permitted, end);
     }
 
@@ -66,7 +66,7 @@ public sealed class AttemptLimits(NpgsqlDataSource dataSource, TimeProvider cloc
         command.Parameters.Add(new NpgsqlParameter { Value = limit.Scope });
         command.Parameters.Add(new NpgsqlParameter { Value = Hash(subject) });
         command.Parameters.Add(new NpgsqlParameter { Value = start });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The fixed window, aligned on the Unix epoch, that holds <paramref name="now"/>.</summary>

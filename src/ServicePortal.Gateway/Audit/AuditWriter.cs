@@ -32,15 +32,15 @@ public sealed partial class AuditWriter(
         // Drain, do not abandon: the queue closes, the loop writes what is left and ends. Only when the host's
         // shutdown timeout runs out is the rest given up (and logged with its count).
         audit.Close();
-        await using (cancellationToken.Register(() => _abandon.Cancel()).ConfigureAwait(false))
+        await using (cancellationToken.Register(() => _abandon.Cancel()))
         {
             if (ExecuteTask is { } running)
             {
-                await Task.WhenAny(running, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+                await Task.WhenAny(running, Task.Delay(Timeout.Infinite, cancellationToken));
             }
         }
 
-        await base.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await base.StopAsync(CancellationToken.None);
     }
 
     public override void Dispose()
@@ -62,7 +62,7 @@ public sealed partial class AuditWriter(
                 // wait ends false once the queue is closed and empty: everything is written.
                 if (batch.Count == 0)
                 {
-                    if (!await audit.Reader.WaitToReadAsync(token).ConfigureAwait(false))
+                    if (!await audit.Reader.WaitToReadAsync(token))
                     {
                         break;
                     }
@@ -70,7 +70,7 @@ public sealed partial class AuditWriter(
                     // Let a batch gather (or the queue close, at shutdown) before writing a small one.
                     if (audit.Depth < options.Value.AuditBatchSize)
                     {
-                        await Task.WhenAny(Task.Delay(options.Value.AuditFlushInterval, token), audit.Closed).ConfigureAwait(false);
+                        await Task.WhenAny(Task.Delay(options.Value.AuditFlushInterval, token), audit.Closed);
                         token.ThrowIfCancellationRequested();
                     }
                 }
@@ -82,8 +82,8 @@ public sealed partial class AuditWriter(
 
                 try
                 {
-                    await EnsurePartitionsAsync(token).ConfigureAwait(false);
-                    await WriteAsync(batch, token).ConfigureAwait(false);
+                    await EnsurePartitionsAsync(token);
+                    await WriteAsync(batch, token);
                     audit.Taken(batch.Count);
                     audit.Written.Add(batch.Count);
                     batch.Clear();
@@ -94,7 +94,7 @@ public sealed partial class AuditWriter(
                 {
                     // Keep the batch; the queue holds the rest. Back off up to 30 s between tries.
                     LogWriteFailed(logger, e, batch.Count, audit.Depth, delay.TotalSeconds);
-                    await Task.Delay(delay, token).ConfigureAwait(false);
+                    await Task.Delay(delay, token);
                     delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 30_000));
                 }
             }
@@ -107,50 +107,50 @@ public sealed partial class AuditWriter(
 
     private async Task WriteAsync(List<AgencyCall> batch, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var importer = await connection.BeginBinaryImportAsync(Copy, cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var importer = await connection.BeginBinaryImportAsync(Copy, cancellationToken);
         foreach (var call in batch)
         {
-            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(call.At, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(call.RequestId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(call.At, NpgsqlDbType.TimestampTz, cancellationToken);
+            await importer.WriteAsync(call.RequestId, NpgsqlDbType.Text, cancellationToken);
             if (call.Subject is null)
             {
-                await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                await importer.WriteNullAsync(cancellationToken);
             }
             else
             {
-                await importer.WriteAsync(call.Subject, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(call.Subject, NpgsqlDbType.Text, cancellationToken);
             }
 
-            await importer.WriteAsync(call.Agency, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(call.Endpoint, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(call.Method, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(call.Path, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync((short)call.Status, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(call.DurationMs, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(call.BytesIn, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(call.BytesOut, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(call.Agency, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(call.Endpoint, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(call.Method, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(call.Path, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync((short)call.Status, NpgsqlDbType.Smallint, cancellationToken);
+            await importer.WriteAsync(call.DurationMs, NpgsqlDbType.Integer, cancellationToken);
+            await importer.WriteAsync(call.BytesIn, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(call.BytesOut, NpgsqlDbType.Bigint, cancellationToken);
             if (call.ClientAddress is null)
             {
-                await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                await importer.WriteNullAsync(cancellationToken);
             }
             else
             {
-                await importer.WriteAsync(call.ClientAddress, NpgsqlDbType.Inet, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(call.ClientAddress, NpgsqlDbType.Inet, cancellationToken);
             }
 
             if (call.ClientRequestId is null)
             {
-                await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                await importer.WriteNullAsync(cancellationToken);
             }
             else
             {
-                await importer.WriteAsync(call.ClientRequestId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(call.ClientRequestId, NpgsqlDbType.Text, cancellationToken);
             }
         }
 
-        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        await importer.CompleteAsync(cancellationToken);
     }
 
     /// <summary>This month's partition and the next two, checked once a day.</summary>
@@ -163,7 +163,7 @@ public sealed partial class AuditWriter(
         }
 
         await using var command = dataSource.CreateCommand("SELECT gateway.ensure_proxied_calls_partitions(2)");
-        await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteScalarAsync(cancellationToken);
         _partitionsCheckedAt = now;
     }
 

@@ -143,12 +143,12 @@ public static class AgencyAnswers
         if (accept.Length > 0 && !accept.Contains("text/html", StringComparison.OrdinalIgnoreCase) && !accept.Contains("*/*", StringComparison.Ordinal))
         {
             response.ContentType = "application/problem+json";
-            await response.WriteAsync(Problem, context.RequestAborted).ConfigureAwait(false);
+            await response.WriteAsync(Problem, context.RequestAborted);
             return;
         }
 
         response.ContentType = "text/html; charset=utf-8";
-        await response.WriteAsync(Page, Encoding.UTF8, context.RequestAborted).ConfigureAwait(false);
+        await response.WriteAsync(Page, Encoding.UTF8, context.RequestAborted);
     }
 
     private const string SwahiliTitle = "Kivinjari chako hakiwezi kufungua ukurasa huu kwa usalama";

@@ -21,10 +21,10 @@ internal sealed class CountingStream(Stream inner) : Stream
     public override int Read(Span<byte> buffer) => Counted(inner.Read(buffer));
 
     public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Counted(await inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).ConfigureAwait(false));
+        Counted(await inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Counted(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+        Counted(await inner.ReadAsync(buffer, cancellationToken));
 
     public override void Write(byte[] buffer, int offset, int count)
     {
@@ -43,7 +43,7 @@ internal sealed class CountingStream(Stream inner) : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        await inner.WriteAsync(buffer, cancellationToken);
         Count += buffer.Length;
     }
 

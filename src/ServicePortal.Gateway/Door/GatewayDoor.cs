@@ -52,7 +52,7 @@ public sealed class GatewayDoor(
         context.Response.Body = bytesOut;
         try
         {
-            await PassAsync(context, endpoint, call, next).ConfigureAwait(false);
+            await PassAsync(context, endpoint, call, next);
         }
         finally
         {
@@ -98,7 +98,7 @@ public sealed class GatewayDoor(
         SignedInCitizen? citizen = null;
         if (endpoint.Access != GatewayEndpoint.Public)
         {
-            citizen = await identity.AuthenticateAsync(context, Scope).ConfigureAwait(false);
+            citizen = await identity.AuthenticateAsync(context, Scope);
             if (citizen is null)
             {
                 Challenge(context, stepUp: false);
@@ -122,15 +122,15 @@ public sealed class GatewayDoor(
         if (citizen is not null)
         {
             var assertion = await identity.IssueAsync(citizen, endpoint.Agency, endpoint.NinEntitled, call.RequestId, context,
-                context.RequestAborted).ConfigureAwait(false);
+                context.RequestAborted);
             call.Assertion = assertion.Token;
             call.Subject = assertion.Subject;
         }
 
-        await next().ConfigureAwait(false);
+        await next();
         if (call.Refusal is { } refusal)
         {
-            await AgencyAnswers.WriteRefusalAsync(context, refusal).ConfigureAwait(false);
+            await AgencyAnswers.WriteRefusalAsync(context, refusal);
         }
     }
 

@@ -18,7 +18,7 @@ public sealed class DemoEntitlements(NpgsqlDataSource dataSource) : IHostedServi
             ON CONFLICT (agency_code) DO NOTHING
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = new[] { "nida", "rita", "brela", "tra" } });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

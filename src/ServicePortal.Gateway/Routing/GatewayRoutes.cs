@@ -80,20 +80,20 @@ public sealed partial class GatewayRoutes(
     /// <summary>Reads the catalogue and swaps in a new snapshot when its version moved (or when forced).</summary>
     public async Task<bool> ReloadAsync(CancellationToken cancellationToken, bool force = false)
     {
-        await _reloading.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _reloading.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead,
-                cancellationToken).ConfigureAwait(false);
-            var version = await VersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                cancellationToken);
+            var version = await VersionAsync(connection, transaction, cancellationToken);
             if (!force && version == Current.Version)
             {
                 return false;
             }
 
-            var records = await ReadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-            var snapshot = await BuildAsync(version, records).ConfigureAwait(false);
+            var records = await ReadAsync(connection, transaction, cancellationToken);
+            var snapshot = await BuildAsync(version, records);
             var previous = Interlocked.Exchange(ref _current, snapshot);
             previous.SignalReplaced();
             LogReloaded(logger, version, snapshot.Routes.Count);
@@ -108,7 +108,7 @@ public sealed partial class GatewayRoutes(
     private static async Task<long> VersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("SELECT version FROM catalog.catalog_state", connection, transaction);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long? ?? 0;
+        return await command.ExecuteScalarAsync(cancellationToken) as long? ?? 0;
     }
 
     private sealed record EndpointRecord(
@@ -129,9 +129,9 @@ public sealed partial class GatewayRoutes(
             LEFT JOIN gateway.agency_entitlements g ON g.agency_code = a.code
             ORDER BY a.code, e.name
             """, connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var records = new List<EndpointRecord>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        while (await reader.ReadAsync(cancellationToken))
         {
             var hasEndpoint = !reader.IsDBNull(2);
             records.Add(new EndpointRecord(
@@ -195,8 +195,8 @@ public sealed partial class GatewayRoutes(
                 continue;
             }
 
-            var errors = (await validator.ValidateRouteAsync(built.Route!).ConfigureAwait(false))
-                .Concat(await validator.ValidateClusterAsync(built.Cluster!).ConfigureAwait(false))
+            var errors = (await validator.ValidateRouteAsync(built.Route!))
+                .Concat(await validator.ValidateClusterAsync(built.Cluster!))
                 .ToList();
             if (errors.Count > 0)
             {

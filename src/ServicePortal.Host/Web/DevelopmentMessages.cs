@@ -21,7 +21,7 @@ public static class DevelopmentMessages
         }
 
         endpoints.MapGet("/dev/messages.json", async (NpgsqlDataSource dataSource, IServiceProvider services, CancellationToken cancellationToken) =>
-            TypedResults.Ok((await RecentAsync(dataSource, services, 100, cancellationToken).ConfigureAwait(false))
+            TypedResults.Ok((await RecentAsync(dataSource, services, 100, cancellationToken))
                 .Select(m => new Sent(m.Recipient, m.Channel, m.Body, m.SentAt ?? m.CreatedAt))));
         return endpoints;
     }
@@ -32,7 +32,7 @@ public static class DevelopmentMessages
     {
         ArgumentNullException.ThrowIfNull(services);
         var box = services.GetService<DevelopmentMessageBox>();
-        var messages = await Outbox.RecentAsync(dataSource, count, null, cancellationToken).ConfigureAwait(false);
+        var messages = await Outbox.RecentAsync(dataSource, count, null, cancellationToken);
         return [.. messages.Select(m => m.SentAt is not null && box?.Find(m.MessageId) is { } sent ? m with { Body = sent.Body } : m)];
     }
 }

@@ -38,15 +38,15 @@ public sealed class AccountSecurityEvents(
     {
         ArgumentNullException.ThrowIfNull(change);
         IReadOnlyList<Guid> ended;
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
             string phone, language, nin;
             await using (var read = new NpgsqlCommand("SELECT phone, language, nin FROM identity.accounts WHERE id = $1 FOR UPDATE", connection, transaction))
             {
                 read.Parameters.Add(new NpgsqlParameter { Value = change.AccountId });
-                await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+                if (!await reader.ReadAsync(cancellationToken))
                 {
                     return; // the account is gone, and its sessions and tokens with it
                 }
@@ -56,26 +56,26 @@ public sealed class AccountSecurityEvents(
 
             if (alsoInTransaction is not null)
             {
-                await alsoInTransaction(connection, transaction, cancellationToken).ConfigureAwait(false);
+                await alsoInTransaction(connection, transaction, cancellationToken);
             }
 
             if (change.What == SecurityChange.Password)
             {
                 // A new password proves the registry check and the phone: the NIN's locks are lifted, and the
                 // devices trusted before it are not any more (their notes name the old security stamp).
-                await SignInLocks.ClearAsync(connection, transaction, nin, cancellationToken).ConfigureAwait(false);
+                await SignInLocks.ClearAsync(connection, transaction, nin, cancellationToken);
             }
 
             ended = await PortalSessions.EndAllAsync(connection, transaction, change.AccountId, change.KeepSessionId,
-                SessionEnd.SecurityChange, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                SessionEnd.SecurityChange, clock.GetUtcNow(), cancellationToken);
             await Outbox.EnqueueAsync(connection, transaction, OutgoingMessage.ToPhone(change.PreviousPhone ?? phone,
-                Notice(change.What, language, contact.Value.HelpdeskPhone), "identity.security_change"), cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                Notice(change.What, language, contact.Value.HelpdeskPhone), "identity.security_change"), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
         sessions.EvictAll(ended);
         sessionAccounts.Evict(change.AccountId);
-        await tokens.RevokeAllAsync(change.AccountId, cancellationToken).ConfigureAwait(false);
+        await tokens.RevokeAllAsync(change.AccountId, cancellationToken);
     }
 
     /// <summary>The SMS to the previous phone, in the account's language.</summary>

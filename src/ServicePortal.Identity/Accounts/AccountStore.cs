@@ -10,14 +10,14 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand($"SELECT {Account.Columns} FROM identity.accounts WHERE nin = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = nin.Digits });
-        return await ReadOneAsync(command, cancellationToken).ConfigureAwait(false);
+        return await ReadOneAsync(command, cancellationToken);
     }
 
     public async Task<Account?> FindByIdAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"SELECT {Account.Columns} FROM identity.accounts WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = id });
-        return await ReadOneAsync(command, cancellationToken).ConfigureAwait(false);
+        return await ReadOneAsync(command, cancellationToken);
     }
 
     /// <summary>How to reach these accounts' owners (for notices), in one query.</summary>
@@ -27,9 +27,9 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(
             "SELECT id, first_name, phone, email, language FROM identity.accounts WHERE id = ANY($1)");
         command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var contacts = new Dictionary<Guid, Core.Identity.CitizenContact>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        while (await reader.ReadAsync(cancellationToken))
         {
             var id = reader.GetGuid(0);
             contacts[id] = new Core.Identity.CitizenContact(id, reader.GetString(1), reader.GetString(2),
@@ -59,7 +59,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = account.Phone });
         command.Parameters.Add(new NpgsqlParameter { Value = account.Language });
         command.Parameters.Add(new NpgsqlParameter { Value = account.PasswordHash });
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as Guid?;
+        return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
     }
 
     /// <summary>A new password ends every session: the security stamp changes and the lock is lifted.</summary>
@@ -75,7 +75,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         command.Parameters.Add(new NpgsqlParameter { Value = passwordHash });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
@@ -90,7 +90,7 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         command.Parameters.Add(new NpgsqlParameter { Value = oldHash });
         command.Parameters.Add(new NpgsqlParameter { Value = newHash });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<AccountRole>> RolesAsync(Guid id, CancellationToken cancellationToken)
@@ -98,9 +98,9 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(
             "SELECT role, agency_code FROM identity.account_roles WHERE account_id = $1 ORDER BY role, agency_code");
         command.Parameters.Add(new NpgsqlParameter { Value = id });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var roles = new List<AccountRole>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        while (await reader.ReadAsync(cancellationToken))
         {
             roles.Add(new AccountRole(reader.GetString(0), reader.GetString(1)));
         }
@@ -110,8 +110,8 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
 
     private static async Task<Account?> ReadOneAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Account.Read(reader) : null;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Account.Read(reader) : null;
     }
 }
 

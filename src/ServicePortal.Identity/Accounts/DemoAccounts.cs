@@ -33,7 +33,7 @@ public sealed partial class DemoAccounts(NpgsqlDataSource dataSource, PasswordHa
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var hash = passwords.Hash(Password);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         foreach (var person in People)
         {
             await using var command = new NpgsqlCommand(
@@ -55,7 +55,7 @@ public sealed partial class DemoAccounts(NpgsqlDataSource dataSource, PasswordHa
             command.Parameters.Add(new NpgsqlParameter { Value = hash });
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)person.Role ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             command.Parameters.Add(new NpgsqlParameter { Value = person.Agency });
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
         LogSeeded(logger, People.Length);

@@ -51,13 +51,13 @@ public sealed class IdentityAssertionIssuer(
         if (context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             // An app's access token: it must be valid and carry the scope; a cookie beside it does not count.
-            var bearer = await context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme).ConfigureAwait(false);
+            var bearer = await context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
             return bearer is { Succeeded: true, Principal: { } token } && token.HasScope(bearerScope)
-                ? await FromAccessTokenAsync(token, context.RequestAborted).ConfigureAwait(false)
+                ? await FromAccessTokenAsync(token, context.RequestAborted)
                 : null;
         }
 
-        var session = await context.AuthenticateAsync(PortalSession.Scheme).ConfigureAwait(false);
+        var session = await context.AuthenticateAsync(PortalSession.Scheme);
         if (session is not { Succeeded: true, Principal: { } user } || PortalSession.AccountId(user) is not { } accountId)
         {
             return null;
@@ -66,7 +66,7 @@ public sealed class IdentityAssertionIssuer(
         // The cookie handler has just checked the security stamp against the account (this node's cached copy,
         // evicted on every change); use that copy.
         var account = context.Items[typeof(Account)] as Account
-                      ?? await accounts.FindByIdAsync(accountId, context.RequestAborted).ConfigureAwait(false);
+                      ?? await accounts.FindByIdAsync(accountId, context.RequestAborted);
         if (account is null)
         {
             return null;
@@ -90,7 +90,7 @@ public sealed class IdentityAssertionIssuer(
             return cached;
         }
 
-        var subject = await SubjectAsync(citizen.AccountId, agencyCode, cancellationToken).ConfigureAwait(false);
+        var subject = await SubjectAsync(citizen.AccountId, agencyCode, cancellationToken);
         var credentials = CurrentSigningCredentials(now);
         var claims = new Dictionary<string, object>(StringComparer.Ordinal)
         {
@@ -126,7 +126,7 @@ public sealed class IdentityAssertionIssuer(
     public async Task<SignedInCitizen?> ForAccountAsync(Guid accountId, string acr, IReadOnlyList<string> amr,
         CancellationToken cancellationToken)
     {
-        var account = await accounts.FindByIdAsync(accountId, cancellationToken).ConfigureAwait(false);
+        var account = await accounts.FindByIdAsync(accountId, cancellationToken);
         return account is null
             ? null
             : new SignedInCitizen(account.Id, account.FullName, account.Nin, acr, amr, $"account:{account.Id:N}:{acr}");
@@ -166,7 +166,7 @@ public sealed class IdentityAssertionIssuer(
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(accountIds);
-        return await accounts.ContactsAsync(accountIds, cancellationToken).ConfigureAwait(false);
+        return await accounts.ContactsAsync(accountIds, cancellationToken);
     }
 
     public void Dispose() => _cache.Dispose();
@@ -188,8 +188,8 @@ public sealed class IdentityAssertionIssuer(
             return known;
         }
 
-        var accountId = await subjects.AccountOfAsync(subject, cancellationToken).ConfigureAwait(false);
-        var account = accountId is null ? null : await accounts.FindByIdAsync(accountId.Value, cancellationToken).ConfigureAwait(false);
+        var accountId = await subjects.AccountOfAsync(subject, cancellationToken);
+        var account = accountId is null ? null : await accounts.FindByIdAsync(accountId.Value, cancellationToken);
         if (account is null)
         {
             return null;
@@ -211,7 +211,7 @@ public sealed class IdentityAssertionIssuer(
             return subject!;
         }
 
-        subject = await subjects.ForAsync(accountId, SectorOf(agencyCode), cancellationToken).ConfigureAwait(false);
+        subject = await subjects.ForAsync(accountId, SectorOf(agencyCode), cancellationToken);
         if (!string.IsNullOrEmpty(subject))
         {
             // Only a real subject is kept: a missing one would be handed to every later call for half an hour.

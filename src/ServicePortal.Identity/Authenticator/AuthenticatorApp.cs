@@ -74,7 +74,7 @@ public sealed class AuthenticatorApp(NpgsqlDataSource dataSource, IDataProtectio
         command.Parameters.Add(new NpgsqlParameter { Value = accountId });
         command.Parameters.Add(new NpgsqlParameter { Value = _secrets.Protect(base32Secret) });
         command.Parameters.Add(new NpgsqlParameter { Value = step });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Back to SMS codes, in the caller's transaction.</summary>
@@ -85,7 +85,7 @@ public sealed class AuthenticatorApp(NpgsqlDataSource dataSource, IDataProtectio
             "UPDATE identity.accounts SET second_factor = 'sms', totp_secret = NULL, totp_last_step = NULL, updated_at = now() WHERE id = $1",
             connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = accountId });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Checks a sign-in code and spends its time step, atomically (two nodes cannot both accept it).</summary>
@@ -110,6 +110,6 @@ public sealed class AuthenticatorApp(NpgsqlDataSource dataSource, IDataProtectio
             "UPDATE identity.accounts SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)");
         command.Parameters.Add(new NpgsqlParameter { Value = accountId });
         command.Parameters.Add(new NpgsqlParameter { Value = step });
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 }

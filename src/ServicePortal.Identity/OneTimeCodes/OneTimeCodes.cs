@@ -30,14 +30,14 @@ public sealed class OneTimeCodeService(
     public async Task<CodeIssue> IssueAsync(string subject, string purpose, string phone, string language,
         CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         // Serialise issuing per subject so that a double click cannot send two codes at once.
         await using (var gate = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction))
         {
             gate.Parameters.Add(new NpgsqlParameter { Value = $"otp:{subject}:{purpose}" });
-            await gate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await gate.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using (var last = new NpgsqlCommand(
@@ -45,7 +45,7 @@ public sealed class OneTimeCodeService(
         {
             last.Parameters.Add(new NpgsqlParameter { Value = subject });
             last.Parameters.Add(new NpgsqlParameter { Value = purpose });
-            if (await last.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime lastSent)
+            if (await last.ExecuteScalarAsync(cancellationToken) is DateTime lastSent)
             {
                 var wait = new DateTimeOffset(lastSent, TimeSpan.Zero) + Options.CodeResendInterval - clock.GetUtcNow();
                 if (wait > TimeSpan.Zero)
@@ -56,7 +56,7 @@ public sealed class OneTimeCodeService(
         }
 
         // Counted only for a code that is about to be sent: a flood of codes to one phone (someone else's) stops here.
-        var tally = await limits.CountAsync(CodesPerPhone, phone, cancellationToken).ConfigureAwait(false);
+        var tally = await limits.CountAsync(CodesPerPhone, phone, cancellationToken);
         if (tally.Exceeded)
         {
             return new CodeIssue(false, tally.RetryAfter(clock.GetUtcNow()), PhoneLimitReached: true);
@@ -71,7 +71,7 @@ public sealed class OneTimeCodeService(
         {
             spend.Parameters.Add(new NpgsqlParameter { Value = subject });
             spend.Parameters.Add(new NpgsqlParameter { Value = purpose });
-            await spend.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await spend.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using (var insert = new NpgsqlCommand(
@@ -86,7 +86,7 @@ public sealed class OneTimeCodeService(
             insert.Parameters.Add(new NpgsqlParameter { Value = phone });
             insert.Parameters.Add(new NpgsqlParameter { Value = Hash(id, code) });
             insert.Parameters.Add(new NpgsqlParameter { Value = Options.CodeLifetime });
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
         var minutes = (int)Options.CodeLifetime.TotalMinutes;
@@ -94,8 +94,8 @@ public sealed class OneTimeCodeService(
             ? $"Your Government Services Portal code is {code}. It expires in {minutes} minutes. Never share it with anyone."
             : $"Namba yako ya uthibitisho ya Lango la Huduma za Serikali ni {code}. Inaisha baada ya dakika {minutes}. Usimpe mtu yeyote.";
         await Outbox.EnqueueAsync(connection, transaction, OutgoingMessage.ToPhone(phone, body, $"identity.{purpose}"),
-            cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new CodeIssue(true, TimeSpan.Zero);
     }
 
@@ -118,9 +118,9 @@ public sealed class OneTimeCodeService(
         byte[] hash;
         int attempts;
         bool expired;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            if (!await reader.ReadAsync(cancellationToken))
             {
                 return CodeCheck.NoCode;
             }
@@ -130,13 +130,13 @@ public sealed class OneTimeCodeService(
 
         if (expired)
         {
-            await ConsumeAsync(id, cancellationToken).ConfigureAwait(false);
+            await ConsumeAsync(id, cancellationToken);
             return CodeCheck.Expired;
         }
 
         if (attempts > Options.CodeMaxAttempts)
         {
-            await ConsumeAsync(id, cancellationToken).ConfigureAwait(false);
+            await ConsumeAsync(id, cancellationToken);
             return CodeCheck.TooManyAttempts;
         }
 
@@ -146,13 +146,13 @@ public sealed class OneTimeCodeService(
             // again within the resend interval still sends a code. Only someone who has the phone can do this.
             await using var delete = dataSource.CreateCommand("DELETE FROM identity.one_time_codes WHERE id = $1");
             delete.Parameters.Add(new NpgsqlParameter { Value = id });
-            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
             return CodeCheck.Right;
         }
 
         if (attempts >= Options.CodeMaxAttempts)
         {
-            await ConsumeAsync(id, cancellationToken).ConfigureAwait(false);
+            await ConsumeAsync(id, cancellationToken);
             return CodeCheck.TooManyAttempts;
         }
 
@@ -163,7 +163,7 @@ public sealed class OneTimeCodeService(
     {
         await using var command = dataSource.CreateCommand("UPDATE identity.one_time_codes SET consumed_at = now() WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = id });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static byte[] Hash(Guid id, string code) => SHA256.HashData(Encoding.UTF8.GetBytes($"{id:N}:{code}"));

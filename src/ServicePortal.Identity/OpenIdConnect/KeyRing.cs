@@ -67,38 +67,38 @@ public sealed partial class KeyRing(
     /// </summary>
     public async Task<bool> RotateAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var gate = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction))
         {
             gate.Parameters.Add(new NpgsqlParameter { Value = LockKey });
-            await gate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await gate.ExecuteNonQueryAsync(cancellationToken);
         }
 
         var now = clock.GetUtcNow();
         var changed = false;
         foreach (var use in new[] { "sig", "enc" })
         {
-            var latestRetirement = await LatestRetirementAsync(connection, transaction, use, cancellationToken).ConfigureAwait(false);
+            var latestRetirement = await LatestRetirementAsync(connection, transaction, use, cancellationToken);
             if (latestRetirement is null || latestRetirement <= now)
             {
-                await CreateAsync(connection, transaction, use, now, cancellationToken).ConfigureAwait(false);
+                await CreateAsync(connection, transaction, use, now, cancellationToken);
                 changed = true;
             }
             else if (latestRetirement - now < PublishAhead + TimeSpan.FromDays(5))
             {
                 // The next key starts before the current one retires: published now, used from then.
-                await CreateAsync(connection, transaction, use, latestRetirement.Value - PublishAhead, cancellationToken).ConfigureAwait(false);
+                await CreateAsync(connection, transaction, use, latestRetirement.Value - PublishAhead, cancellationToken);
                 changed = true;
             }
         }
 
         await using (var prune = new NpgsqlCommand("DELETE FROM identity.keys WHERE removed_after <= now()", connection, transaction))
         {
-            changed |= await prune.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+            changed |= await prune.ExecuteNonQueryAsync(cancellationToken) > 0;
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken);
         return changed;
     }
 
@@ -106,7 +106,7 @@ public sealed partial class KeyRing(
     public async Task<DateTimeOffset?> VersionAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("SELECT max(created_at) FROM identity.keys");
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime version
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime version
             ? new DateTimeOffset(version, TimeSpan.Zero)
             : null;
     }
@@ -123,7 +123,7 @@ public sealed partial class KeyRing(
     {
         await using var command = new NpgsqlCommand("SELECT max(retires_at) FROM identity.keys WHERE use = $1", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = use });
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime latest
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime latest
             ? new DateTimeOffset(latest, TimeSpan.Zero)
             : null;
     }
@@ -153,7 +153,7 @@ public sealed partial class KeyRing(
         command.Parameters.Add(new NpgsqlParameter { Value = activates });
         command.Parameters.Add(new NpgsqlParameter { Value = retires });
         command.Parameters.Add(new NpgsqlParameter { Value = retires + (use == "sig" ? SigningGrace : EncryptionGrace) });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
         LogKeyCreated(logger, use, id, activates, retires);
     }
 
@@ -244,8 +244,8 @@ public sealed partial class KeyRing(
             {
                 try
                 {
-                    await ring.RotateAsync(stoppingToken).ConfigureAwait(false);
-                    var version = await ring.VersionAsync(stoppingToken).ConfigureAwait(false);
+                    await ring.RotateAsync(stoppingToken);
+                    var version = await ring.VersionAsync(stoppingToken);
                     if (seen is not null && version != seen)
                     {
                         ring.SignalChanged();
@@ -258,7 +258,7 @@ public sealed partial class KeyRing(
                     LogRotationFailed(logger, e);
                 }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "The provider's keys could not be loaded at start; the first request that needs them tries again")]

@@ -30,7 +30,7 @@ public sealed class OidcClients(IServiceScopeFactory scopes, IHostEnvironment en
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(applications);
-        var properties = await applications.GetPropertiesAsync(application, cancellationToken).ConfigureAwait(false);
+        var properties = await applications.GetPropertiesAsync(application, cancellationToken);
         return properties.TryGetValue(PasswordLevelProperty, out var allowed) && allowed.ValueKind == System.Text.Json.JsonValueKind.True;
     }
 
@@ -55,7 +55,7 @@ public sealed class OidcClients(IServiceScopeFactory scopes, IHostEnvironment en
         var scopeManager = scope.ServiceProvider.GetRequiredService<IOpenIddictScopeManager>();
         foreach (var (name, (sw, en, resource)) in ScopeTexts)
         {
-            if (await scopeManager.FindByNameAsync(name, cancellationToken).ConfigureAwait(false) is not null)
+            if (await scopeManager.FindByNameAsync(name, cancellationToken) is not null)
             {
                 continue;
             }
@@ -68,15 +68,15 @@ public sealed class OidcClients(IServiceScopeFactory scopes, IHostEnvironment en
                 descriptor.Resources.Add(resource);
             }
 
-            await scopeManager.CreateAsync(descriptor, cancellationToken).ConfigureAwait(false);
+            await scopeManager.CreateAsync(descriptor, cancellationToken);
         }
 
         if (environment.IsDevelopment())
         {
             var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
-            if (await applications.FindByClientIdAsync(DevClientId, cancellationToken).ConfigureAwait(false) is null)
+            if (await applications.FindByClientIdAsync(DevClientId, cancellationToken) is null)
             {
-                await applications.CreateAsync(DevClient(), cancellationToken).ConfigureAwait(false);
+                await applications.CreateAsync(DevClient(), cancellationToken);
             }
 
             // The secret is made at first start and kept beside the database it was registered in (the embedded
@@ -85,22 +85,22 @@ public sealed class OidcClients(IServiceScopeFactory scopes, IHostEnvironment en
             var folder = services.GetService<ServicePortal.Core.Database.DatabaseFiles>()?.Directory
                 ?? LocalData.Directory(environment.ContentRootPath);
             var secretFile = Path.Combine(folder, "dev-clients.json");
-            if (await applications.FindByClientIdAsync(DevAgencyClientId, cancellationToken).ConfigureAwait(false) is null ||
+            if (await applications.FindByClientIdAsync(DevAgencyClientId, cancellationToken) is null ||
                 !File.Exists(secretFile))
             {
-                if (await applications.FindByClientIdAsync(DevAgencyClientId, cancellationToken).ConfigureAwait(false) is { } old)
+                if (await applications.FindByClientIdAsync(DevAgencyClientId, cancellationToken) is { } old)
                 {
-                    await applications.DeleteAsync(old, cancellationToken).ConfigureAwait(false);
+                    await applications.DeleteAsync(old, cancellationToken);
                 }
 
                 var secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-                await applications.CreateAsync(DevAgencyClient(secret), cancellationToken).ConfigureAwait(false);
+                await applications.CreateAsync(DevAgencyClient(secret), cancellationToken);
                 Directory.CreateDirectory(Path.GetDirectoryName(secretFile)!);
                 await File.WriteAllTextAsync(secretFile, System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
                 {
                     ["client_id"] = DevAgencyClientId,
                     ["client_secret"] = secret,
-                }), cancellationToken).ConfigureAwait(false);
+                }), cancellationToken);
                 if (!OperatingSystem.IsWindows())
                 {
                     File.SetUnixFileMode(secretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);

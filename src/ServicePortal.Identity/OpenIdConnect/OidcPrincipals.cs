@@ -33,9 +33,9 @@ public sealed class OidcPrincipals(PairwiseSubjects subjects, IOpenIddictApplica
         string acr, IEnumerable<string> amr, DateTimeOffset authTime, Guid? sessionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
-        var sector = await SectorOfAsync(application, cancellationToken).ConfigureAwait(false);
+        var sector = await SectorOfAsync(application, cancellationToken);
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
-        identity.SetClaim(Claims.Subject, await subjects.ForAsync(account.Id, sector, cancellationToken).ConfigureAwait(false))
+        identity.SetClaim(Claims.Subject, await subjects.ForAsync(account.Id, sector, cancellationToken))
             .SetClaim(AccountIdClaim, account.Id.ToString())
             .SetClaim(Claims.AuthenticationContextReference, acr)
             .SetClaims(Claims.AuthenticationMethodReference, [.. amr.Distinct()])
@@ -48,7 +48,7 @@ public sealed class OidcPrincipals(PairwiseSubjects subjects, IOpenIddictApplica
 
         AddProfile(identity, account, granted);
         identity.SetScopes(granted);
-        identity.SetResources(await ToListAsync(scopes.ListResourcesAsync(granted, cancellationToken)).ConfigureAwait(false));
+        identity.SetResources(await ToListAsync(scopes.ListResourcesAsync(granted, cancellationToken)));
         identity.SetDestinations(DestinationsOf);
         return identity;
     }
@@ -107,9 +107,9 @@ public sealed class OidcPrincipals(PairwiseSubjects subjects, IOpenIddictApplica
     /// <summary>The client's sector (<see cref="PairwiseSubjects.SectorOf"/>): its configured <c>sector</c>, else the client itself.</summary>
     public async Task<string> SectorOfAsync(object application, CancellationToken cancellationToken)
     {
-        var properties = await applications.GetPropertiesAsync(application, cancellationToken).ConfigureAwait(false);
+        var properties = await applications.GetPropertiesAsync(application, cancellationToken);
         var configured = properties.TryGetValue("sector", out var sector) && sector.ValueKind == JsonValueKind.String ? sector.GetString() : null;
-        var clientId = await applications.GetClientIdAsync(application, cancellationToken).ConfigureAwait(false)
+        var clientId = await applications.GetClientIdAsync(application, cancellationToken)
                        ?? throw new InvalidOperationException("An OpenIddict application without a client id.");
         return PairwiseSubjects.SectorOf(configured, clientId);
     }
@@ -162,7 +162,7 @@ public sealed class OidcPrincipals(PairwiseSubjects subjects, IOpenIddictApplica
     private static async Task<List<string>> ToListAsync(IAsyncEnumerable<string> source)
     {
         var list = new List<string>();
-        await foreach (var item in source.ConfigureAwait(false))
+        await foreach (var item in source)
         {
             list.Add(item);
         }

@@ -43,7 +43,7 @@ public sealed class PairwiseSubjects(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<string> ForAsync(Guid accountId, string sector, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var insert = new NpgsqlCommand(
                          """
                          INSERT INTO identity.pairwise_subjects (account_id, sector, subject) VALUES ($1, $2, $3)
@@ -53,14 +53,14 @@ public sealed class PairwiseSubjects(NpgsqlDataSource dataSource)
             insert.Parameters.Add(new NpgsqlParameter { Value = accountId });
             insert.Parameters.Add(new NpgsqlParameter { Value = sector });
             insert.Parameters.Add(new NpgsqlParameter { Value = NewSubject() });
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using var select = new NpgsqlCommand(
             "SELECT subject FROM identity.pairwise_subjects WHERE account_id = $1 AND sector = $2", connection);
         select.Parameters.Add(new NpgsqlParameter { Value = accountId });
         select.Parameters.Add(new NpgsqlParameter { Value = sector });
-        return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string
+        return await select.ExecuteScalarAsync(cancellationToken) as string
                ?? throw new InvalidOperationException("No pairwise subject after inserting one: the account is gone.");
     }
 
@@ -69,9 +69,9 @@ public sealed class PairwiseSubjects(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand("SELECT subject FROM identity.pairwise_subjects WHERE account_id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = accountId });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var subjects = new List<string>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        while (await reader.ReadAsync(cancellationToken))
         {
             subjects.Add(reader.GetString(0));
         }
@@ -84,7 +84,7 @@ public sealed class PairwiseSubjects(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand("SELECT account_id FROM identity.pairwise_subjects WHERE subject = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = subject });
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as Guid?;
+        return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
     }
 
     // 130 random bits in lower-case base32: 26 characters.

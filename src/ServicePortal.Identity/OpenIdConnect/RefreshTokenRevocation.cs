@@ -14,10 +14,10 @@ public sealed class RefreshTokenRevocation(PairwiseSubjects subjects, IServiceSc
         await using var scope = scopes.CreateAsyncScope();
         var authorizations = scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
         var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
-        foreach (var subject in await subjects.AllOfAsync(accountId, cancellationToken).ConfigureAwait(false))
+        foreach (var subject in await subjects.AllOfAsync(accountId, cancellationToken))
         {
-            await authorizations.RevokeBySubjectAsync(subject, cancellationToken).ConfigureAwait(false);
-            await tokens.RevokeBySubjectAsync(subject, cancellationToken).ConfigureAwait(false);
+            await authorizations.RevokeBySubjectAsync(subject, cancellationToken);
+            await tokens.RevokeBySubjectAsync(subject, cancellationToken);
         }
     }
 
@@ -29,9 +29,9 @@ public sealed class RefreshTokenRevocation(PairwiseSubjects subjects, IServiceSc
     {
         await using var scope = scopes.CreateAsyncScope();
         var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
-        foreach (var subject in await subjects.AllOfAsync(accountId, cancellationToken).ConfigureAwait(false))
+        foreach (var subject in await subjects.AllOfAsync(accountId, cancellationToken))
         {
-            await tokens.RevokeBySubjectAsync(subject, cancellationToken).ConfigureAwait(false);
+            await tokens.RevokeBySubjectAsync(subject, cancellationToken);
         }
     }
 }

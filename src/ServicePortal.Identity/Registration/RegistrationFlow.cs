@@ -60,7 +60,7 @@ public sealed class RegistrationFlow(
         // Counted before the registry is asked, whatever it answers, so the registry cannot be hammered (nor used to
         // try names and birth dates against a NIN) through the portal. That a NIN has spent its starts tells nothing
         // about it: anyone's starts count, matching or not.
-        var starts = await limits.CountAsync(Starts, nin.Digits, cancellationToken).ConfigureAwait(false);
+        var starts = await limits.CountAsync(Starts, nin.Digits, cancellationToken);
         if (starts.Exceeded)
         {
             return new StartResult.Refused(Blocked(starts.WindowEnd));
@@ -68,7 +68,7 @@ public sealed class RegistrationFlow(
 
         // Whether a NIN has an account, or has spent its answers today, is told only to someone whose details match
         // it, as sign-in tells an unknown NIN and a wrong password apart to nobody.
-        var question = await registry.StartAsync(nin, firstName, lastName, dateOfBirth, cancellationToken).ConfigureAwait(false);
+        var question = await registry.StartAsync(nin, firstName, lastName, dateOfBirth, cancellationToken);
         switch (question)
         {
             case RegistryStart.NoMatch:
@@ -79,13 +79,13 @@ public sealed class RegistrationFlow(
                 return new StartResult.Refused(RegistryUnavailable);
         }
 
-        var answers = await limits.PeekAsync(Answers, nin.Digits, cancellationToken).ConfigureAwait(false);
+        var answers = await limits.PeekAsync(Answers, nin.Digits, cancellationToken);
         if (answers.Reached)
         {
             return new StartResult.Refused(Blocked(answers.WindowEnd));
         }
 
-        var existing = await accounts.FindByNinAsync(nin, cancellationToken).ConfigureAwait(false);
+        var existing = await accounts.FindByNinAsync(nin, cancellationToken);
         if (purpose == Register && existing is not null)
         {
             return new StartResult.Refused(T(
@@ -119,7 +119,7 @@ public sealed class RegistrationFlow(
         command.Parameters.Add(new NpgsqlParameter { Value = asked.Sw });
         command.Parameters.Add(new NpgsqlParameter { Value = asked.En });
         command.Parameters.Add(new NpgsqlParameter { Value = options.Value.RegistrationLifetime });
-        var id = (Guid)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        var id = (Guid)(await command.ExecuteScalarAsync(cancellationToken))!;
         return new StartResult.Started(id);
     }
 
@@ -137,8 +137,8 @@ public sealed class RegistrationFlow(
             FROM identity.registrations WHERE id = $1 AND expires_at > now()
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
-        await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await r.ReadAsync(cancellationToken))
         {
             return null;
         }
@@ -162,43 +162,42 @@ public sealed class RegistrationFlow(
 
         // First the network: one network may answer the questions of a bounded number of NINs an hour (a list of
         // stolen ID-card details must not multiply each NIN's answers), and a refusal here spends none of the NIN's.
-        var (admitted, networkUntil) = await networkNins.AdmitAsync(AnswerNinsPerNetwork, network, registration.Nin.Digits, cancellationToken)
-            .ConfigureAwait(false);
+        var (admitted, networkUntil) = await networkNins.AdmitAsync(AnswerNinsPerNetwork, network, registration.Nin.Digits, cancellationToken);
         if (!admitted)
         {
             return new StepResult.NetworkLimited(networkUntil);
         }
 
-        var tally = await limits.CountAsync(Answers, registration.Nin.Digits, cancellationToken).ConfigureAwait(false);
+        var tally = await limits.CountAsync(Answers, registration.Nin.Digits, cancellationToken);
         if (tally.Exceeded)
         {
-            await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+            await DeleteAsync(registration.Id, cancellationToken);
             return new StepResult.Ended(Blocked(tally.WindowEnd));
         }
 
-        var outcome = await registry.AnswerAsync(registration.RegistryVerification, answer, cancellationToken).ConfigureAwait(false);
+        var outcome = await registry.AnswerAsync(registration.RegistryVerification, answer, cancellationToken);
         switch (outcome)
         {
             case RegistryAnswer.Verified verified:
                 // Proven: the person costs their network nothing (behind a carrier's NAT, many register).
-                await networkNins.ReleaseAsync(AnswerNinsPerNetwork, network, registration.Nin.Digits, cancellationToken).ConfigureAwait(false);
+                await networkNins.ReleaseAsync(AnswerNinsPerNetwork, network, registration.Nin.Digits, cancellationToken);
                 return registration.Purpose == Register
-                    ? await VerifiedToRegisterAsync(registration, verified, cancellationToken).ConfigureAwait(false)
-                    : await VerifiedToResetAsync(registration, verified, language, cancellationToken).ConfigureAwait(false);
+                    ? await VerifiedToRegisterAsync(registration, verified, cancellationToken)
+                    : await VerifiedToResetAsync(registration, verified, language, cancellationToken);
             case RegistryAnswer.Wrong or RegistryAnswer.Locked when tally.Reached:
-                await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+                await DeleteAsync(registration.Id, cancellationToken);
                 return new StepResult.Ended(Blocked(tally.WindowEnd));
             case RegistryAnswer.Wrong wrong:
                 var left = Math.Min(wrong.AttemptsLeft, tally.Left);
                 return new StepResult.Failed(T($"Jibu halilingani na daftari. Umebakiza majaribio {left}.",
                     $"The answer does not match the register. You have {left} attempts left."));
             case RegistryAnswer.Expired:
-                await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+                await DeleteAsync(registration.Id, cancellationToken);
                 return new StepResult.Ended(T(
                     "Muda wa swali hili umeisha. Anza upya; hakuna kilichohifadhiwa.",
                     "This question has expired. Please start again; nothing was saved."));
             case RegistryAnswer.Locked:
-                await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+                await DeleteAsync(registration.Id, cancellationToken);
                 return new StepResult.Ended(T(
                     "Hatukuweza kuthibitisha utambulisho wako. Anza upya baadaye, au tembelea ofisi ya NIDA iliyo karibu nawe.",
                     "We could not confirm your identity. Start again later, or visit your nearest NIDA office."));
@@ -212,38 +211,37 @@ public sealed class RegistrationFlow(
     {
         if (verified.Phones.Count == 0)
         {
-            await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+            await DeleteAsync(registration.Id, cancellationToken);
             return new StepResult.Ended(NoRegisteredPhone);
         }
 
-        await MarkVerifiedAsync(registration.Id, verified, phone: null, appRequired: false, cancellationToken).ConfigureAwait(false);
+        await MarkVerifiedAsync(registration.Id, verified, phone: null, appRequired: false, cancellationToken);
         return new StepResult.ChoosePhone();
     }
 
     private async Task<StepResult> VerifiedToResetAsync(PendingRegistration registration, RegistryAnswer.Verified verified,
         string language, CancellationToken cancellationToken)
     {
-        var account = await accounts.FindByNinAsync(registration.Nin, cancellationToken).ConfigureAwait(false);
+        var account = await accounts.FindByNinAsync(registration.Nin, cancellationToken);
         if (account is null)
         {
-            await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+            await DeleteAsync(registration.Id, cancellationToken);
             return new StepResult.Ended(T("Hakuna akaunti ya NIN hii.", "There is no account for this NIN."));
         }
 
         // Staff accounts are recovered in person, never online: a SIM swap and a guessed answer must not give an
         // administrator's account. And a code goes to the account's phone only while the registry still holds it for
         // this NIN: a number given up and reissued to someone else must not receive it.
-        if ((await accounts.RolesAsync(account.Id, cancellationToken).ConfigureAwait(false)).Count > 0 ||
+        if ((await accounts.RolesAsync(account.Id, cancellationToken)).Count > 0 ||
             !verified.Phones.Contains(account.Phone, StringComparer.Ordinal))
         {
-            await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+            await DeleteAsync(registration.Id, cancellationToken);
             return new StepResult.Assisted();
         }
 
-        await MarkVerifiedAsync(registration.Id, verified, account.Phone, SignInFlow.UsesAuthenticator(account), cancellationToken)
-            .ConfigureAwait(false);
+        await MarkVerifiedAsync(registration.Id, verified, account.Phone, SignInFlow.UsesAuthenticator(account), cancellationToken);
         await codes.IssueAsync(CodeSubject(registration.Id, account.Phone), registration.Purpose, account.Phone, language,
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
         return new StepResult.Done();
     }
 
@@ -262,7 +260,7 @@ public sealed class RegistrationFlow(
         command.Parameters.Add(new NpgsqlParameter { Value = verified.Phones.ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)phone ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = appRequired });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
@@ -280,8 +278,7 @@ public sealed class RegistrationFlow(
         }
 
         var phone = registration.RegistryPhones[index];
-        var issue = await codes.IssueAsync(CodeSubject(registration.Id, phone), registration.Purpose, phone, language, cancellationToken)
-            .ConfigureAwait(false);
+        var issue = await codes.IssueAsync(CodeSubject(registration.Id, phone), registration.Purpose, phone, language, cancellationToken);
         if (issue.PhoneLimitReached)
         {
             return new StepResult.Failed(TooManyCodes(issue));
@@ -292,7 +289,7 @@ public sealed class RegistrationFlow(
             "UPDATE identity.registrations SET phone = $2 WHERE id = $1 AND phone_verified_at IS NULL");
         command.Parameters.Add(new NpgsqlParameter { Value = registration.Id });
         command.Parameters.Add(new NpgsqlParameter { Value = phone });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
         return new StepResult.Done();
     }
 
@@ -312,15 +309,14 @@ public sealed class RegistrationFlow(
         }
 
         // The code's subject names the number it went to, so only a code sent to the chosen number confirms it.
-        var check = await codes.VerifyAsync(CodeSubject(registration.Id, phone), registration.Purpose, code, cancellationToken)
-            .ConfigureAwait(false);
+        var check = await codes.VerifyAsync(CodeSubject(registration.Id, phone), registration.Purpose, code, cancellationToken);
         if (check == CodeCheck.Right)
         {
             await using var command = dataSource.CreateCommand(
                 "UPDATE identity.registrations SET phone_verified_at = now() WHERE id = $1 AND phone = $2");
             command.Parameters.Add(new NpgsqlParameter { Value = registration.Id });
             command.Parameters.Add(new NpgsqlParameter { Value = phone });
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
         return check;
@@ -333,32 +329,32 @@ public sealed class RegistrationFlow(
     public async Task<StepResult> VerifyAppAsync(PendingRegistration registration, string? code, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        var account = await accounts.FindByNinAsync(registration.Nin, cancellationToken).ConfigureAwait(false);
+        var account = await accounts.FindByNinAsync(registration.Nin, cancellationToken);
         if (registration is not { Purpose: ResetPassword, PhoneVerified: true, AppRequired: true } || account is null ||
             !SignInFlow.UsesAuthenticator(account))
         {
-            await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+            await DeleteAsync(registration.Id, cancellationToken);
             return new StepResult.Ended(EarlierStepsIncomplete);
         }
 
-        var tally = await limits.CountAsync(AppCodes, account.Id.ToString("N"), cancellationToken).ConfigureAwait(false);
+        var tally = await limits.CountAsync(AppCodes, account.Id.ToString("N"), cancellationToken);
         if (tally.Exceeded)
         {
-            await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+            await DeleteAsync(registration.Id, cancellationToken);
             return new StepResult.Ended(Blocked(tally.WindowEnd));
         }
 
-        if (await authenticator.VerifyAsync(account.Id, account.TotpSecret!, code, cancellationToken).ConfigureAwait(false))
+        if (await authenticator.VerifyAsync(account.Id, account.TotpSecret!, code, cancellationToken))
         {
             await using var command = dataSource.CreateCommand("UPDATE identity.registrations SET app_verified_at = now() WHERE id = $1");
             command.Parameters.Add(new NpgsqlParameter { Value = registration.Id });
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await command.ExecuteNonQueryAsync(cancellationToken);
             return new StepResult.Done();
         }
 
         if (tally.Reached)
         {
-            await DeleteAsync(registration.Id, cancellationToken).ConfigureAwait(false);
+            await DeleteAsync(registration.Id, cancellationToken);
             return new StepResult.Ended(Blocked(tally.WindowEnd));
         }
 
@@ -381,14 +377,14 @@ public sealed class RegistrationFlow(
         }
 
         var hash = passwords.Hash(password);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         Guid accountId;
         if (registration.Purpose == Register)
         {
             var created = await AccountStore.CreateAsync(connection, transaction, new NewAccount(registration.Nin,
                 registration.FirstName, registration.MiddleName, registration.LastName, registration.DateOfBirth,
-                phone, language, hash), cancellationToken).ConfigureAwait(false);
+                phone, language, hash), cancellationToken);
             if (created is null)
             {
                 return new CompleteResult.Refused(T("Tayari kuna akaunti ya NIN hii. Ingia.", "There is already an account for this NIN. Sign in."));
@@ -398,7 +394,7 @@ public sealed class RegistrationFlow(
         }
         else
         {
-            var account = await accounts.FindByNinAsync(registration.Nin, cancellationToken).ConfigureAwait(false);
+            var account = await accounts.FindByNinAsync(registration.Nin, cancellationToken);
             if (account is null)
             {
                 return new CompleteResult.Refused(T("Hakuna akaunti ya NIN hii.", "There is no account for this NIN."));
@@ -406,22 +402,22 @@ public sealed class RegistrationFlow(
 
             // The account may have changed since the question (an app enrolled, a role granted, the phone changed).
             if (account.Phone != phone || (SignInFlow.UsesAuthenticator(account) && !registration.AppVerified) ||
-                (await accounts.RolesAsync(account.Id, cancellationToken).ConfigureAwait(false)).Count > 0)
+                (await accounts.RolesAsync(account.Id, cancellationToken)).Count > 0)
             {
                 return new CompleteResult.Refused(EarlierStepsIncomplete);
             }
 
-            await AccountStore.SetPasswordAsync(connection, transaction, account.Id, hash, cancellationToken).ConfigureAwait(false);
+            await AccountStore.SetPasswordAsync(connection, transaction, account.Id, hash, cancellationToken);
             accountId = account.Id;
         }
 
         await using (var delete = new NpgsqlCommand("DELETE FROM identity.registrations WHERE id = $1", connection, transaction))
         {
             delete.Parameters.Add(new NpgsqlParameter { Value = registration.Id });
-            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken);
         // The trigger's NOTIFY reaches every node, this one too, a moment after the commit; evicting here as
         // well means the very next request on this node already sees the new stamp.
         sessionAccounts.Evict(accountId);
@@ -439,7 +435,7 @@ public sealed class RegistrationFlow(
     {
         await using var command = dataSource.CreateCommand("DELETE FROM identity.registrations WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = id });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static string CodeSubject(Guid registration, string phone) => $"registration:{registration}:{phone}";

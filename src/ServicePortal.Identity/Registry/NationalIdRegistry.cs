@@ -76,7 +76,7 @@ public sealed partial class HttpNationalIdRegistry(
         try
         {
             using var response = await PostAsync("api/v1/verifications",
-                new StartBody(nin.Digits, firstName, lastName, dateOfBirth), cancellationToken).ConfigureAwait(false);
+                new StartBody(nin.Digits, firstName, lastName, dateOfBirth), cancellationToken);
             if (response is null)
             {
                 return new RegistryStart.Unavailable();
@@ -88,7 +88,7 @@ public sealed partial class HttpNationalIdRegistry(
             }
 
             response.EnsureSuccessStatusCode();
-            var started = await response.Content.ReadFromJsonAsync<Started>(cancellationToken).ConfigureAwait(false);
+            var started = await response.Content.ReadFromJsonAsync<Started>(cancellationToken);
             return started?.Question is null
                 ? new RegistryStart.Unavailable()
                 : new RegistryStart.Question(started.VerificationId.ToString(), started.Question.Sw, started.Question.En);
@@ -104,7 +104,7 @@ public sealed partial class HttpNationalIdRegistry(
         try
         {
             using var response = await PostAsync($"api/v1/verifications/{Uri.EscapeDataString(verificationId)}/answers",
-                new { answer }, cancellationToken).ConfigureAwait(false);
+                new { answer }, cancellationToken);
             if (response is null)
             {
                 return new RegistryAnswer.Unavailable();
@@ -116,7 +116,7 @@ public sealed partial class HttpNationalIdRegistry(
             }
 
             response.EnsureSuccessStatusCode();
-            var outcome = await response.Content.ReadFromJsonAsync<Outcome>(cancellationToken).ConfigureAwait(false);
+            var outcome = await response.Content.ReadFromJsonAsync<Outcome>(cancellationToken);
             return outcome?.Status switch
             {
                 "verified" => new RegistryAnswer.Verified(outcome.Person?.MiddleName, PhonesOf(outcome.Person)),
@@ -142,7 +142,7 @@ public sealed partial class HttpNationalIdRegistry(
         string assertion;
         try
         {
-            assertion = await assertions.IssueServiceAssertionAsync(options.Value.RegistryAudience, cancellationToken).ConfigureAwait(false);
+            assertion = await assertions.IssueServiceAssertionAsync(options.Value.RegistryAudience, cancellationToken);
         }
         catch (Exception e) when (e is InvalidOperationException or System.Security.Cryptography.CryptographicException)
         {
@@ -153,7 +153,7 @@ public sealed partial class HttpNationalIdRegistry(
 
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         request.Headers.Add(IIdentityAssertions.HeaderName, assertion);
-        var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
             // The registry does not accept the portal's assertion: a configuration fault (its PortalUrl, the issuer).

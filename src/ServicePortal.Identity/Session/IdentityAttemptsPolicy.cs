@@ -55,7 +55,7 @@ public sealed class IdentityAttemptsPolicy(AttemptLimits limits, IOptions<Identi
         protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
         {
             Interlocked.Exchange(ref _lastUsed, Stopwatch.GetTimestamp());
-            var tally = await limits.CountAsync(limit, subject, cancellationToken).ConfigureAwait(false);
+            var tally = await limits.CountAsync(limit, subject, cancellationToken);
             return tally.Exceeded ? new Lease(false, tally.RetryAfter(clock.GetUtcNow())) : Lease.Granted;
         }
 

@@ -27,14 +27,14 @@ public sealed class NetworkNins(NpgsqlDataSource dataSource, TimeProvider clock)
         var (start, end) = AttemptLimits.WindowAt(limit.Window, clock.GetUtcNow());
         var networkHash = Hash("network:" + network);
         var ninHash = Hash("nin:" + ninDigits);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         // One admission at a time per network and window, so two new NINs at once cannot both take the last place.
         await using (var gate = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction))
         {
             gate.Parameters.Add(new NpgsqlParameter { Value = $"network-nins:{limit.Scope}:{Convert.ToHexString(networkHash)}:{start.ToUnixTimeSeconds()}" });
-            await gate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await gate.ExecuteNonQueryAsync(cancellationToken);
         }
 
         bool member;
@@ -49,15 +49,15 @@ public sealed class NetworkNins(NpgsqlDataSource dataSource, TimeProvider clock)
             read.Parameters.Add(new NpgsqlParameter { Value = networkHash });
             read.Parameters.Add(new NpgsqlParameter { Value = start });
             read.Parameters.Add(new NpgsqlParameter { Value = ninHash });
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
             member = reader.GetBoolean(0);
             count = reader.GetInt32(1);
         }
 
         if (member || count >= limit.Permitted)
         {
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken);
             return (member, end);
         }
 
@@ -76,10 +76,10 @@ public sealed class NetworkNins(NpgsqlDataSource dataSource, TimeProvider clock)
             insert.Parameters.Add(new NpgsqlParameter { Value = start });
             insert.Parameters.Add(new NpgsqlParameter { Value = ninHash });
             insert.Parameters.Add(new NpgsqlParameter { Value = end });
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken);
         return (true, end);
     }
 
@@ -94,7 +94,7 @@ public sealed class NetworkNins(NpgsqlDataSource dataSource, TimeProvider clock)
         command.Parameters.Add(new NpgsqlParameter { Value = Hash("network:" + network) });
         command.Parameters.Add(new NpgsqlParameter { Value = start });
         command.Parameters.Add(new NpgsqlParameter { Value = Hash("nin:" + ninDigits) });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));

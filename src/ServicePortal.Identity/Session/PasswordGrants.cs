@@ -78,7 +78,7 @@ public sealed class PasswordGrants(NpgsqlDataSource dataSource, IdentityCookies 
         command.Parameters.Add(new NpgsqlParameter { Value = device });
         command.Parameters.Add(new NpgsqlParameter { Value = now });
         command.Parameters.Add(new NpgsqlParameter { Value = now + Lifetime });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
         http.Response.Cookies.Append(CookieName, WebEncoders.Base64UrlEncode(key), cookies.Options(http, CookiePath, Lifetime));
     }
 
@@ -98,8 +98,8 @@ public sealed class PasswordGrants(NpgsqlDataSource dataSource, IdentityCookies 
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = keyHash });
         command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
             ? new PasswordGrant(keyHash, reader.GetGuid(0), reader.GetGuid(1), (byte[])reader[2], reader.GetString(3),
                 reader.GetFieldValue<DateTimeOffset>(4))
             : null;
@@ -114,7 +114,7 @@ public sealed class PasswordGrants(NpgsqlDataSource dataSource, IdentityCookies 
             "UPDATE identity.password_grants SET consumed_at = $2 WHERE key_hash = $1 AND consumed_at IS NULL AND expires_at > $2");
         command.Parameters.Add(new NpgsqlParameter { Value = grant.KeyHash });
         command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
-        var spent = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        var spent = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
         http.Response.Cookies.Delete(CookieName, cookies.Options(http, CookiePath, TimeSpan.Zero));
         return spent;
     }

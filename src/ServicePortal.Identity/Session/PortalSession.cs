@@ -141,21 +141,21 @@ public static class PortalSession
         var services = http.RequestServices;
         var sessionId = SessionId(context.Principal);
         var live = sessionId is { } sid && Acr(context.Principal) == Assurance.Substantial
-            ? await services.GetRequiredService<PortalSessions>().UseAsync(sid, http.RequestAborted).ConfigureAwait(false)
+            ? await services.GetRequiredService<PortalSessions>().UseAsync(sid, http.RequestAborted)
             : null;
         var id = AccountId(context.Principal);
         if (live is null || live.AccountId != id)
         {
-            await RefuseAsync(context).ConfigureAwait(false);
+            await RefuseAsync(context);
             return;
         }
 
         // Read through this node's cache: a change to the account evicts it on every node (NOTIFY).
-        var account = await services.GetRequiredService<SessionAccounts>().GetAsync(live.AccountId, http.RequestAborted).ConfigureAwait(false);
+        var account = await services.GetRequiredService<SessionAccounts>().GetAsync(live.AccountId, http.RequestAborted);
         if (account is null || account.SecurityStamp.ToString() != context.Principal?.FindFirst(StampClaim)?.Value)
         {
-            await services.GetRequiredService<PortalSessions>().EndAsync(live.Id, SessionEnd.SecurityStamp, http.RequestAborted).ConfigureAwait(false);
-            await RefuseAsync(context).ConfigureAwait(false);
+            await services.GetRequiredService<PortalSessions>().EndAsync(live.Id, SessionEnd.SecurityStamp, http.RequestAborted);
+            await RefuseAsync(context);
             return;
         }
 
@@ -167,7 +167,7 @@ public static class PortalSession
     private static async Task RefuseAsync(CookieValidatePrincipalContext context)
     {
         context.RejectPrincipal();
-        await context.HttpContext.SignOutAsync(context.Scheme.Name).ConfigureAwait(false);
+        await context.HttpContext.SignOutAsync(context.Scheme.Name);
     }
 
     /// <summary>
@@ -188,12 +188,12 @@ public static class PortalSession
         var sessions = http.RequestServices.GetRequiredService<PortalSessions>();
         if (http.Items[CurrentSessionKey] is Guid previous)
         {
-            await sessions.EndAsync(previous, SessionEnd.Replaced, http.RequestAborted).ConfigureAwait(false);
+            await sessions.EndAsync(previous, SessionEnd.Replaced, http.RequestAborted);
         }
 
         var started = await sessions.StartAsync(accountId, principal.HasClaim(c => c.Type == RoleClaim),
             http.Request.Headers.UserAgent.ToString(), SessionDevices.MaskedNetwork(http.Connection.RemoteIpAddress),
-            http.RequestAborted).ConfigureAwait(false);
+            http.RequestAborted);
         var identity = (ClaimsIdentity)principal.Identity!;
         foreach (var old in identity.FindAll(SessionIdClaim).ToList())
         {
@@ -227,8 +227,7 @@ public static class PortalSession
         if (http.Items[CurrentSessionKey] is Guid id)
         {
             http.Items.Remove(CurrentSessionKey);
-            await http.RequestServices.GetRequiredService<PortalSessions>().EndAsync(id, SessionEnd.SignedOut, http.RequestAborted)
-                .ConfigureAwait(false);
+            await http.RequestServices.GetRequiredService<PortalSessions>().EndAsync(id, SessionEnd.SignedOut, http.RequestAborted);
         }
     }
 }

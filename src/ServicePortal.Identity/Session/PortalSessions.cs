@@ -54,7 +54,7 @@ public sealed class PortalSessions(NpgsqlDataSource dataSource, IOptions<Identit
         command.Parameters.Add(new NpgsqlParameter { Value = Truncate(userAgent, 512) });
         command.Parameters.Add(new NpgsqlParameter { Value = Truncate(clientNetwork, 64) });
         command.Parameters.Add(new NpgsqlParameter { Value = KeptAfterExpiry });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
         return new StartedSession(id, expires);
     }
 
@@ -65,7 +65,7 @@ public sealed class PortalSessions(NpgsqlDataSource dataSource, IOptions<Identit
     public async ValueTask<LiveSession?> UseAsync(Guid id, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var live = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var live = await GetAsync(id, cancellationToken);
         if (live is null)
         {
             return null;
@@ -73,7 +73,7 @@ public sealed class PortalSessions(NpgsqlDataSource dataSource, IOptions<Identit
 
         if (now >= live.ExpiresAt)
         {
-            await EndAsync(id, SessionEnd.Expired, cancellationToken).ConfigureAwait(false);
+            await EndAsync(id, SessionEnd.Expired, cancellationToken);
             return null;
         }
 
@@ -81,7 +81,7 @@ public sealed class PortalSessions(NpgsqlDataSource dataSource, IOptions<Identit
         {
             // Idle as far as this node knows; another node may have served it since. Ask the database.
             Evict(id);
-            live = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+            live = await GetAsync(id, cancellationToken);
             if (live is null)
             {
                 return null;
@@ -89,7 +89,7 @@ public sealed class PortalSessions(NpgsqlDataSource dataSource, IOptions<Identit
 
             if (now - live.LastSeen >= live.IdleTimeout)
             {
-                await EndAsync(id, SessionEnd.Idle, cancellationToken).ConfigureAwait(false);
+                await EndAsync(id, SessionEnd.Idle, cancellationToken);
                 return null;
             }
         }
@@ -101,7 +101,7 @@ public sealed class PortalSessions(NpgsqlDataSource dataSource, IOptions<Identit
                 "UPDATE identity.sessions SET last_seen_at = $2 WHERE id = $1 AND ended_at IS NULL AND last_seen_at < $2");
             command.Parameters.Add(new NpgsqlParameter { Value = id });
             command.Parameters.Add(new NpgsqlParameter { Value = now });
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
         return live;
@@ -115,7 +115,7 @@ public sealed class PortalSessions(NpgsqlDataSource dataSource, IOptions<Identit
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
         command.Parameters.Add(new NpgsqlParameter { Value = reason });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
         Evict(id); // every node hears of it by NOTIFY; this one need not wait for that
     }
 
@@ -128,7 +128,7 @@ public sealed class PortalSessions(NpgsqlDataSource dataSource, IOptions<Identit
         command.Parameters.Add(new NpgsqlParameter { Value = accountId });
         command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
         command.Parameters.Add(new NpgsqlParameter { Value = reason });
-        var ended = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        var ended = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
         Evict(id);
         return ended;
     }
@@ -136,8 +136,8 @@ public sealed class PortalSessions(NpgsqlDataSource dataSource, IOptions<Identit
     /// <summary>Ends every session of the account, but <paramref name="except"/> (the one asking, when it stays).</summary>
     public async Task EndAllAsync(Guid accountId, Guid? except, string reason, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var ended = await EndAllAsync(connection, null, accountId, except, reason, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var ended = await EndAllAsync(connection, null, accountId, except, reason, clock.GetUtcNow(), cancellationToken);
         EvictAll(ended);
     }
 
@@ -159,8 +159,8 @@ public sealed class PortalSessions(NpgsqlDataSource dataSource, IOptions<Identit
         command.Parameters.Add(new NpgsqlParameter { Value = now });
         command.Parameters.Add(new NpgsqlParameter { Value = reason });
         var ended = new List<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
             ended.Add(reader.GetGuid(0));
         }
@@ -188,7 +188,7 @@ public sealed class PortalSessions(NpgsqlDataSource dataSource, IOptions<Identit
                 SessionEnd.SecurityStamp, SessionEnd.SecurityChange,
             },
         });
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
     }
 
     /// <summary>The account's live sessions, most recently used first (the account page).</summary>
@@ -205,8 +205,8 @@ public sealed class PortalSessions(NpgsqlDataSource dataSource, IOptions<Identit
         command.Parameters.Add(new NpgsqlParameter { Value = accountId });
         command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
         var list = new List<SessionSummary>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
             list.Add(new SessionSummary(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1),
                 reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3), reader.GetString(4)));
@@ -253,8 +253,8 @@ public sealed class PortalSessions(NpgsqlDataSource dataSource, IOptions<Identit
                          "SELECT account_id, last_seen_at, idle_timeout, expires_at FROM identity.sessions WHERE id = $1 AND ended_at IS NULL"))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = id });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
             {
                 live = new LiveSession(id, reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<TimeSpan>(2),
                     reader.GetFieldValue<DateTimeOffset>(3));

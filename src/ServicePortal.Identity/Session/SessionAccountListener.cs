@@ -51,7 +51,7 @@ public sealed partial class SessionAccountListener(
             // change would wait for the cache lifetime. LISTEN again is a no-op round trip that keeps what
             // pg_stat_activity shows for this connection telling (operators and tests find it by it).
             await using var check = new NpgsqlCommand($"LISTEN {Channel}", connection);
-            await check.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await check.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 

@@ -31,7 +31,7 @@ public sealed class SessionAccounts(AccountStore accounts, IOptions<IdentityOpti
 
         var lifetime = options.Value.SessionCacheLifetime;
         var generation = Interlocked.Read(ref _generation);
-        var account = await accounts.FindByIdAsync(id, cancellationToken).ConfigureAwait(false);
+        var account = await accounts.FindByIdAsync(id, cancellationToken);
         if (account is null || lifetime <= TimeSpan.Zero || Interlocked.Read(ref _generation) != generation)
         {
             return account; // a missing account is not kept: its session ends and the cookie goes with it

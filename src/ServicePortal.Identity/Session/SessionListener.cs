@@ -47,7 +47,7 @@ public sealed partial class SessionListener(
         {
             // Quiet for a while: check the connection is alive (as SessionAccountListener does).
             await using var check = new NpgsqlCommand($"LISTEN {Channel}", connection);
-            await check.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await check.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 

@@ -75,15 +75,14 @@ public sealed class SignInFlow(
             return new PasswordStep.Wrong(); // not a NIN: nobody's count
         }
 
-        var account = await accounts.FindByNinAsync(nin, cancellationToken).ConfigureAwait(false);
+        var account = await accounts.FindByNinAsync(nin, cancellationToken);
         var device = devices.DeviceFor(http, account);
         var trusted = device != SignInLocks.UntrustedDevices;
         if (!trusted)
         {
             // A browser the NIN's owner signed in on is never held back by what others on its network (a carrier's
             // NAT) do; any other counts towards the NINs its network tries. Known or not, a NIN is admitted alike.
-            var (admitted, until) = await networkNins.AdmitAsync(NinsPerNetwork, NetworkOf(http), nin.Digits, cancellationToken)
-                .ConfigureAwait(false);
+            var (admitted, until) = await networkNins.AdmitAsync(NinsPerNetwork, NetworkOf(http), nin.Digits, cancellationToken);
             if (!admitted)
             {
                 return new PasswordStep.NetworkLimited(until);
@@ -91,7 +90,7 @@ public sealed class SignInFlow(
         }
 
         // Reserved before it is checked: however many attempts run at once, no more are checked than the lock allows.
-        var reservation = await locks.ReserveAsync(nin, device, cancellationToken).ConfigureAwait(false);
+        var reservation = await locks.ReserveAsync(nin, device, cancellationToken);
 
         // Always verify a hash, the account's or a decoy's, locked or not: the same work whatever the NIN.
         var check = passwords.Verify(account?.PasswordHash, password ?? "");
@@ -102,23 +101,23 @@ public sealed class SignInFlow(
 
         if (account is null || check == PasswordCheck.Wrong)
         {
-            return await locks.WrongAsync(nin, device, account, granted, cancellationToken).ConfigureAwait(false) is { } locked
+            return await locks.WrongAsync(nin, device, account, granted, cancellationToken) is { } locked
                 ? new PasswordStep.Locked(locked, trusted)
                 : new PasswordStep.Wrong();
         }
 
-        await locks.RightAsync(nin, device, cancellationToken).ConfigureAwait(false);
+        await locks.RightAsync(nin, device, cancellationToken);
         if (!trusted)
         {
             // A right password is not stuffing: the NIN no longer counts against its network (a password-only sign-in
             // for a client that asked for that level never completes a two-factor one, and must not pile up there).
-            await networkNins.ReleaseAsync(NinsPerNetwork, NetworkOf(http), nin.Digits, cancellationToken).ConfigureAwait(false);
+            await networkNins.ReleaseAsync(NinsPerNetwork, NetworkOf(http), nin.Digits, cancellationToken);
         }
 
         if (check == PasswordCheck.RightButRehash)
         {
             // Hashed at an older (lower) cost: now that the password is known to be right, hash it at today's.
-            await accounts.RehashPasswordAsync(account.Id, account.PasswordHash, passwords.Hash(password!), cancellationToken).ConfigureAwait(false);
+            await accounts.RehashPasswordAsync(account.Id, account.PasswordHash, passwords.Hash(password!), cancellationToken);
         }
 
         return new PasswordStep.Right(account, device);
@@ -142,25 +141,25 @@ public sealed class SignInFlow(
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(account);
         var trusted = device != SignInLocks.UntrustedDevices;
-        var reservation = await locks.ReserveAsync(account.Nin, device, cancellationToken).ConfigureAwait(false);
+        var reservation = await locks.ReserveAsync(account.Nin, device, cancellationToken);
         if (reservation is not AttemptReservation.Granted granted)
         {
             return new CodeStep.Locked(((AttemptReservation.Refused)reservation).Until, trusted);
         }
 
         var result = UsesAuthenticator(account)
-            ? (await authenticator.VerifyAsync(account.Id, account.TotpSecret!, code, cancellationToken).ConfigureAwait(false)
+            ? (await authenticator.VerifyAsync(account.Id, account.TotpSecret!, code, cancellationToken)
                 ? CodeCheck.Right
                 : CodeCheck.Wrong)
-            : await codes.VerifyAsync($"account:{account.Id}", CodePurpose, code, cancellationToken).ConfigureAwait(false);
+            : await codes.VerifyAsync($"account:{account.Id}", CodePurpose, code, cancellationToken);
         if (result == CodeCheck.Right)
         {
             // A complete sign-in, the only thing that clears the count.
-            await locks.ResetAsync(account.Nin, device, cancellationToken).ConfigureAwait(false);
+            await locks.ResetAsync(account.Nin, device, cancellationToken);
             return new CodeStep.Right();
         }
 
-        return await locks.WrongAsync(account.Nin, device, account, granted, cancellationToken).ConfigureAwait(false) is { } locked
+        return await locks.WrongAsync(account.Nin, device, account, granted, cancellationToken) is { } locked
             ? new CodeStep.Locked(locked, trusted)
             : new CodeStep.Wrong(result);
     }

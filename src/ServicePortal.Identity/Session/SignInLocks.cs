@@ -33,7 +33,7 @@ public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOp
         command.Parameters.Add(new NpgsqlParameter { Value = Hash(nin.Digits) });
         command.Parameters.Add(new NpgsqlParameter { Value = device });
         command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime until
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime until
             ? new DateTimeOffset(until, TimeSpan.Zero)
             : null;
     }
@@ -49,8 +49,8 @@ public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOp
     {
         var now = clock.GetUtcNow();
         var ninHash = Hash(nin.Digits);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         // The row as it is, locked for this transaction (a no-op update of an existing row returns it unchanged).
         int failures;
@@ -73,8 +73,8 @@ public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOp
             read.Parameters.Add(new NpgsqlParameter { Value = ninHash });
             read.Parameters.Add(new NpgsqlParameter { Value = device });
             read.Parameters.Add(new NpgsqlParameter { Value = now });
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
             failures = reader.GetInt32(0);
             lockedUntil = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1);
             updatedAt = reader.GetFieldValue<DateTimeOffset>(2);
@@ -82,7 +82,7 @@ public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOp
 
         if (lockedUntil > now)
         {
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken);
             return new AttemptReservation.Refused(lockedUntil.Value);
         }
 
@@ -91,7 +91,7 @@ public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOp
         if (failures >= Options.LockoutThreshold)
         {
             // The attempt that may start the lock is being checked right now: this one waits as if it had.
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken);
             return new AttemptReservation.Refused(now + Options.LockoutDuration);
         }
 
@@ -103,10 +103,10 @@ public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOp
             update.Parameters.Add(new NpgsqlParameter { Value = device });
             update.Parameters.Add(new NpgsqlParameter { Value = failures + 1 });
             update.Parameters.Add(new NpgsqlParameter { Value = now });
-            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await update.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken);
         return new AttemptReservation.Granted(failures + 1);
     }
 
@@ -126,8 +126,8 @@ public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOp
 
         var now = clock.GetUtcNow();
         var until = now + Options.LockoutDuration;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         int started;
         await using (var update = new NpgsqlCommand(
                          """
@@ -139,17 +139,17 @@ public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOp
             update.Parameters.Add(new NpgsqlParameter { Value = device });
             update.Parameters.Add(new NpgsqlParameter { Value = until });
             update.Parameters.Add(new NpgsqlParameter { Value = now });
-            started = await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            started = await update.ExecuteNonQueryAsync(cancellationToken);
         }
 
         if (started > 0 && account is not null)
         {
             await Outbox.EnqueueAsync(connection, transaction,
                 OutgoingMessage.ToPhone(account.Phone, LockNotice(until, device != UntrustedDevices, account.Language), "identity.lock"),
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken);
         return until;
     }
 
@@ -167,7 +167,7 @@ public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOp
         command.Parameters.Add(new NpgsqlParameter { Value = Hash(nin.Digits) });
         command.Parameters.Add(new NpgsqlParameter { Value = device });
         command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>A complete sign-in on this device: its count starts again.</summary>
@@ -176,7 +176,7 @@ public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOp
         await using var command = dataSource.CreateCommand("DELETE FROM identity.sign_in_locks WHERE nin_hash = $1 AND device = $2");
         command.Parameters.Add(new NpgsqlParameter { Value = Hash(nin.Digits) });
         command.Parameters.Add(new NpgsqlParameter { Value = device });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>A new password: every count and lock of the NIN is lifted (in the caller's transaction).</summary>
@@ -185,7 +185,7 @@ public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOp
     {
         await using var command = new NpgsqlCommand("DELETE FROM identity.sign_in_locks WHERE nin_hash = $1", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = Hash(ninDigits) });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The SMS to the account's phone when a lock starts, in the account's language.</summary>

@@ -49,14 +49,14 @@ public sealed class SignInUnlocks(
     public async Task<UnlockRequest?> RequestAsync(HttpContext http, NationalIdNumber nin, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
-        var account = await accounts.FindByNinAsync(nin, cancellationToken).ConfigureAwait(false);
+        var account = await accounts.FindByNinAsync(nin, cancellationToken);
         if (devices.DeviceFor(http, account) != SignInLocks.UntrustedDevices ||
-            await locks.LockedUntilAsync(nin, SignInLocks.UntrustedDevices, cancellationToken).ConfigureAwait(false) is null)
+            await locks.LockedUntilAsync(nin, SignInLocks.UntrustedDevices, cancellationToken) is null)
         {
             return null;
         }
 
-        var tally = await limits.CountAsync(Requests, nin.Digits, cancellationToken).ConfigureAwait(false);
+        var tally = await limits.CountAsync(Requests, nin.Digits, cancellationToken);
         if (tally.Exceeded)
         {
             return new UnlockRequest.Refused(tally.WindowEnd);
@@ -65,7 +65,7 @@ public sealed class SignInUnlocks(
         if (account is not null)
         {
             // Whether it went (or the phone has had its codes for the hour) is not told: an unknown NIN sends nothing.
-            await codes.IssueAsync(CodeSubject(account), Purpose, account.Phone, account.Language, cancellationToken).ConfigureAwait(false);
+            await codes.IssueAsync(CodeSubject(account), Purpose, account.Phone, account.Language, cancellationToken);
         }
 
         var value = _protector.Protect(Encoding.UTF8.GetBytes($"{nin.Digits}|{clock.GetUtcNow().ToUnixTimeSeconds()}"));
@@ -105,15 +105,15 @@ public sealed class SignInUnlocks(
     public async Task<UnlockCheck> CheckAsync(HttpContext http, NationalIdNumber nin, string? code, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
-        var tally = await limits.CountAsync(CodesTried, nin.Digits, cancellationToken).ConfigureAwait(false);
+        var tally = await limits.CountAsync(CodesTried, nin.Digits, cancellationToken);
         if (tally.Exceeded)
         {
             return new UnlockCheck.Refused(tally.WindowEnd);
         }
 
-        var account = await accounts.FindByNinAsync(nin, cancellationToken).ConfigureAwait(false);
+        var account = await accounts.FindByNinAsync(nin, cancellationToken);
         if (account is null ||
-            await codes.VerifyAsync(CodeSubject(account), Purpose, code, cancellationToken).ConfigureAwait(false) != CodeCheck.Right)
+            await codes.VerifyAsync(CodeSubject(account), Purpose, code, cancellationToken) != CodeCheck.Right)
         {
             return new UnlockCheck.Wrong();
         }

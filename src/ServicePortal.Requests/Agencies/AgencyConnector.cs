@@ -61,20 +61,20 @@ public sealed class AgencyConnector(
     public async Task<SubmitOutcome> SubmitAsync(OutgoingRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var target = await catalog.ApplicationEndpointAsync(request.Agency, cancellationToken).ConfigureAwait(false);
+        var target = await catalog.ApplicationEndpointAsync(request.Agency, cancellationToken);
         if (target is null)
         {
             return new SubmitOutcome.Retry("the agency has no approved application endpoint");
         }
 
-        var citizen = await identity.ForAccountAsync(request.AccountId, request.Acr, request.Amr, cancellationToken).ConfigureAwait(false);
+        var citizen = await identity.ForAccountAsync(request.AccountId, request.Acr, request.Amr, cancellationToken);
         if (citizen is null)
         {
             return new SubmitOutcome.Refused("the citizen's account no longer exists");
         }
 
         var assertion = await identity.IssueAsync(citizen, request.Agency, entitlements.ReceivesNin(request.Agency), request.Reference,
-            null, cancellationToken).ConfigureAwait(false);
+            null, cancellationToken);
         var body = new JsonObject
         {
             ["service"] = request.ServiceCode,
@@ -93,8 +93,8 @@ public sealed class AgencyConnector(
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(target.Timeout);
-            using var response = await http.SendAsync(message, timeout.Token).ConfigureAwait(false);
-            var text = await ReadBoundedAsync(response, timeout.Token).ConfigureAwait(false);
+            using var response = await http.SendAsync(message, timeout.Token);
+            var text = await ReadBoundedAsync(response, timeout.Token);
             call.Answered(response, text);
             if (response.IsSuccessStatusCode)
             {
@@ -129,7 +129,7 @@ public sealed class AgencyConnector(
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(references);
-        var target = await catalog.ApplicationEndpointAsync(agency, cancellationToken).ConfigureAwait(false);
+        var target = await catalog.ApplicationEndpointAsync(agency, cancellationToken);
         if (target is null)
         {
             return new StatusAnswer([], "the agency has no approved application endpoint", null);
@@ -139,14 +139,14 @@ public sealed class AgencyConnector(
         {
             Content = JsonContent.Create(new { references }),
         };
-        message.Headers.Add(IIdentityAssertions.HeaderName, await identity.IssueServiceAssertionAsync(agency, cancellationToken).ConfigureAwait(false));
+        message.Headers.Add(IIdentityAssertions.HeaderName, await identity.IssueServiceAssertionAsync(agency, cancellationToken));
         var call = new CallRecord(audit, clock, target, message, null, null);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(target.Timeout);
-            using var response = await http.SendAsync(message, timeout.Token).ConfigureAwait(false);
-            var text = await ReadBoundedAsync(response, timeout.Token).ConfigureAwait(false);
+            using var response = await http.SendAsync(message, timeout.Token);
+            var text = await ReadBoundedAsync(response, timeout.Token);
             call.Answered(response, text);
             if (!response.IsSuccessStatusCode)
             {
@@ -233,11 +233,11 @@ public sealed class AgencyConnector(
             throw new InvalidDataException("the agency's answer is larger than 4 MB");
         }
 
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
         {
             buffer.Write(chunk, 0, read);
             if (buffer.Length > limit)

@@ -29,7 +29,7 @@ public sealed partial class SubmissionJob(
         var handled = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var claimed = await ClaimAsync(cancellationToken).ConfigureAwait(false);
+            var claimed = await ClaimAsync(cancellationToken);
             if (claimed.Count == 0)
             {
                 break;
@@ -37,10 +37,10 @@ public sealed partial class SubmissionJob(
 
             foreach (var request in claimed)
             {
-                var outcome = await connector.SubmitAsync(request, cancellationToken).ConfigureAwait(false);
+                var outcome = await connector.SubmitAsync(request, cancellationToken);
                 try
                 {
-                    await RecordAsync(request, outcome, cancellationToken).ConfigureAwait(false);
+                    await RecordAsync(request, outcome, cancellationToken);
                 }
                 catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation &&
                                                   e.ConstraintName == "requests_agency_reference" &&
@@ -51,9 +51,8 @@ public sealed partial class SubmissionJob(
                     // queued and is sent again with backoff (same Idempotency-Key); the error is on the
                     // administrator's page.
                     var problem = $"the agency answered with reference {accepted.Item.AgencyReference}, which another application already has";
-                    await updates.RecordErrorAsync(request.Agency, "submit", accepted.Item.AgencyReference, problem, null, cancellationToken)
-                        .ConfigureAwait(false);
-                    await RetryLaterAsync(request, problem, cancellationToken).ConfigureAwait(false);
+                    await updates.RecordErrorAsync(request.Agency, "submit", accepted.Item.AgencyReference, problem, null, cancellationToken);
+                    await RetryLaterAsync(request, problem, cancellationToken);
                 }
 
                 handled++;
@@ -65,7 +64,7 @@ public sealed partial class SubmissionJob(
 
     private async Task<IReadOnlyList<OutgoingRequest>> ClaimAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<OutgoingRequest>(new CommandDefinition(
             """
             UPDATE requests.requests r SET next_attempt_at = now() + @lease
@@ -75,7 +74,7 @@ public sealed partial class SubmissionJob(
             RETURNING r.id AS Id, r.reference AS Reference, r.account_id AS AccountId, r.agency AS Agency,
                       r.service_code AS ServiceCode, r.answers::text AS Answers, r.acr AS Acr, r.amr AS Amr,
                       r.submit_path AS SubmitPath, r.submit_attempts AS SubmitAttempts, r.processing_days AS ProcessingDays
-            """, new { lease = Lease, size = ClaimSize }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { lease = Lease, size = ClaimSize }, cancellationToken: cancellationToken));
         return [.. rows];
     }
 
@@ -84,24 +83,24 @@ public sealed partial class SubmissionJob(
         switch (outcome)
         {
             case SubmitOutcome.Accepted accepted:
-                await AcceptedAsync(request, accepted.Item, cancellationToken).ConfigureAwait(false);
+                await AcceptedAsync(request, accepted.Item, cancellationToken);
                 break;
             case SubmitOutcome.Refused refused:
-                await RefusedAsync(request, refused.Problem, cancellationToken).ConfigureAwait(false);
+                await RefusedAsync(request, refused.Problem, cancellationToken);
                 break;
             case SubmitOutcome.Retry retry:
-                await RetryLaterAsync(request, retry.Problem, cancellationToken).ConfigureAwait(false);
+                await RetryLaterAsync(request, retry.Problem, cancellationToken);
                 break;
         }
     }
 
     private async Task AcceptedAsync(OutgoingRequest request, AgencyStatusItem item, CancellationToken cancellationToken)
     {
-        var contact = (await citizens.ContactsAsync([request.AccountId], cancellationToken).ConfigureAwait(false))
+        var contact = (await citizens.ContactsAsync([request.AccountId], cancellationToken))
             .GetValueOrDefault(request.AccountId);
         var received = RequestStatus.FromAgency(item.Status) == RequestStatus.Submitted;
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
             var moved = await connection.ExecuteAsync(new CommandDefinition(
                 """
@@ -119,7 +118,7 @@ public sealed partial class SubmissionJob(
                 {
                     request.Id, agencyReference = item.AgencyReference, received, agencyStatus = item.Status, version = item.Version,
                     updatedAt = item.UpdatedAt.UtcDateTime, messageSw = item.MessageSw, messageEn = item.MessageEn,
-                }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                }, transaction, cancellationToken: cancellationToken));
             if (moved == 0)
             {
                 return; // cancelled meanwhile, or another node recorded it: nothing to add
@@ -133,14 +132,14 @@ public sealed partial class SubmissionJob(
                 {
                     request.Id, agencyStatus = received ? item.Status : null, version = received ? item.Version : (int?)null,
                     messageSw = received ? item.MessageSw : null, messageEn = received ? item.MessageEn : null,
-                }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                }, transaction, cancellationToken: cancellationToken));
             if (contact is not null)
             {
                 await Notices.EnqueueAsync(connection, transaction, contact, request.Reference, RequestStatus.Submitted, null, null,
-                    cancellationToken).ConfigureAwait(false);
+                    cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken);
         }
 
         // The agency's first answer is a status report like any other. When it only says "received" it is the
@@ -148,7 +147,7 @@ public sealed partial class SubmissionJob(
         // moved it further, that move is applied as any report is (its version, its words, its notice).
         if (!received)
         {
-            await updates.ApplyAsync(request.Agency, [item], "pull", cancellationToken).ConfigureAwait(false);
+            await updates.ApplyAsync(request.Agency, [item], "pull", cancellationToken);
         }
 
         LogSubmitted(logger, request.Reference, request.Agency, item.AgencyReference);
@@ -156,10 +155,10 @@ public sealed partial class SubmissionJob(
 
     private async Task RefusedAsync(OutgoingRequest request, string problem, CancellationToken cancellationToken)
     {
-        var contact = (await citizens.ContactsAsync([request.AccountId], cancellationToken).ConfigureAwait(false))
+        var contact = (await citizens.ContactsAsync([request.AccountId], cancellationToken))
             .GetValueOrDefault(request.AccountId);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         const string sw = "Taasisi imekataa ombi hili. Wasiliana na dawati la msaada kwa maelezo.";
         const string en = "The agency refused this application. Contact the helpdesk for details.";
         var moved = await connection.ExecuteAsync(new CommandDefinition(
@@ -168,7 +167,7 @@ public sealed partial class SubmissionJob(
             SET status = 'rejected', closed_at = now(), updated_at = now(), next_attempt_at = NULL, last_error = @problem,
                 message_sw = @sw, message_en = @en, submit_attempts = submit_attempts + 1
             WHERE id = @id AND status = 'queued'
-            """, new { request.Id, problem, sw, en }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { request.Id, problem, sw, en }, transaction, cancellationToken: cancellationToken));
         if (moved == 0)
         {
             return;
@@ -178,14 +177,14 @@ public sealed partial class SubmissionJob(
             """
             INSERT INTO requests.events (request_id, kind, source, status_from, status_to, message_sw, message_en, detail)
             VALUES (@id, 'status', 'portal', 'queued', 'rejected', @sw, @en, @problem)
-            """, new { request.Id, sw, en, problem }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { request.Id, sw, en, problem }, transaction, cancellationToken: cancellationToken));
         if (contact is not null)
         {
             await Notices.EnqueueAsync(connection, transaction, contact, request.Reference, RequestStatus.Rejected,
-                contact.Language == "en" ? en : sw, null, cancellationToken).ConfigureAwait(false);
+                contact.Language == "en" ? en : sw, null, cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken);
         LogRefused(logger, request.Reference, request.Agency, problem);
     }
 
@@ -194,14 +193,14 @@ public sealed partial class SubmissionJob(
         var attempt = request.SubmitAttempts + 1;
         var delay = TimeSpan.FromSeconds(Math.Min(900, 10 * Math.Pow(2, Math.Min(attempt - 1, 10))));
         delay *= 0.8 + (Random.Shared.NextDouble() * 0.4); // jitter: agencies coming back are not hit by a wave
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE requests.requests SET submit_attempts = @attempt, next_attempt_at = now() + @delay, last_error = @problem
             WHERE id = @id AND status = 'queued';
             INSERT INTO requests.events (request_id, kind, source, detail)
             SELECT @id, 'submit_failed', 'portal', @problem WHERE @attempt = 1;
-            """, new { request.Id, attempt, delay, problem }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { request.Id, attempt, delay, problem }, cancellationToken: cancellationToken));
         LogRetry(logger, request.Reference, request.Agency, attempt, delay.TotalSeconds, problem);
     }
 

@@ -50,11 +50,11 @@ public static class AgencyStatusApi
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(http.Request.Body, default, cancellationToken).ConfigureAwait(false);
+            document = await JsonDocument.ParseAsync(http.Request.Body, default, cancellationToken);
         }
         catch (JsonException)
         {
-            await updates.RecordErrorAsync(agency, "push", null, "the body is not valid JSON", null, cancellationToken).ConfigureAwait(false);
+            await updates.RecordErrorAsync(agency, "push", null, "the body is not valid JSON", null, cancellationToken);
             return Problems.Invalid(new Dictionary<string, string[]> { ["body"] = [Problems.Both("Mwili si JSON sahihi.", "The body is not valid JSON.")] });
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException)
@@ -84,12 +84,12 @@ public static class AgencyStatusApi
                 }
                 else
                 {
-                    await updates.RecordErrorAsync(agency, "push", reference, problem!, element.GetRawText(), cancellationToken).ConfigureAwait(false);
+                    await updates.RecordErrorAsync(agency, "push", reference, problem!, element.GetRawText(), cancellationToken);
                     results.Add(new { agencyReference = reference, outcome = "invalid", problem });
                 }
             }
 
-            var outcomes = await updates.ApplyAsync(agency, items, "push", cancellationToken).ConfigureAwait(false);
+            var outcomes = await updates.ApplyAsync(agency, items, "push", cancellationToken);
             results.AddRange(outcomes.Select(o => new { agencyReference = o.Reference, outcome = Outcome(o.Outcome), problem = (string?)null }));
             return TypedResults.Ok(new { items = results });
         }

@@ -50,7 +50,7 @@ public static class CitizenRequestsApi
             return (null, Challenge(http));
         }
 
-        var citizen = await identity.AuthenticateAsync(http, Scope).ConfigureAwait(false);
+        var citizen = await identity.AuthenticateAsync(http, Scope);
         if (citizen is null)
         {
             return (null, Challenge(http));
@@ -83,7 +83,7 @@ public static class CitizenRequestsApi
     private static async Task<IResult> ApplyAsync(HttpContext http, IIdentityAssertions identity, CatalogReader catalog,
         ApplicationValidator validator, RequestStore store, CancellationToken cancellationToken)
     {
-        var (citizen, refusal) = await CitizenAsync(http, identity).ConfigureAwait(false);
+        var (citizen, refusal) = await CitizenAsync(http, identity);
         if (citizen is null)
         {
             return refusal!;
@@ -104,7 +104,7 @@ public static class CitizenRequestsApi
         JsonNode? body;
         try
         {
-            body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: cancellationToken);
         }
         catch (JsonException)
         {
@@ -118,7 +118,7 @@ public static class CitizenRequestsApi
 
         var serviceCode = (body as JsonObject)?["serviceCode"] is JsonValue code && code.TryGetValue(out string? text) ? text : null;
         var answers = (body as JsonObject)?["answers"] as JsonObject;
-        var service = serviceCode is { Length: <= 80 } ? await catalog.ServiceAsync(serviceCode, cancellationToken).ConfigureAwait(false) : null;
+        var service = serviceCode is { Length: <= 80 } ? await catalog.ServiceAsync(serviceCode, cancellationToken) : null;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (service is null || !service.AppliesOnline || service.SubmitPath is null || service.StatusPath is null)
         {
@@ -154,7 +154,7 @@ public static class CitizenRequestsApi
         var (request, created) = await store.CreateAsync(new NewRequest(citizen.AccountId, service!.Code, service.Agency.Code,
             (JsonObject)answers!.DeepClone(), key.Length > 0 ? "api:" + key : "api:" + Guid.NewGuid().ToString("N"),
             Current, citizen.Acr, citizen.Amr, service.ProcessingTime.Days, service.SubmitPath!, service.StatusPath!),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
         var view = Summary(request);
         return created
             ? TypedResults.Created($"/api/me/requests/{request.Reference}", view)
@@ -164,7 +164,7 @@ public static class CitizenRequestsApi
     private static async Task<IResult> ListAsync(HttpContext http, IIdentityAssertions identity, RequestStore store,
         string? status, int? page, int? pageSize, CancellationToken cancellationToken)
     {
-        var (citizen, refusal) = await CitizenAsync(http, identity).ConfigureAwait(false);
+        var (citizen, refusal) = await CitizenAsync(http, identity);
         if (citizen is null)
         {
             return refusal!;
@@ -191,26 +191,26 @@ public static class CitizenRequestsApi
             return Problems.Invalid(errors);
         }
 
-        var (items, total) = await store.ListAsync(citizen.AccountId, status, page ?? 1, pageSize ?? 20, cancellationToken).ConfigureAwait(false);
+        var (items, total) = await store.ListAsync(citizen.AccountId, status, page ?? 1, pageSize ?? 20, cancellationToken);
         return TypedResults.Ok(new { items = items.Select(Summary), total, page = page ?? 1, pageSize = pageSize ?? 20 });
     }
 
     private static async Task<IResult> GetAsync(string reference, HttpContext http, IIdentityAssertions identity, RequestStore store,
         TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (citizen, refusal) = await CitizenAsync(http, identity).ConfigureAwait(false);
+        var (citizen, refusal) = await CitizenAsync(http, identity);
         if (citizen is null)
         {
             return refusal!;
         }
 
         if (!PortalReference.TryParse(reference, out var parsed) ||
-            await store.FindAsync(citizen.AccountId, parsed.Value.Value, cancellationToken).ConfigureAwait(false) is not { } request)
+            await store.FindAsync(citizen.AccountId, parsed.Value.Value, cancellationToken) is not { } request)
         {
             return Problems.NotFound();
         }
 
-        var timeline = await store.TimelineAsync(request.Id, cancellationToken).ConfigureAwait(false);
+        var timeline = await store.TimelineAsync(request.Id, cancellationToken);
         return TypedResults.Ok(new
         {
             request.Reference,

@@ -15,8 +15,7 @@ public static class Notices
 
     public static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CitizenContact contact,
         string reference, string status, string? agencyMessage, string? controlNumber, CancellationToken cancellationToken) =>
-        await Outbox.EnqueueManyAsync(connection, transaction, Compose(contact, reference, status, agencyMessage, controlNumber), cancellationToken)
-            .ConfigureAwait(false);
+        await Outbox.EnqueueManyAsync(connection, transaction, Compose(contact, reference, status, agencyMessage, controlNumber), cancellationToken);
 
     /// <summary>
     /// The notices of one move: the SMS, then the e-mail when the citizen gave an address. A batch of moves

@@ -69,8 +69,8 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, TimeProvider clock
         ArgumentNullException.ThrowIfNull(request);
         for (var attempt = 0; ; attempt++)
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             try
             {
                 var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
@@ -87,13 +87,13 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, TimeProvider clock
                         reference = PortalReference.New().Value, request.AccountId, request.ServiceCode, request.Agency,
                         answers = request.Answers.ToJsonString(), request.IdempotencyKey, request.Language, request.Acr,
                         amr = request.Amr.ToArray(), request.ProcessingDays, request.SubmitPath, request.StatusPath,
-                    }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    }, transaction, cancellationToken: cancellationToken));
                 if (id is null)
                 {
-                    await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                    await transaction.RollbackAsync(cancellationToken);
                     var existing = await connection.QuerySingleAsync<RequestView>(new CommandDefinition(
                         $"SELECT {ViewColumns} FROM requests.requests WHERE account_id = @accountId AND idempotency_key = @key",
-                        new { request.AccountId, key = request.IdempotencyKey }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                        new { request.AccountId, key = request.IdempotencyKey }, cancellationToken: cancellationToken));
                     return (existing, false);
                 }
 
@@ -101,11 +101,11 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, TimeProvider clock
                     """
                     INSERT INTO requests.events (request_id, kind, source, status_to) VALUES (@id, 'created', 'citizen', 'queued');
                     SELECT pg_notify(@channel, @id::text);
-                    """, new { id, channel = QueuedChannel }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    """, new { id, channel = QueuedChannel }, transaction, cancellationToken: cancellationToken));
                 var view = await connection.QuerySingleAsync<RequestView>(new CommandDefinition(
                     $"SELECT {ViewColumns} FROM requests.requests WHERE id = @id", new { id }, transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    cancellationToken: cancellationToken));
+                await transaction.CommitAsync(cancellationToken);
                 return (view, true);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation &&
@@ -119,39 +119,39 @@ public sealed class RequestStore(NpgsqlDataSource dataSource, TimeProvider clock
     /// <summary>The citizen's own request by reference; null for anyone else's (404, not 403).</summary>
     public async Task<RequestView?> FindAsync(Guid accountId, string reference, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<RequestView>(new CommandDefinition(
             $"SELECT {ViewColumns} FROM requests.requests WHERE account_id = @accountId AND reference = @reference",
-            new { accountId, reference }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { accountId, reference }, cancellationToken: cancellationToken));
     }
 
     public async Task<(IReadOnlyList<RequestView> Items, long Total)> ListAsync(Guid accountId, string? status, int page, int pageSize,
         CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var items = await connection.QueryAsync<RequestView>(new CommandDefinition(
             $"""
             SELECT {ViewColumns} FROM requests.requests
             WHERE account_id = @accountId AND (@status::text IS NULL OR status = @status)
             ORDER BY created_at DESC, id DESC
             LIMIT @pageSize OFFSET @offset
-            """, new { accountId, status, pageSize, offset = (page - 1) * pageSize }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { accountId, status, pageSize, offset = (page - 1) * pageSize }, cancellationToken: cancellationToken));
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT count(*) FROM requests.requests WHERE account_id = @accountId AND (@status::text IS NULL OR status = @status)",
-            new { accountId, status }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { accountId, status }, cancellationToken: cancellationToken));
         return ([.. items], total);
     }
 
     public async Task<IReadOnlyList<TimelineEvent>> TimelineAsync(long requestId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var events = await connection.QueryAsync<TimelineEvent>(new CommandDefinition(
             """
             SELECT at AS At, kind AS Kind, source AS Source, status_from AS StatusFrom, status_to AS StatusTo,
                    message_sw AS MessageSw, message_en AS MessageEn
             FROM requests.events WHERE request_id = @requestId AND kind IN ('created', 'submitted', 'status')
             ORDER BY id
-            """, new { requestId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { requestId }, cancellationToken: cancellationToken));
         return [.. events];
     }
 

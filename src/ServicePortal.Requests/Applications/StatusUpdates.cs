@@ -119,8 +119,8 @@ public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory
             return outcomes;
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<Current>(new CommandDefinition(
             """
             SELECT id AS Id, account_id AS AccountId, reference AS Reference, agency_reference AS AgencyReference,
@@ -131,7 +131,7 @@ public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory
             ORDER BY id
             FOR UPDATE
             """, new { agency, references = items.Select(i => i.AgencyReference).Distinct().ToArray() }, transaction,
-            cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+            cancellationToken: cancellationToken))).ToList();
         var byReference = rows.ToDictionary(r => r.AgencyReference, StringComparer.Ordinal);
 
         var changes = new List<(Current Row, AgencyStatusItem Item, string Status)>();
@@ -169,7 +169,7 @@ public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory
 
         if (changes.Count > 0)
         {
-            await WriteChangesAsync(connection, transaction, changes, source, cancellationToken).ConfigureAwait(false);
+            await WriteChangesAsync(connection, transaction, changes, source, cancellationToken);
         }
 
         if (errors.Count > 0)
@@ -179,10 +179,10 @@ public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory
                 INSERT INTO requests.agency_errors (agency, source, agency_reference, problem)
                 SELECT @agency, @source, r, p FROM unnest(@references, @problems) AS t(r, p)
                 """, new { agency, source, references = errors.Select(e => e.Reference).ToArray(), problems = errors.Select(e => e.Problem).ToArray() },
-                transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                transaction, cancellationToken: cancellationToken));
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken);
         return outcomes;
     }
 
@@ -190,11 +190,11 @@ public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory
     public async Task RecordErrorAsync(string agency, string source, string? reference, string problem, string? excerpt,
         CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO requests.agency_errors (agency, source, agency_reference, problem, excerpt) VALUES (@agency, @source, @reference, @problem, @excerpt)",
             new { agency, source, reference, problem, excerpt = excerpt is { Length: > 500 } ? excerpt[..500] : excerpt },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
     }
 
     private async Task WriteChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
@@ -233,7 +233,7 @@ public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory
                 controls = changes.Select(c => c.Item.PaymentControlNumber).ToArray(),
                 amounts = changes.Select(c => c.Item.AmountTzs).ToArray(),
                 corrections = changes.Select(c => c.Item.Correction).ToArray(),
-            }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO requests.events (request_id, kind, source, status_from, status_to, agency_status, agency_version, message_sw, message_en)
@@ -250,7 +250,7 @@ public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory
                 versions = changes.Select(c => c.Item.Version).ToArray(),
                 messagesSw = changes.Select(c => c.Item.MessageSw).ToArray(),
                 messagesEn = changes.Select(c => c.Item.MessageEn).ToArray(),
-            }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }, transaction, cancellationToken: cancellationToken));
 
         // The citizen hears of a move (not of a repeated status with new words) in their own language.
         var moved = changes.Where(c => c.Status != c.Row.Status).ToList();
@@ -261,7 +261,7 @@ public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory
 
         // All the batch's notices in one statement: one INSERT per notice was a round trip each, and with 1.5
         // notices per move it was most of a sync pass's time (docs/benchmarks.md, "Status sync").
-        var contacts = await citizens.ContactsAsync([.. moved.Select(m => m.Row.AccountId).Distinct()], cancellationToken).ConfigureAwait(false);
+        var contacts = await citizens.ContactsAsync([.. moved.Select(m => m.Row.AccountId).Distinct()], cancellationToken);
         var notices = new List<OutgoingMessage>(moved.Count * 2);
         foreach (var (row, item, status) in moved)
         {
@@ -272,6 +272,6 @@ public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory
             }
         }
 
-        await Outbox.EnqueueManyAsync(connection, transaction, notices, cancellationToken).ConfigureAwait(false);
+        await Outbox.EnqueueManyAsync(connection, transaction, notices, cancellationToken);
     }
 }

@@ -25,7 +25,7 @@ public sealed class RequestJobs(SubmissionJob submission, StatusSyncJob sync)
     [AutomaticRetry(Attempts = 0)]
     public async Task<string> SyncAgencyAsync(string agency, CancellationToken cancellationToken)
     {
-        var result = await sync.RunAsync(agency, cancellationToken).ConfigureAwait(false);
+        var result = await sync.RunAsync(agency, cancellationToken);
         return result.Error ?? string.Create(CultureInfo.InvariantCulture, $"asked {result.Asked}, applied {result.Applied}, problems {result.Problems}");
     }
 }
@@ -59,11 +59,11 @@ internal sealed class RecurringJobsRegistrar(
 
     protected override async Task WokeAsync(NpgsqlConnection connection, bool notified, CancellationToken cancellationToken)
     {
-        await RegisterWhenDueAsync(cancellationToken).ConfigureAwait(false);
+        await RegisterWhenDueAsync(cancellationToken);
         if (notified)
         {
             // A queued request: send now rather than at the next sweep (several in a burst: one run).
-            while (await connection.WaitAsync(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false))
+            while (await connection.WaitAsync(TimeSpan.FromMilliseconds(50), cancellationToken))
             {
             }
 
@@ -75,7 +75,7 @@ internal sealed class RecurringJobsRegistrar(
     {
         if (DateTimeOffset.UtcNow >= _nextRegistration)
         {
-            await RegisterAsync(cancellationToken).ConfigureAwait(false);
+            await RegisterAsync(cancellationToken);
             _nextRegistration = DateTimeOffset.UtcNow.AddMinutes(10);
         }
     }
@@ -83,7 +83,7 @@ internal sealed class RecurringJobsRegistrar(
     private async Task RegisterAsync(CancellationToken cancellationToken)
     {
         recurring.AddOrUpdate<RequestJobs>(RequestJobs.SubmitRecurringId, j => j.SubmitQueuedAsync(CancellationToken.None), "*/15 * * * * *");
-        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var agencies = await connection.QueryAsync<string>(new CommandDefinition(
             """
             SELECT DISTINCT a.code FROM catalog.services s JOIN catalog.agencies a ON a.id = s.agency_id
@@ -91,7 +91,7 @@ internal sealed class RecurringJobsRegistrar(
             UNION
             SELECT DISTINCT agency FROM requests.requests
             WHERE status IN ('submitted', 'in_review', 'action_required', 'awaiting_payment', 'approved')
-            """, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, cancellationToken: cancellationToken));
         foreach (var agency in agencies)
         {
             recurring.AddOrUpdate<RequestJobs>(RequestJobs.SyncRecurringId(agency), j => j.SyncAgencyAsync(agency, CancellationToken.None),

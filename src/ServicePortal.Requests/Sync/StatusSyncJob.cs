@@ -35,10 +35,10 @@ public sealed partial class StatusSyncJob(
 
     public async Task<PassResult> RunAsync(string agency, CancellationToken cancellationToken)
     {
-        await using var lockConnection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var lockConnection = await dataSource.OpenConnectionAsync(cancellationToken);
         var locked = await lockConnection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT pg_try_advisory_lock(hashtext('requests.sync'), hashtext(@agency))", new { agency },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
         if (!locked)
         {
             return new PassResult(false, 0, 0, 0, "another node is syncing this agency");
@@ -46,37 +46,37 @@ public sealed partial class StatusSyncJob(
 
         try
         {
-            if (await CircuitOpenAsync(agency, cancellationToken).ConfigureAwait(false))
+            if (await CircuitOpenAsync(agency, cancellationToken))
             {
                 return new PassResult(false, 0, 0, 0, "circuit open");
             }
 
-            return await PassAsync(agency, cancellationToken).ConfigureAwait(false);
+            return await PassAsync(agency, cancellationToken);
         }
         finally
         {
             await lockConnection.ExecuteAsync(new CommandDefinition(
                 "SELECT pg_advisory_unlock(hashtext('requests.sync'), hashtext(@agency))", new { agency },
-                cancellationToken: CancellationToken.None)).ConfigureAwait(false);
+                cancellationToken: CancellationToken.None));
         }
     }
 
     private async Task<PassResult> PassAsync(string agency, CancellationToken cancellationToken)
     {
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT INTO requests.agency_sync (agency, last_attempt_at) VALUES (@agency, now())
                 ON CONFLICT (agency) DO UPDATE SET last_attempt_at = now()
-                """, new { agency }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                """, new { agency }, cancellationToken: cancellationToken));
         }
 
         long after = 0;
         int asked = 0, applied = 0, problems = 0;
         while (true)
         {
-            var batch = await OpenBatchAsync(agency, after, cancellationToken).ConfigureAwait(false);
+            var batch = await OpenBatchAsync(agency, after, cancellationToken);
             if (batch.Count == 0)
             {
                 break;
@@ -86,36 +86,36 @@ public sealed partial class StatusSyncJob(
             foreach (var group in batch.GroupBy(r => r.StatusPath))
             {
                 var references = group.Select(r => r.AgencyReference).ToList();
-                var answer = await connector.StatusAsync(agency, group.Key, references, cancellationToken).ConfigureAwait(false);
+                var answer = await connector.StatusAsync(agency, group.Key, references, cancellationToken);
                 asked += references.Count;
                 if (answer.Problem is not null)
                 {
-                    await updates.RecordErrorAsync(agency, "pull", null, answer.Problem, answer.Excerpt, cancellationToken).ConfigureAwait(false);
-                    await FailedAsync(agency, answer.Problem, cancellationToken).ConfigureAwait(false);
+                    await updates.RecordErrorAsync(agency, "pull", null, answer.Problem, answer.Excerpt, cancellationToken);
+                    await FailedAsync(agency, answer.Problem, cancellationToken);
                     return new PassResult(true, asked, applied, problems + 1, answer.Problem);
                 }
 
                 var (items, bad) = Read(answer.Items, references);
                 foreach (var (reference, problem) in bad)
                 {
-                    await updates.RecordErrorAsync(agency, "pull", reference, problem, null, cancellationToken).ConfigureAwait(false);
+                    await updates.RecordErrorAsync(agency, "pull", reference, problem, null, cancellationToken);
                 }
 
                 problems += bad.Count;
-                var outcomes = await updates.ApplyAsync(agency, items, "pull", cancellationToken).ConfigureAwait(false);
+                var outcomes = await updates.ApplyAsync(agency, items, "pull", cancellationToken);
                 applied += outcomes.Count(o => o.Outcome == UpdateOutcome.Applied);
                 problems += outcomes.Count(o => o.Outcome == UpdateOutcome.Refused);
             }
         }
 
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 UPDATE requests.agency_sync SET last_success_at = now(), last_error = NULL, consecutive_failures = 0,
                     circuit_open_until = NULL, updates_applied = updates_applied + @applied
                 WHERE agency = @agency
-                """, new { agency, applied }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                """, new { agency, applied }, cancellationToken: cancellationToken));
         }
 
         if (applied > 0 || problems > 0)
@@ -130,14 +130,14 @@ public sealed partial class StatusSyncJob(
 
     private async Task<IReadOnlyList<OpenRequest>> OpenBatchAsync(string agency, long after, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<OpenRequest>(new CommandDefinition(
             """
             SELECT id AS Id, agency_reference AS AgencyReference, status_path AS StatusPath FROM requests.requests
             WHERE agency = @agency AND id > @after
               AND status IN ('submitted', 'in_review', 'action_required', 'awaiting_payment', 'approved')
             ORDER BY id LIMIT @size
-            """, new { agency, after, size = AgencyConnector.MaxStatusBatch }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { agency, after, size = AgencyConnector.MaxStatusBatch }, cancellationToken: cancellationToken));
         return [.. rows];
     }
 
@@ -176,10 +176,10 @@ public sealed partial class StatusSyncJob(
 
     private async Task<bool> CircuitOpenAsync(string agency, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM requests.agency_sync WHERE agency = @agency AND circuit_open_until > now())",
-            new { agency }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { agency }, cancellationToken: cancellationToken));
     }
 
     private async Task FailedAsync(string agency, string problem, CancellationToken cancellationToken)
@@ -187,19 +187,19 @@ public sealed partial class StatusSyncJob(
         // The wait before the next pass: the interval doubled per failure in a row, jittered, at most 30 min; it
         // shows as an open circuit once the failures reach the threshold.
         var settings = options.Value;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var failures = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             """
             UPDATE requests.agency_sync SET consecutive_failures = consecutive_failures + 1, last_error = @problem
             WHERE agency = @agency RETURNING consecutive_failures
-            """, new { agency, problem }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            """, new { agency, problem }, cancellationToken: cancellationToken));
         if (failures >= settings.CircuitThreshold)
         {
             var seconds = Math.Min(1800, settings.IntervalFor(agency).TotalSeconds * Math.Pow(2, failures - settings.CircuitThreshold + 1));
             var open = TimeSpan.FromSeconds(seconds * (0.8 + (Random.Shared.NextDouble() * 0.4)));
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE requests.agency_sync SET circuit_open_until = now() + @open WHERE agency = @agency",
-                new { agency, open }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                new { agency, open }, cancellationToken: cancellationToken));
             LogCircuit(logger, agency, failures, open.TotalSeconds, problem);
         }
     }

@@ -42,7 +42,7 @@ public sealed class AgencyModel(AgencyChanges agencies, IValidator<DecisionReaso
 
     public async Task<IActionResult> OnGetAsync(string? done, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(cancellationToken).ConfigureAwait(false))
+        if (!await LoadAsync(cancellationToken))
         {
             return NotFound();
         }
@@ -68,12 +68,12 @@ public sealed class AgencyModel(AgencyChanges agencies, IValidator<DecisionReaso
 
     private async Task<IActionResult> ConfirmAsync(AgencyDecision decision, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(cancellationToken).ConfigureAwait(false))
+        if (!await LoadAsync(cancellationToken))
         {
             return NotFound();
         }
 
-        if (await reasons.ValidReasonAsync(Reason, ModelState, cancellationToken).ConfigureAwait(false) is not { } reason)
+        if (await reasons.ValidReasonAsync(Reason, ModelState, cancellationToken) is not { } reason)
         {
             return Page();
         }
@@ -108,32 +108,31 @@ public sealed class AgencyModel(AgencyChanges agencies, IValidator<DecisionReaso
 
     private async Task<IActionResult> DecideAsync(AgencyDecision decision, bool reasonRequired, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(cancellationToken).ConfigureAwait(false))
+        if (!await LoadAsync(cancellationToken))
         {
             return NotFound();
         }
 
         string? reason = null;
         if (reasonRequired &&
-            (reason = await reasons.ValidReasonAsync(Reason, ModelState, cancellationToken).ConfigureAwait(false)) is null)
+            (reason = await reasons.ValidReasonAsync(Reason, ModelState, cancellationToken)) is null)
         {
             return Page();
         }
 
-        var outcome = await agencies.DecideAsync(Code, decision, Version ?? 0, reason, CatalogAdministration.ChangedBy(User), cancellationToken)
-            .ConfigureAwait(false);
+        var outcome = await agencies.DecideAsync(Code, decision, Version ?? 0, reason, CatalogAdministration.ChangedBy(User), cancellationToken);
         switch (outcome)
         {
             case DecisionOutcome.NotFound:
                 return NotFound();
             case DecisionOutcome.Stale:
-                await LoadAsync(cancellationToken).ConfigureAwait(false);
+                await LoadAsync(cancellationToken);
                 Message = T("Taasisi hii imebadilika tangu ulipoifungua: hakuna kilichoamuliwa. Angalia hali yake sasa kabla ya kuamua.",
                     "This agency has changed since you opened it: nothing was decided. Look at it as it is now before deciding.");
                 return Page();
             case DecisionOutcome.WrongStatus:
                 // Another administrator decided first (or the form was stale): show the agency as it is now.
-                await LoadAsync(cancellationToken).ConfigureAwait(false);
+                await LoadAsync(cancellationToken);
                 Message = T("Hali ya taasisi imebadilika tayari; angalia hali yake sasa.",
                     "The agency's status has already changed; look at its status now.");
                 return Page();
@@ -144,13 +143,13 @@ public sealed class AgencyModel(AgencyChanges agencies, IValidator<DecisionReaso
 
     private async Task<bool> LoadAsync(CancellationToken cancellationToken)
     {
-        Agency = CatalogApi.AgencyCodePattern().IsMatch(Code) ? await agencies.GetAsync(Code, cancellationToken).ConfigureAwait(false) : null;
+        Agency = CatalogApi.AgencyCodePattern().IsMatch(Code) ? await agencies.GetAsync(Code, cancellationToken) : null;
         if (Agency is null)
         {
             return false;
         }
 
-        History = await agencies.HistoryAsync(Agency.Id, HistoryRows, cancellationToken).ConfigureAwait(false);
+        History = await agencies.HistoryAsync(Agency.Id, HistoryRows, cancellationToken);
         return true;
     }
 }

@@ -79,7 +79,7 @@ internal sealed class CatalogAgencyShortNames(AgencyChanges agencies) : IAgencyS
 {
     public async Task<string?> ShortNameAsync(string agencyCode, CancellationToken cancellationToken) =>
         Api.CatalogApi.AgencyCodePattern().IsMatch(agencyCode)
-            ? (await agencies.GetAsync(agencyCode, cancellationToken).ConfigureAwait(false))?.ShortName
+            ? (await agencies.GetAsync(agencyCode, cancellationToken))?.ShortName
             : null;
 }
 

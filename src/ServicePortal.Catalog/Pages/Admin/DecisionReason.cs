@@ -36,7 +36,7 @@ public static class DecisionReasonValidation
     {
         ArgumentNullException.ThrowIfNull(validator);
         ArgumentNullException.ThrowIfNull(modelState);
-        var validation = await validator.ValidateAsync(new DecisionReason(reason), cancellationToken).ConfigureAwait(false);
+        var validation = await validator.ValidateAsync(new DecisionReason(reason), cancellationToken);
         foreach (var error in validation.Errors)
         {
             modelState.AddModelError(error.PropertyName, error.ErrorMessage);

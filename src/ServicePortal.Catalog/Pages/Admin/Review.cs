@@ -39,31 +39,30 @@ public abstract class ReviewModel(AgencyProposals proposals, IValidator<Decision
     public bool IsService => Kind == AgencyProposals.ServiceKind;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
-        await LoadAsync(cancellationToken).ConfigureAwait(false) ? Page() : NotFound();
+        await LoadAsync(cancellationToken) ? Page() : NotFound();
 
     public async Task<IActionResult> OnPostApproveAsync(CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(cancellationToken).ConfigureAwait(false))
+        if (!await LoadAsync(cancellationToken))
         {
             return NotFound();
         }
 
-        var outcome = await proposals.ApproveAsync(Kind, Proposal!.Id, Version ?? 0, CatalogAdministration.ChangedBy(User), cancellationToken)
-            .ConfigureAwait(false);
+        var outcome = await proposals.ApproveAsync(Kind, Proposal!.Id, Version ?? 0, CatalogAdministration.ChangedBy(User), cancellationToken);
         return outcome == ProposalDecisionOutcome.Done
             ? Redirect("/admin/catalog?done=approved")
-            : await RefusedAsync(outcome, cancellationToken).ConfigureAwait(false);
+            : await RefusedAsync(outcome, cancellationToken);
     }
 
     // The first step of a rejection: check the reason, then ask once more. Changes nothing.
     public async Task<IActionResult> OnPostConfirmRejectAsync(CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(cancellationToken).ConfigureAwait(false))
+        if (!await LoadAsync(cancellationToken))
         {
             return NotFound();
         }
 
-        if (await reasons.ValidReasonAsync(Reason, ModelState, cancellationToken).ConfigureAwait(false) is not { } reason)
+        if (await reasons.ValidReasonAsync(Reason, ModelState, cancellationToken) is not { } reason)
         {
             return Page();
         }
@@ -79,27 +78,26 @@ public abstract class ReviewModel(AgencyProposals proposals, IValidator<Decision
 
     public async Task<IActionResult> OnPostRejectAsync(CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(cancellationToken).ConfigureAwait(false))
+        if (!await LoadAsync(cancellationToken))
         {
             return NotFound();
         }
 
-        if (await reasons.ValidReasonAsync(Reason, ModelState, cancellationToken).ConfigureAwait(false) is not { } reason)
+        if (await reasons.ValidReasonAsync(Reason, ModelState, cancellationToken) is not { } reason)
         {
             return Page();
         }
 
-        var outcome = await proposals.RejectAsync(Proposal!.Id, Version ?? 0, reason, CatalogAdministration.ChangedBy(User), cancellationToken)
-            .ConfigureAwait(false);
+        var outcome = await proposals.RejectAsync(Proposal!.Id, Version ?? 0, reason, CatalogAdministration.ChangedBy(User), cancellationToken);
         return outcome == ProposalDecisionOutcome.Done
             ? Redirect("/admin/catalog?done=rejected")
-            : await RefusedAsync(outcome, cancellationToken).ConfigureAwait(false);
+            : await RefusedAsync(outcome, cancellationToken);
     }
 
     // The page again, as the proposal is now (its new version and diff, or no buttons once decided), with why.
     private async Task<IActionResult> RefusedAsync(ProposalDecisionOutcome outcome, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(cancellationToken).ConfigureAwait(false))
+        if (!await LoadAsync(cancellationToken))
         {
             return NotFound();
         }
@@ -113,7 +111,7 @@ public abstract class ReviewModel(AgencyProposals proposals, IValidator<Decision
 
     private async Task<bool> LoadAsync(CancellationToken cancellationToken)
     {
-        Proposal = await proposals.ReviewAsync(Kind, AgencyCode, Key, cancellationToken).ConfigureAwait(false);
+        Proposal = await proposals.ReviewAsync(Kind, AgencyCode, Key, cancellationToken);
         if (Proposal is null)
         {
             return false;

@@ -39,7 +39,7 @@ public sealed class SearchModel(IValidator<SearchInput> validator, ServiceSearch
             return Redirect(PageHref(usable));
         }
 
-        var validation = await validator.ValidateAsync(Input, cancellationToken).ConfigureAwait(false);
+        var validation = await validator.ValidateAsync(Input, cancellationToken);
         if (!validation.IsValid)
         {
             Errors = [.. validation.Errors.Select(e => e.ErrorMessage).Distinct(StringComparer.Ordinal)];
@@ -48,7 +48,7 @@ public sealed class SearchModel(IValidator<SearchInput> validator, ServiceSearch
         }
 
         var query = Input.ToQuery() with { Language = Current };
-        Results = await search.SearchAsync(query, cancellationToken).ConfigureAwait(false);
+        Results = await search.SearchAsync(query, cancellationToken);
         if (Results.Items.Count == 0 && query.Page > 1 && Results.Total > 0)
         {
             // Past the end (the catalogue shrank, or the number was typed): the last page that has results.
@@ -56,7 +56,7 @@ public sealed class SearchModel(IValidator<SearchInput> validator, ServiceSearch
                 SearchQuery.MaxResultWindow / query.PageSize)));
         }
 
-        Filters = await DescribeFiltersAsync(query, cancellationToken).ConfigureAwait(false);
+        Filters = await DescribeFiltersAsync(query, cancellationToken);
         KeptFilters = [.. new[] { ("category", query.Category), ("lifeEvent", query.LifeEvent), ("agency", query.Agency) }
             .Where(f => f.Item2 is not null).Select(f => (f.Item1, f.Item2!))];
         return Page();
@@ -99,19 +99,19 @@ public sealed class SearchModel(IValidator<SearchInput> validator, ServiceSearch
         var filters = new List<ActiveFilter>();
         if (query.Category is { } category)
         {
-            var name = (await reader.CategoriesAsync(cancellationToken).ConfigureAwait(false)).First(c => c.Code == category).Name;
+            var name = (await reader.CategoriesAsync(cancellationToken)).First(c => c.Code == category).Name;
             filters.Add(new ActiveFilter(name.Current, CatalogText.SearchHref(Input.Q, null, query.LifeEvent, query.Agency)));
         }
 
         if (query.LifeEvent is { } lifeEvent)
         {
-            var name = (await reader.LifeEventsAsync(cancellationToken).ConfigureAwait(false)).First(e => e.Code == lifeEvent).Name;
+            var name = (await reader.LifeEventsAsync(cancellationToken)).First(e => e.Code == lifeEvent).Name;
             filters.Add(new ActiveFilter(name.Current, CatalogText.SearchHref(Input.Q, query.Category, null, query.Agency)));
         }
 
         if (query.Agency is { } agency)
         {
-            var name = (await reader.AgenciesAsync(cancellationToken).ConfigureAwait(false)).First(a => a.Code == agency).Name;
+            var name = (await reader.AgenciesAsync(cancellationToken)).First(a => a.Code == agency).Name;
             filters.Add(new ActiveFilter(name.Current, CatalogText.SearchHref(Input.Q, query.Category, query.LifeEvent, null)));
         }
 

@@ -26,7 +26,7 @@ public sealed class OidcApplicationStore(NpgsqlDataSource dataSource) : IOpenIdd
 
     public async ValueTask<long> CountAsync(CancellationToken cancellationToken) =>
         await dataSource.ExecuteScalarAsync<long>("SELECT count(*) FROM identity.oidc_applications", null,
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
 
     // Applications are a small set (the portal's clients): the IQueryable methods load them all and run the
     // query in memory, which keeps every LINQ operator working without an ORM.
@@ -34,7 +34,7 @@ public sealed class OidcApplicationStore(NpgsqlDataSource dataSource) : IOpenIdd
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return query((await LoadAllAsync(cancellationToken).ConfigureAwait(false)).AsQueryable()).LongCount();
+        return query((await LoadAllAsync(cancellationToken)).AsQueryable()).LongCount();
     }
 
     public async ValueTask CreateAsync(OidcApplication application, CancellationToken cancellationToken)
@@ -49,7 +49,7 @@ public sealed class OidcApplicationStore(NpgsqlDataSource dataSource) : IOpenIdd
                 @ConcurrencyToken, @ConsentType, @DisplayName, CAST(@DisplayNames AS jsonb),
                 CAST(@JsonWebKeySet AS jsonb), @Permissions, @PostLogoutRedirectUris, CAST(@Properties AS jsonb),
                 @RedirectUris, @Requirements, CAST(@Settings AS jsonb))
-            """, Parameters(application, application.ConcurrencyToken), cancellationToken).ConfigureAwait(false);
+            """, Parameters(application, application.ConcurrencyToken), cancellationToken);
     }
 
     /// <summary>Deletes the application; its authorizations and tokens go with it (ON DELETE CASCADE).</summary>
@@ -59,7 +59,7 @@ public sealed class OidcApplicationStore(NpgsqlDataSource dataSource) : IOpenIdd
         var deleted = await dataSource.ExecuteAsync(
             "DELETE FROM identity.oidc_applications WHERE id = @Id AND concurrency_token = @ConcurrencyToken",
             new { Id = OidcStoreSql.RequireId(application.Id, "application"), application.ConcurrencyToken },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
         if (deleted == 0)
         {
             throw new OpenIddictExceptions.ConcurrencyException(
@@ -72,7 +72,7 @@ public sealed class OidcApplicationStore(NpgsqlDataSource dataSource) : IOpenIdd
         ArgumentException.ThrowIfNullOrEmpty(identifier);
         return OidcStoreSql.ParseId(identifier) is { } id
             ? await dataSource.QuerySingleOrDefaultAsync<OidcApplication>($"{Select} WHERE id = @id", new { id },
-                cancellationToken).ConfigureAwait(false)
+                cancellationToken)
             : null;
     }
 
@@ -80,7 +80,7 @@ public sealed class OidcApplicationStore(NpgsqlDataSource dataSource) : IOpenIdd
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
         return await dataSource.QuerySingleOrDefaultAsync<OidcApplication>(
-            $"{Select} WHERE client_id = @identifier", new { identifier }, cancellationToken).ConfigureAwait(false);
+            $"{Select} WHERE client_id = @identifier", new { identifier }, cancellationToken);
     }
 
     public IAsyncEnumerable<OidcApplication> FindByPostLogoutRedirectUriAsync(string uri,
@@ -110,7 +110,7 @@ public sealed class OidcApplicationStore(NpgsqlDataSource dataSource) : IOpenIdd
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return query((await LoadAllAsync(cancellationToken).ConfigureAwait(false)).AsQueryable(), state)
+        return query((await LoadAllAsync(cancellationToken)).AsQueryable(), state)
             .FirstOrDefault();
     }
 
@@ -224,7 +224,7 @@ public sealed class OidcApplicationStore(NpgsqlDataSource dataSource) : IOpenIdd
         async IAsyncEnumerable<TResult> ExecuteAsync(
             [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            var all = await LoadAllAsync(cancellationToken).ConfigureAwait(false);
+            var all = await LoadAllAsync(cancellationToken);
             foreach (var result in query(all.AsQueryable(), state))
             {
                 yield return result;
@@ -360,7 +360,7 @@ public sealed class OidcApplicationStore(NpgsqlDataSource dataSource) : IOpenIdd
                 post_logout_redirect_uris = @PostLogoutRedirectUris, properties = CAST(@Properties AS jsonb),
                 redirect_uris = @RedirectUris, requirements = @Requirements, settings = CAST(@Settings AS jsonb)
             WHERE id = @Id AND concurrency_token = @ConcurrencyToken
-            """, Parameters(application, next), cancellationToken).ConfigureAwait(false);
+            """, Parameters(application, next), cancellationToken);
         if (updated == 0)
         {
             throw new OpenIddictExceptions.ConcurrencyException(

@@ -38,7 +38,7 @@ public sealed class OidcAuthorizationStore(NpgsqlDataSource dataSource) : IOpenI
 
     public async ValueTask<long> CountAsync(CancellationToken cancellationToken) =>
         await dataSource.ExecuteScalarAsync<long>("SELECT count(*) FROM identity.oidc_authorizations", null,
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
 
     public ValueTask<long> CountAsync<TResult>(Func<IQueryable<OidcAuthorization>, IQueryable<TResult>> query,
         CancellationToken cancellationToken) => throw new NotSupportedException(QueryNotSupported);
@@ -52,7 +52,7 @@ public sealed class OidcAuthorizationStore(NpgsqlDataSource dataSource) : IOpenI
                 properties, scopes, status, subject, type)
             VALUES (@Id, @ApplicationId, @ConcurrencyToken, @CreationDate, CAST(@Properties AS jsonb), @Scopes,
                 @Status, @Subject, @Type)
-            """, Parameters(authorization, authorization.ConcurrencyToken), cancellationToken).ConfigureAwait(false);
+            """, Parameters(authorization, authorization.ConcurrencyToken), cancellationToken);
     }
 
     /// <summary>Deletes the authorization; its tokens go with it (ON DELETE CASCADE).</summary>
@@ -62,7 +62,7 @@ public sealed class OidcAuthorizationStore(NpgsqlDataSource dataSource) : IOpenI
         var deleted = await dataSource.ExecuteAsync(
             "DELETE FROM identity.oidc_authorizations WHERE id = @Id AND concurrency_token = @ConcurrencyToken",
             new { Id = OidcStoreSql.RequireId(authorization.Id, "authorization"), authorization.ConcurrencyToken },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
         if (deleted == 0)
         {
             throw new OpenIddictExceptions.ConcurrencyException(
@@ -108,7 +108,7 @@ public sealed class OidcAuthorizationStore(NpgsqlDataSource dataSource) : IOpenI
         ArgumentException.ThrowIfNullOrEmpty(identifier);
         return OidcStoreSql.ParseId(identifier) is { } id
             ? await dataSource.QuerySingleOrDefaultAsync<OidcAuthorization>($"{Select} WHERE id = @id", new { id },
-                cancellationToken).ConfigureAwait(false)
+                cancellationToken)
             : null;
     }
 
@@ -214,7 +214,7 @@ public sealed class OidcAuthorizationStore(NpgsqlDataSource dataSource) : IOpenI
                     LIMIT @batch
                     FOR UPDATE SKIP LOCKED)
                 DELETE FROM identity.oidc_authorizations a USING doomed WHERE a.id = doomed.id
-                """, parameters, cancellationToken).ConfigureAwait(false);
+                """, parameters, cancellationToken);
             if (deleted == 0)
             {
                 break;
@@ -236,8 +236,7 @@ public sealed class OidcAuthorizationStore(NpgsqlDataSource dataSource) : IOpenI
         }
 
         filter.Parameters.Add("revoked", Statuses.Revoked);
-        return await dataSource.ExecuteAsync($"{Revoke}{filter.Where}", filter.Parameters, cancellationToken)
-            .ConfigureAwait(false);
+        return await dataSource.ExecuteAsync($"{Revoke}{filter.Where}", filter.Parameters, cancellationToken);
     }
 
     public async ValueTask<long> RevokeByApplicationIdAsync(string identifier, CancellationToken cancellationToken)
@@ -250,7 +249,7 @@ public sealed class OidcAuthorizationStore(NpgsqlDataSource dataSource) : IOpenI
 
         return await dataSource.ExecuteAsync(
             $"{Revoke} WHERE application_id = @id AND status IS DISTINCT FROM @revoked",
-            new { id, revoked = Statuses.Revoked }, cancellationToken).ConfigureAwait(false);
+            new { id, revoked = Statuses.Revoked }, cancellationToken);
     }
 
     public async ValueTask<long> RevokeBySubjectAsync(string subject, CancellationToken cancellationToken)
@@ -258,7 +257,7 @@ public sealed class OidcAuthorizationStore(NpgsqlDataSource dataSource) : IOpenI
         ArgumentException.ThrowIfNullOrEmpty(subject);
         return await dataSource.ExecuteAsync(
             $"{Revoke} WHERE subject = @subject AND status IS DISTINCT FROM @revoked",
-            new { subject, revoked = Statuses.Revoked }, cancellationToken).ConfigureAwait(false);
+            new { subject, revoked = Statuses.Revoked }, cancellationToken);
     }
 
     public ValueTask SetApplicationIdAsync(OidcAuthorization authorization, string? identifier,
@@ -330,7 +329,7 @@ public sealed class OidcAuthorizationStore(NpgsqlDataSource dataSource) : IOpenI
                 creation_date = @CreationDate, properties = CAST(@Properties AS jsonb), scopes = @Scopes,
                 status = @Status, subject = @Subject, type = @Type
             WHERE id = @Id AND concurrency_token = @ConcurrencyToken
-            """, Parameters(authorization, next), cancellationToken).ConfigureAwait(false);
+            """, Parameters(authorization, next), cancellationToken);
         if (updated == 0)
         {
             throw new OpenIddictExceptions.ConcurrencyException(

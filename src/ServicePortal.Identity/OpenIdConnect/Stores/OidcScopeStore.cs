@@ -22,7 +22,7 @@ public sealed class OidcScopeStore(NpgsqlDataSource dataSource) : IOpenIddictSco
 
     public async ValueTask<long> CountAsync(CancellationToken cancellationToken) =>
         await dataSource.ExecuteScalarAsync<long>("SELECT count(*) FROM identity.oidc_scopes", null,
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
 
     // Scopes are a small set (a few dozen at most): the IQueryable methods load them all and run the query in
     // memory, which keeps every LINQ operator working without an ORM.
@@ -30,7 +30,7 @@ public sealed class OidcScopeStore(NpgsqlDataSource dataSource) : IOpenIddictSco
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return query((await LoadAllAsync(cancellationToken).ConfigureAwait(false)).AsQueryable()).LongCount();
+        return query((await LoadAllAsync(cancellationToken)).AsQueryable()).LongCount();
     }
 
     public async ValueTask CreateAsync(OidcScope scope, CancellationToken cancellationToken)
@@ -42,7 +42,7 @@ public sealed class OidcScopeStore(NpgsqlDataSource dataSource) : IOpenIddictSco
                 display_names, name, properties, resources)
             VALUES (@Id, @ConcurrencyToken, @Description, CAST(@Descriptions AS jsonb), @DisplayName,
                 CAST(@DisplayNames AS jsonb), @Name, CAST(@Properties AS jsonb), @Resources)
-            """, Parameters(scope, scope.ConcurrencyToken), cancellationToken).ConfigureAwait(false);
+            """, Parameters(scope, scope.ConcurrencyToken), cancellationToken);
     }
 
     public async ValueTask DeleteAsync(OidcScope scope, CancellationToken cancellationToken)
@@ -51,7 +51,7 @@ public sealed class OidcScopeStore(NpgsqlDataSource dataSource) : IOpenIddictSco
         var deleted = await dataSource.ExecuteAsync(
             "DELETE FROM identity.oidc_scopes WHERE id = @Id AND concurrency_token = @ConcurrencyToken",
             new { Id = OidcStoreSql.RequireId(scope.Id, "scope"), scope.ConcurrencyToken },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
         if (deleted == 0)
         {
             throw new OpenIddictExceptions.ConcurrencyException(
@@ -64,7 +64,7 @@ public sealed class OidcScopeStore(NpgsqlDataSource dataSource) : IOpenIddictSco
         ArgumentException.ThrowIfNullOrEmpty(identifier);
         return OidcStoreSql.ParseId(identifier) is { } id
             ? await dataSource.QuerySingleOrDefaultAsync<OidcScope>($"{Select} WHERE id = @id", new { id },
-                cancellationToken).ConfigureAwait(false)
+                cancellationToken)
             : null;
     }
 
@@ -72,7 +72,7 @@ public sealed class OidcScopeStore(NpgsqlDataSource dataSource) : IOpenIddictSco
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         return await dataSource.QuerySingleOrDefaultAsync<OidcScope>($"{Select} WHERE name = @name", new { name },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
     }
 
     public IAsyncEnumerable<OidcScope> FindByNamesAsync(ImmutableArray<string> names,
@@ -104,7 +104,7 @@ public sealed class OidcScopeStore(NpgsqlDataSource dataSource) : IOpenIddictSco
         TState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return query((await LoadAllAsync(cancellationToken).ConfigureAwait(false)).AsQueryable(), state)
+        return query((await LoadAllAsync(cancellationToken)).AsQueryable(), state)
             .FirstOrDefault();
     }
 
@@ -175,7 +175,7 @@ public sealed class OidcScopeStore(NpgsqlDataSource dataSource) : IOpenIddictSco
         async IAsyncEnumerable<TResult> ExecuteAsync(
             [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            var all = await LoadAllAsync(cancellationToken).ConfigureAwait(false);
+            var all = await LoadAllAsync(cancellationToken);
             foreach (var result in query(all.AsQueryable(), state))
             {
                 yield return result;
@@ -251,7 +251,7 @@ public sealed class OidcScopeStore(NpgsqlDataSource dataSource) : IOpenIddictSco
                 display_names = CAST(@DisplayNames AS jsonb), name = @Name, properties = CAST(@Properties AS jsonb),
                 resources = @Resources
             WHERE id = @Id AND concurrency_token = @ConcurrencyToken
-            """, Parameters(scope, next), cancellationToken).ConfigureAwait(false);
+            """, Parameters(scope, next), cancellationToken);
         if (updated == 0)
         {
             throw new OpenIddictExceptions.ConcurrencyException(

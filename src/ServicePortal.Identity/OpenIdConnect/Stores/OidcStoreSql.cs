@@ -15,10 +15,10 @@ internal static class OidcStoreSql
         object? parameters, CancellationToken cancellationToken)
     {
         var connection = dataSource.CreateConnection();
-        await using (connection.ConfigureAwait(false))
+        await using (connection)
         {
             var rows = await connection.QueryAsync<T>(
-                new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
             return rows.AsList();
         }
     }
@@ -27,10 +27,10 @@ internal static class OidcStoreSql
         object? parameters, CancellationToken cancellationToken)
     {
         var connection = dataSource.CreateConnection();
-        await using (connection.ConfigureAwait(false))
+        await using (connection)
         {
             return await connection.QuerySingleOrDefaultAsync<T>(
-                new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         }
     }
 
@@ -38,10 +38,10 @@ internal static class OidcStoreSql
         object? parameters, CancellationToken cancellationToken)
     {
         var connection = dataSource.CreateConnection();
-        await using (connection.ConfigureAwait(false))
+        await using (connection)
         {
             var value = await connection.ExecuteScalarAsync<T>(
-                new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
             return value!;
         }
     }
@@ -50,10 +50,10 @@ internal static class OidcStoreSql
         CancellationToken cancellationToken)
     {
         var connection = dataSource.CreateConnection();
-        await using (connection.ConfigureAwait(false))
+        await using (connection)
         {
             return await connection.ExecuteAsync(
-                new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         }
     }
 
@@ -65,7 +65,7 @@ internal static class OidcStoreSql
     public static async IAsyncEnumerable<T> StreamAsync<T>(this NpgsqlDataSource dataSource, string sql,
         object? parameters, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        foreach (var row in await dataSource.QueryAsync<T>(sql, parameters, cancellationToken).ConfigureAwait(false))
+        foreach (var row in await dataSource.QueryAsync<T>(sql, parameters, cancellationToken))
         {
             yield return row;
         }

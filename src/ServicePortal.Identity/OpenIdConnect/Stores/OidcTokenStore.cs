@@ -41,7 +41,7 @@ public sealed class OidcTokenStore(NpgsqlDataSource dataSource) : IOpenIddictTok
 
     public async ValueTask<long> CountAsync(CancellationToken cancellationToken) =>
         await dataSource.ExecuteScalarAsync<long>("SELECT count(*) FROM identity.oidc_tokens", null,
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
 
     public ValueTask<long> CountAsync<TResult>(Func<IQueryable<OidcToken>, IQueryable<TResult>> query,
         CancellationToken cancellationToken) => throw new NotSupportedException(QueryNotSupported);
@@ -56,7 +56,7 @@ public sealed class OidcTokenStore(NpgsqlDataSource dataSource) : IOpenIddictTok
                 subject, type)
             VALUES (@Id, @ApplicationId, @AuthorizationId, @ConcurrencyToken, @CreationDate, @ExpirationDate,
                 @Payload, CAST(@Properties AS jsonb), @RedemptionDate, @ReferenceId, @Status, @Subject, @Type)
-            """, Parameters(token, token.ConcurrencyToken), cancellationToken).ConfigureAwait(false);
+            """, Parameters(token, token.ConcurrencyToken), cancellationToken);
     }
 
     public async ValueTask DeleteAsync(OidcToken token, CancellationToken cancellationToken)
@@ -65,7 +65,7 @@ public sealed class OidcTokenStore(NpgsqlDataSource dataSource) : IOpenIddictTok
         var deleted = await dataSource.ExecuteAsync(
             "DELETE FROM identity.oidc_tokens WHERE id = @Id AND concurrency_token = @ConcurrencyToken",
             new { Id = OidcStoreSql.RequireId(token.Id, "token"), token.ConcurrencyToken },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
         if (deleted == 0)
         {
             throw new OpenIddictExceptions.ConcurrencyException(
@@ -111,7 +111,7 @@ public sealed class OidcTokenStore(NpgsqlDataSource dataSource) : IOpenIddictTok
         ArgumentException.ThrowIfNullOrEmpty(identifier);
         return OidcStoreSql.ParseId(identifier) is { } id
             ? await dataSource.QuerySingleOrDefaultAsync<OidcToken>($"{Select} WHERE id = @id", new { id },
-                cancellationToken).ConfigureAwait(false)
+                cancellationToken)
             : null;
     }
 
@@ -120,7 +120,7 @@ public sealed class OidcTokenStore(NpgsqlDataSource dataSource) : IOpenIddictTok
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
         return await dataSource.QuerySingleOrDefaultAsync<OidcToken>($"{Select} WHERE reference_id = @identifier",
-            new { identifier }, cancellationToken).ConfigureAwait(false);
+            new { identifier }, cancellationToken);
     }
 
     public IAsyncEnumerable<OidcToken> FindBySubjectAsync(string subject, CancellationToken cancellationToken)
@@ -246,7 +246,7 @@ public sealed class OidcTokenStore(NpgsqlDataSource dataSource) : IOpenIddictTok
                     LIMIT @batch
                     FOR UPDATE OF t SKIP LOCKED)
                 DELETE FROM identity.oidc_tokens t USING doomed WHERE t.id = doomed.id
-                """, parameters, cancellationToken).ConfigureAwait(false);
+                """, parameters, cancellationToken);
             if (deleted == 0)
             {
                 break;
@@ -268,8 +268,7 @@ public sealed class OidcTokenStore(NpgsqlDataSource dataSource) : IOpenIddictTok
         }
 
         filter.Parameters.Add("revoked", Statuses.Revoked);
-        return await dataSource.ExecuteAsync($"{Revoke}{filter.Where}", filter.Parameters, cancellationToken)
-            .ConfigureAwait(false);
+        return await dataSource.ExecuteAsync($"{Revoke}{filter.Where}", filter.Parameters, cancellationToken);
     }
 
     public async ValueTask<long> RevokeByApplicationIdAsync(string identifier, CancellationToken cancellationToken)
@@ -277,7 +276,7 @@ public sealed class OidcTokenStore(NpgsqlDataSource dataSource) : IOpenIddictTok
         ArgumentException.ThrowIfNullOrEmpty(identifier);
         return OidcStoreSql.ParseId(identifier) is { } id
             ? await dataSource.ExecuteAsync($"{Revoke} WHERE application_id = @id AND status IS DISTINCT FROM @revoked",
-                new { id, revoked = Statuses.Revoked }, cancellationToken).ConfigureAwait(false)
+                new { id, revoked = Statuses.Revoked }, cancellationToken)
             : 0;
     }
 
@@ -287,7 +286,7 @@ public sealed class OidcTokenStore(NpgsqlDataSource dataSource) : IOpenIddictTok
         return OidcStoreSql.ParseId(identifier) is { } id
             ? await dataSource.ExecuteAsync(
                 $"{Revoke} WHERE authorization_id = @id AND status IS DISTINCT FROM @revoked",
-                new { id, revoked = Statuses.Revoked }, cancellationToken).ConfigureAwait(false)
+                new { id, revoked = Statuses.Revoked }, cancellationToken)
             : 0;
     }
 
@@ -295,7 +294,7 @@ public sealed class OidcTokenStore(NpgsqlDataSource dataSource) : IOpenIddictTok
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
         return await dataSource.ExecuteAsync($"{Revoke} WHERE subject = @subject AND status IS DISTINCT FROM @revoked",
-            new { subject, revoked = Statuses.Revoked }, cancellationToken).ConfigureAwait(false);
+            new { subject, revoked = Statuses.Revoked }, cancellationToken);
     }
 
     public ValueTask SetApplicationIdAsync(OidcToken token, string? identifier, CancellationToken cancellationToken)
@@ -393,7 +392,7 @@ public sealed class OidcTokenStore(NpgsqlDataSource dataSource) : IOpenIddictTok
                 redemption_date = @RedemptionDate, reference_id = @ReferenceId, status = @Status,
                 subject = @Subject, type = @Type
             WHERE id = @Id AND concurrency_token = @ConcurrencyToken
-            """, Parameters(token, next), cancellationToken).ConfigureAwait(false);
+            """, Parameters(token, next), cancellationToken);
         if (updated == 0)
         {
             throw new OpenIddictExceptions.ConcurrencyException(

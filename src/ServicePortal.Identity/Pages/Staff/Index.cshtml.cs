@@ -24,7 +24,7 @@ public sealed class IndexModel(IEnumerable<StaffTool> tools, IEnumerable<IAgency
         {
             var agency = StaffRoles.AgencyOf(claim);
             var shortName = agency is not null && names is not null
-                ? await names.ShortNameAsync(agency, cancellationToken).ConfigureAwait(false)
+                ? await names.ShortNameAsync(agency, cancellationToken)
                 : null;
             var role = StaffRoles.RoleOf(claim);
             roles.Add(new RoleTools(roles.Count, StaffRoles.Describe(claim, shortName),

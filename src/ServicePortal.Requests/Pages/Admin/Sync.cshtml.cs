@@ -28,7 +28,7 @@ public sealed class SyncModel(NpgsqlDataSource dataSource, TimeProvider clock) :
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Now = clock.GetUtcNow().UtcDateTime;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         Agencies = [.. await connection.QueryAsync<AgencyRow>(new CommandDefinition(
             """
             WITH counts AS (
@@ -43,12 +43,12 @@ public sealed class SyncModel(NpgsqlDataSource dataSource, TimeProvider clock) :
                    coalesce(c.queued, 0) AS Queued, coalesce(c.open, 0) AS Open, coalesce(c.overdue, 0) AS Overdue
             FROM requests.agency_sync s FULL JOIN counts c ON c.agency = s.agency
             ORDER BY 1
-            """, cancellationToken: cancellationToken)).ConfigureAwait(false)];
+            """, cancellationToken: cancellationToken))];
         Errors = [.. await connection.QueryAsync<ErrorRow>(new CommandDefinition(
             """
             SELECT at AS At, agency AS Agency, source AS Source, agency_reference AS AgencyReference, problem AS Problem
             FROM requests.agency_errors ORDER BY id DESC LIMIT 20
-            """, cancellationToken: cancellationToken)).ConfigureAwait(false)];
+            """, cancellationToken: cancellationToken))];
     }
 
     /// <summary>How long since the agency last answered a whole pass: what "sync lag" means here.</summary>

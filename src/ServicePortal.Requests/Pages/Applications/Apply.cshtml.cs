@@ -48,12 +48,12 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
 
     public async Task<IActionResult> OnGetAsync(string code, CancellationToken cancellationToken)
     {
-        if (await LoadAsync(code, cancellationToken).ConfigureAwait(false) is { } stop)
+        if (await LoadAsync(code, cancellationToken) is { } stop)
         {
             return stop;
         }
 
-        if (await identity.AuthenticateAsync(HttpContext, Api.CitizenRequestsApi.Scope).ConfigureAwait(false) is null)
+        if (await identity.AuthenticateAsync(HttpContext, Api.CitizenRequestsApi.Scope) is null)
         {
             return Challenge();
         }
@@ -65,7 +65,7 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
     /// <summary>From the form to the review (or back to the form with the errors).</summary>
     public async Task<IActionResult> OnPostReviewAsync(string code, CancellationToken cancellationToken)
     {
-        if (await LoadAsync(code, cancellationToken).ConfigureAwait(false) is { } stop)
+        if (await LoadAsync(code, cancellationToken) is { } stop)
         {
             return stop;
         }
@@ -81,7 +81,7 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
     /// <summary>Back from the review to the form, answers kept.</summary>
     public async Task<IActionResult> OnPostEditAsync(string code, CancellationToken cancellationToken)
     {
-        if (await LoadAsync(code, cancellationToken).ConfigureAwait(false) is { } stop)
+        if (await LoadAsync(code, cancellationToken) is { } stop)
         {
             return stop;
         }
@@ -93,7 +93,7 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
 
     public async Task<IActionResult> OnPostSubmitAsync(string code, CancellationToken cancellationToken)
     {
-        if (await LoadAsync(code, cancellationToken).ConfigureAwait(false) is { } stop)
+        if (await LoadAsync(code, cancellationToken) is { } stop)
         {
             return stop;
         }
@@ -106,7 +106,7 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
             return Page();
         }
 
-        var citizen = await identity.AuthenticateAsync(HttpContext, Api.CitizenRequestsApi.Scope).ConfigureAwait(false);
+        var citizen = await identity.AuthenticateAsync(HttpContext, Api.CitizenRequestsApi.Scope);
         if (citizen is null)
         {
             return Challenge();
@@ -114,14 +114,14 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
 
         var (request, _) = await store.CreateAsync(new NewRequest(citizen.AccountId, Service.Code, Service.Agency.Code, Answers,
             "form:" + Token, Lang.Current, citizen.Acr, citizen.Amr, Service.ProcessingTime.Days, Service.SubmitPath!, Service.StatusPath!),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
         return Redirect($"/maombi/{request.Reference}?sent=1");
     }
 
     /// <summary>Null when the service and its form are loaded; otherwise what to answer instead.</summary>
     private async Task<IActionResult?> LoadAsync(string code, CancellationToken cancellationToken)
     {
-        if (code.Length > 80 || await catalog.ServiceAsync(code, cancellationToken).ConfigureAwait(false) is not { } service ||
+        if (code.Length > 80 || await catalog.ServiceAsync(code, cancellationToken) is not { } service ||
             !service.AppliesOnline || service.SubmitPath is null || service.StatusPath is null)
         {
             return NotFound();

@@ -56,26 +56,26 @@ public sealed class DetailModel(
 
     public async Task<IActionResult> OnGetAsync(string reference, CancellationToken cancellationToken)
     {
-        if (await identity.AuthenticateAsync(HttpContext, Api.CitizenRequestsApi.Scope).ConfigureAwait(false) is not { } citizen)
+        if (await identity.AuthenticateAsync(HttpContext, Api.CitizenRequestsApi.Scope) is not { } citizen)
         {
             return Challenge();
         }
 
         // Another citizen's reference is "not found", exactly as a reference that does not exist.
         if (!PortalReference.TryParse(reference, out var parsed) ||
-            await store.FindAsync(citizen.AccountId, parsed.Value.Value, cancellationToken).ConfigureAwait(false) is not { } request)
+            await store.FindAsync(citizen.AccountId, parsed.Value.Value, cancellationToken) is not { } request)
         {
             return NotFound();
         }
 
         Application = request;
         JustSent = HttpContext.Request.Query.ContainsKey("sent");
-        Timeline = await store.TimelineAsync(request.Id, cancellationToken).ConfigureAwait(false);
-        Service = await catalog.ServiceAsync(request.ServiceCode, cancellationToken).ConfigureAwait(false);
+        Timeline = await store.TimelineAsync(request.Id, cancellationToken);
+        Service = await catalog.ServiceAsync(request.ServiceCode, cancellationToken);
         Form = Service is null ? null : forms.FormOf(Service);
         Answers = ParseObject(request.Answers) ?? [];
         Correction = request.Status == RequestStatus.ActionRequired ? CorrectionAsked.Read(request.Correction, Form) : null;
-        var agency = (await catalog.AgenciesAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(a => a.Code == request.Agency);
+        var agency = (await catalog.AgenciesAsync(cancellationToken)).FirstOrDefault(a => a.Code == request.Agency);
         AgencyWebsite = Uri.TryCreate(agency?.Website, UriKind.Absolute, out var site) && site.Scheme is "https" or "http" ? site : null;
         return Page();
     }

@@ -40,7 +40,7 @@ public sealed class MineModel(RequestStore store, CatalogReader catalog, Applica
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await identity.AuthenticateAsync(HttpContext, Api.CitizenRequestsApi.Scope).ConfigureAwait(false) is not { } citizen)
+        if (await identity.AuthenticateAsync(HttpContext, Api.CitizenRequestsApi.Scope) is not { } citizen)
         {
             return Challenge();
         }
@@ -52,11 +52,11 @@ public sealed class MineModel(RequestStore store, CatalogReader catalog, Applica
         }
 
         PageNumber = Math.Clamp(PageNumber, 1, 10_000);
-        (Items, Total) = await store.ListAsync(citizen.AccountId, Status, PageNumber, PageSize, cancellationToken).ConfigureAwait(false);
+        (Items, Total) = await store.ListAsync(citizen.AccountId, Status, PageNumber, PageSize, cancellationToken);
         var services = new Dictionary<string, ServiceDetail>(StringComparer.Ordinal);
         foreach (var code in Items.Select(i => i.ServiceCode).Distinct(StringComparer.Ordinal))
         {
-            if (await catalog.ServiceAsync(code, cancellationToken).ConfigureAwait(false) is { } service)
+            if (await catalog.ServiceAsync(code, cancellationToken) is { } service)
             {
                 services[code] = service;
             }

@@ -26,7 +26,7 @@ internal sealed class SignedInToPostAttribute : Attribute, IAsyncAuthorizationFi
             return;
         }
 
-        var result = await context.HttpContext.AuthenticateAsync().ConfigureAwait(false);
+        var result = await context.HttpContext.AuthenticateAsync();
         if (!result.Succeeded)
         {
             context.Result = new ChallengeResult(new AuthenticationProperties { RedirectUri = request.PathBase + request.Path });
