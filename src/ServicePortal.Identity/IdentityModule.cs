@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ServicePortal.Core.Database;
 using ServicePortal.Core.Hosting;
+using ServicePortal.Core.Identity;
 using ServicePortal.Identity.Accounts;
 using ServicePortal.Identity.OneTimeCodes;
 using ServicePortal.Identity.OpenIdConnect;
@@ -35,7 +36,7 @@ public static class IdentityModule
     public const string SecondFactorPolicy = "second-factor";
 
     /// <summary>Staff pages: a staff role and the second factor (staff always use two factors).</summary>
-    public const string StaffPolicy = "staff";
+    public const string StaffPolicy = PortalAuthorization.StaffPolicy;
 
     /// <summary>
     /// Rate limit on sign-in, registration and code attempts, per client network, across every node

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using ServicePortal.Catalog.Changes;
+using ServicePortal.Core.Identity;
 using static ServicePortal.Core.Localization.Lang;
 
 namespace ServicePortal.Catalog.Onboarding;
@@ -21,13 +22,7 @@ namespace ServicePortal.Catalog.Onboarding;
 public static class OnboardingApi
 {
     // The identity module issues and validates the tokens; modules depend on Core only, so the contract is
-    // by name: OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme, the scope registered by
-    // OidcServer (PortalScopes.AgencyManage), the claim set by TokenEndpoints (PortalClaims.Agency), and the
-    // claims OpenIddict puts scopes in ("oi_scp" once validated; "scope" in the token itself).
-    public const string TokenScheme = "OpenIddict.Validation.AspNetCore";
-    public const string ManageScope = "agency.manage";
-    public const string AgencyClaim = "agency";
-    private static readonly string[] ScopeClaims = ["oi_scp", "scope"];
+    // Core's names: the token scheme, the scope PortalScopes.AgencyManage and the claim PortalClaims.Agency.
 
     public const string InvalidEntryType = "urn:serviceportal:problem:invalid-entry";
     public const string ForbiddenType = "urn:serviceportal:problem:forbidden";
@@ -35,7 +30,7 @@ public static class OnboardingApi
     public const string WrongStatusType = "urn:serviceportal:problem:wrong-status";
 
     private static readonly AuthorizationPolicy TokenPolicy =
-        new AuthorizationPolicyBuilder(TokenScheme).RequireAuthenticatedUser().Build();
+        new AuthorizationPolicyBuilder(PortalAuthorization.TokenScheme).RequireAuthenticatedUser().Build();
 
     public static IEndpointRouteBuilder MapOnboardingApi(this IEndpointRouteBuilder endpoints)
     {
@@ -67,14 +62,12 @@ public static class OnboardingApi
     {
         var http = context.HttpContext;
         var user = http.User;
-        var scopes = user.Claims.Where(c => ScopeClaims.Contains(c.Type))
-            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        if (!scopes.Contains(ManageScope, StringComparer.Ordinal))
+        if (!PortalScopes.Granted(user, PortalScopes.AgencyManage))
         {
             return Forbidden(T("Tokeni haina ruhusa ya agency.manage.", "The token does not carry the agency.manage scope."));
         }
 
-        var agency = user.FindFirstValue(AgencyClaim);
+        var agency = user.FindFirstValue(PortalClaims.Agency);
         var agencyId = string.IsNullOrEmpty(agency)
             ? null
             : await http.RequestServices.GetRequiredService<AgencyProposals>().AgencyIdAsync(agency, http.RequestAborted);

@@ -25,9 +25,6 @@ public sealed class GatewayDoor(
     ProxyAudit audit,
     TimeProvider clock)
 {
-    /// <summary>The scope an app's access token needs to be let through the gateway.</summary>
-    public const string Scope = "gateway";
-
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -98,14 +95,14 @@ public sealed class GatewayDoor(
         SignedInCitizen? citizen = null;
         if (endpoint.Access != GatewayEndpoint.Public)
         {
-            citizen = await identity.AuthenticateAsync(context, Scope);
+            citizen = await identity.AuthenticateAsync(context, PortalScopes.Gateway);
             if (citizen is null)
             {
                 Challenge(context, stepUp: false);
                 return;
             }
 
-            if (endpoint.Access == GatewayEndpoint.CitizenSubstantial && citizen.Acr != Substantial)
+            if (endpoint.Access == GatewayEndpoint.CitizenSubstantial && citizen.Acr != PortalAssurance.Substantial)
             {
                 Challenge(context, stepUp: true);
                 return;
@@ -155,12 +152,11 @@ public sealed class GatewayDoor(
         context.Response.Headers.WWWAuthenticate = stepUp ? StepUpChallenge : SignInChallenge;
     }
 
-    private const string Substantial = "urn:serviceportal:loa:substantial";
 
-    private const string SignInChallenge = $"Bearer scope=\"{Scope}\"";
+    private const string SignInChallenge = $"Bearer scope=\"{PortalScopes.Gateway}\"";
 
     private const string StepUpChallenge =
-        $"Bearer error=\"insufficient_user_authentication\", error_description=\"A sign-in with two factors is required\", acr_values=\"{Substantial}\"";
+        $"Bearer error=\"insufficient_user_authentication\", error_description=\"A sign-in with two factors is required\", acr_values=\"{PortalAssurance.Substantial}\"";
 
     /// <summary>
     /// Whether the browser means to run this answer as script in a document of the portal's own origin: a service

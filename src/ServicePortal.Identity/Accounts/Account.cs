@@ -1,5 +1,6 @@
 using Npgsql;
 using ServicePortal.Core.Identity;
+using ServicePortal.Core.Staff;
 
 namespace ServicePortal.Identity.Accounts;
 
@@ -50,8 +51,8 @@ public sealed record Account(
 /// <summary>The roles staff hold. An agency officer's role names the agency.</summary>
 public sealed record AccountRole(string Role, string AgencyCode)
 {
-    public const string HelpdeskAgent = "helpdesk_agent";
-    public const string HelpdeskSupervisor = "helpdesk_supervisor";
-    public const string AgencyOfficer = "agency_officer";
-    public const string Administrator = "administrator";
+    public const string HelpdeskAgent = StaffRoles.HelpdeskAgent;
+    public const string HelpdeskSupervisor = StaffRoles.HelpdeskSupervisor;
+    public const string AgencyOfficer = StaffRoles.AgencyOfficer;
+    public const string Administrator = StaffRoles.Administrator;
 }

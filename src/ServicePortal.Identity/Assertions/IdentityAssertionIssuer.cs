@@ -103,7 +103,7 @@ public sealed class IdentityAssertionIssuer(
         };
         if (includeNin)
         {
-            claims[OidcServer.PortalClaims.Nin] = citizen.Nin.Formatted;
+            claims[PortalClaims.Nin] = citizen.Nin.Formatted;
         }
 
         var expires = now + Lifetime;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenIddict.Abstractions;
 using ServicePortal.Core.Hosting;
+using ServicePortal.Core.Identity;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static ServicePortal.Identity.OpenIdConnect.OidcServer;
 
@@ -127,7 +128,7 @@ public sealed class OidcClients(IServiceScopeFactory scopes, IHostEnvironment en
                 Permissions.Prefixes.Scope + PortalScopes.AgencyManage, Permissions.Prefixes.Scope + PortalScopes.AgencyRequests,
             },
         };
-        descriptor.Properties["agency"] = System.Text.Json.JsonSerializer.SerializeToElement("rita");
+        descriptor.Properties[PortalClaims.Agency] = System.Text.Json.JsonSerializer.SerializeToElement("rita");
         return descriptor;
     }
 

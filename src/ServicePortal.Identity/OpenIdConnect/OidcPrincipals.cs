@@ -4,6 +4,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
+using ServicePortal.Core.Identity;
 using ServicePortal.Identity.Accounts;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static ServicePortal.Identity.OpenIdConnect.OidcServer;
@@ -17,7 +18,7 @@ namespace ServicePortal.Identity.OpenIdConnect;
 /// </summary>
 public sealed class OidcPrincipals(PairwiseSubjects subjects, IOpenIddictApplicationManager applications, IOpenIddictScopeManager scopes)
 {
-    public const string AccountIdClaim = "account_id";
+    public const string AccountIdClaim = PortalClaims.AccountId;
 
     /// <summary>
     /// The account's security stamp when the person signed in: the token endpoint refuses a code or refresh token

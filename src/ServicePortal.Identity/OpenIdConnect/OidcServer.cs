@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
+using ServicePortal.Core.Identity;
 using ServicePortal.Identity.Accounts;
 using ServicePortal.Identity.OpenIdConnect.Stores;
 using ServicePortal.Identity.Session;
@@ -23,23 +24,6 @@ public static class OidcServer
     public static readonly TimeSpan IdentityTokenLifetime = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan AuthorizationCodeLifetime = TimeSpan.FromMinutes(2);
     public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromDays(14);
-
-    /// <summary>Scopes the portal defines beyond the standard ones.</summary>
-    public static class PortalScopes
-    {
-        public const string NationalId = "national_id";
-        public const string Gateway = "gateway";
-        public const string Requests = "requests";
-        public const string AgencyManage = "agency.manage";
-        public const string AgencyRequests = "agency.requests";
-    }
-
-    /// <summary>Claims the portal defines: the NIN (only with its scope) and an agency client's agency.</summary>
-    public static class PortalClaims
-    {
-        public const string Nin = "nin";
-        public const string Agency = "agency";
-    }
 
     public static void AddOidcServer(this WebApplicationBuilder builder)
     {

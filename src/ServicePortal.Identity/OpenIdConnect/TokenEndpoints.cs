@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
+using ServicePortal.Core.Identity;
 using ServicePortal.Identity.Accounts;
 using ServicePortal.Identity.Session;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -43,7 +44,7 @@ public static class TokenEndpoints
             var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
             identity.SetClaim(Claims.Subject, request.ClientId);
             var properties = await applications.GetPropertiesAsync(application, cancellationToken);
-            if (properties.TryGetValue("agency", out var agency) && agency.ValueKind == JsonValueKind.String)
+            if (properties.TryGetValue(PortalClaims.Agency, out var agency) && agency.ValueKind == JsonValueKind.String)
             {
                 identity.SetClaim(PortalClaims.Agency, agency.GetString());
             }

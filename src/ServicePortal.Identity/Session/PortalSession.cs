@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using ServicePortal.Core.Identity;
 using ServicePortal.Identity.Accounts;
 
 namespace ServicePortal.Identity.Session;
@@ -12,10 +13,10 @@ namespace ServicePortal.Identity.Session;
 public static class Assurance
 {
     /// <summary>Password only.</summary>
-    public const string Low = "urn:serviceportal:loa:low";
+    public const string Low = PortalAssurance.Low;
 
     /// <summary>Password and a second factor (SMS code or authenticator app).</summary>
-    public const string Substantial = "urn:serviceportal:loa:substantial";
+    public const string Substantial = PortalAssurance.Substantial;
 
     public static int Rank(string? acr) => acr switch
     {
@@ -52,13 +53,13 @@ public static class PortalSession
     /// <summary>Between a right password and the second factor: ten minutes, nothing else allowed.</summary>
     public const string PendingScheme = "portal.pending";
 
-    public const string AccountIdClaim = "account_id";
+    public const string AccountIdClaim = PortalClaims.AccountId;
     public const string StampClaim = "stamp";
-    public const string AmrClaim = "amr";
-    public const string AcrClaim = "acr";
+    public const string AmrClaim = PortalClaims.Amr;
+    public const string AcrClaim = PortalClaims.Acr;
     public const string AuthTimeClaim = "auth_time";
-    public const string NameClaim = "name";
-    public const string RoleClaim = "role";
+    public const string NameClaim = PortalClaims.Name;
+    public const string RoleClaim = PortalClaims.Role;
 
     /// <summary>The id of the session's row (added when the session starts).</summary>
     public const string SessionIdClaim = "sid";

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using ServicePortal.Core.Identity;
 using ServicePortal.Requests.Applications;
 
 namespace ServicePortal.Requests.Api;
@@ -17,14 +18,12 @@ namespace ServicePortal.Requests.Api;
 /// </summary>
 public static class AgencyStatusApi
 {
-    public const string Scope = "agency.requests";
-    private const string TokenScheme = "OpenIddict.Validation.AspNetCore";
     private const int MaxBodyBytes = 1_048_576;
 
     public static IEndpointRouteBuilder MapAgencyStatusApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/api/agency/requests/status", PushAsync)
-            .RequireAuthorization(new AuthorizationPolicyBuilder(TokenScheme).RequireAuthenticatedUser().Build())
+            .RequireAuthorization(new AuthorizationPolicyBuilder(PortalAuthorization.TokenScheme).RequireAuthenticatedUser().Build())
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
         return endpoints;
@@ -33,9 +32,8 @@ public static class AgencyStatusApi
     private static async Task<IResult> PushAsync(HttpContext http, StatusUpdates updates, CancellationToken cancellationToken)
     {
         var user = http.User;
-        var scopes = user.Claims.Where(c => c.Type is "scope" or "oi_scp").SelectMany(c => c.Value.Split(' '));
-        var agency = user.FindFirstValue("agency");
-        if (!scopes.Contains(Scope, StringComparer.Ordinal) || string.IsNullOrEmpty(agency))
+        var agency = user.FindFirstValue(PortalClaims.Agency);
+        if (!PortalScopes.Granted(user, PortalScopes.AgencyRequests) || string.IsNullOrEmpty(agency))
         {
             return Problems.Forbidden("Tokeni haina ruhusa ya agency.requests au haijafungwa na taasisi.",
                 "The token does not carry the agency.requests scope or is not bound to an agency.");

@@ -19,10 +19,6 @@ namespace ServicePortal.Requests.Api;
 /// </summary>
 public static class CitizenRequestsApi
 {
-    public const string Scope = "requests";
-
-    /// <summary>The level the API needs (password and a second factor).</summary>
-    public const string Substantial = "urn:serviceportal:loa:substantial";
     private const int MaxBodyBytes = 262_144;
 
     public static IEndpointRouteBuilder MapCitizenRequestsApi(this IEndpointRouteBuilder endpoints)
@@ -50,20 +46,20 @@ public static class CitizenRequestsApi
             return (null, Challenge(http));
         }
 
-        var citizen = await identity.AuthenticateAsync(http, Scope);
+        var citizen = await identity.AuthenticateAsync(http, PortalScopes.Requests);
         if (citizen is null)
         {
             return (null, Challenge(http));
         }
 
-        return citizen.Acr == Substantial ? (citizen, null) : (null, StepUp(http));
+        return citizen.Acr == PortalAssurance.Substantial ? (citizen, null) : (null, StepUp(http));
     }
 
     /// <summary>RFC 9470: the token is good but the sign-in behind it too weak; the app asks for a new one at this level.</summary>
     private static IResult StepUp(HttpContext http)
     {
         http.Response.Headers.WWWAuthenticate =
-            $"Bearer error=\"insufficient_user_authentication\", error_description=\"A sign-in with two factors is required\", acr_values=\"{Substantial}\"";
+            $"Bearer error=\"insufficient_user_authentication\", error_description=\"A sign-in with two factors is required\", acr_values=\"{PortalAssurance.Substantial}\"";
         return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized,
             title: T("Ingia kwa hatua mbili", "Sign in with two steps"),
             detail: T("Maombi yako yanahitaji kuingia kwa nenosiri na namba ya pili (SMS au programu ya uthibitisho).",
@@ -73,7 +69,7 @@ public static class CitizenRequestsApi
 
     private static IResult Challenge(HttpContext http)
     {
-        http.Response.Headers.WWWAuthenticate = $"Bearer scope=\"{Scope}\"";
+        http.Response.Headers.WWWAuthenticate = $"Bearer scope=\"{PortalScopes.Requests}\"";
         return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized,
             title: T("Ingia kwanza", "Sign in first"),
             detail: T("Tuma tokeni ya ufikiaji yenye ruhusa ya 'requests'.", "Send an access token with the 'requests' scope."),

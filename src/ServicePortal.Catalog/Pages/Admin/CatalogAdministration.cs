@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using ServicePortal.Catalog.Changes;
+using ServicePortal.Core.Identity;
 using ServicePortal.Core.Staff;
 using static ServicePortal.Core.Localization.Lang;
 
@@ -11,27 +12,24 @@ namespace ServicePortal.Catalog.Pages.Admin;
 
 /// <summary>
 /// Who may approve: staff (the identity module's policy "staff": signed in with two factors and holding a
-/// role) who are administrators. Catalog does not reference the identity module, so both are by name: the
-/// policy IdentityModule.StaffPolicy = "staff" and the claim PortalSession.RoleClaim = "role" with the
-/// value AccountRole.Administrator = "administrator". Pages carry both attributes; ASP.NET Core requires both.
+/// role) who are administrators. Catalog does not reference the identity module, so both are Core's names:
+/// <see cref="PortalAuthorization.StaffPolicy"/> and the claim <see cref="PortalClaims.Role"/> with the value
+/// <see cref="StaffRoles.Administrator"/>. Pages carry both attributes; ASP.NET Core requires both.
 /// </summary>
 public static class CatalogAdministration
 {
-    public const string StaffPolicy = "staff";
+    public const string StaffPolicy = PortalAuthorization.StaffPolicy;
     public const string AdministratorPolicy = "catalog-administrator";
-    public const string RoleClaim = "role";
-    public const string AdministratorRole = "administrator";
-    public const string AccountIdClaim = "account_id";
 
     public static IServiceCollection AddCatalogAdministration(this IServiceCollection services)
     {
         services.AddAuthorizationBuilder().AddPolicy(AdministratorPolicy, policy =>
-            policy.RequireAssertion(context => context.User.HasClaim(RoleClaim, AdministratorRole)));
+            policy.RequireAssertion(context => context.User.HasClaim(PortalClaims.Role, StaffRoles.Administrator)));
         // The tools the staff home lists (see ServicePortal.Core.Staff).
-        services.AddStaffTool(new StaffTool(AdministratorRole, "Idhini ya orodha ya huduma", "Catalogue approvals",
+        services.AddStaffTool(new StaffTool(StaffRoles.Administrator, "Idhini ya orodha ya huduma", "Catalogue approvals",
             "Huduma na vituo vya lango ambavyo taasisi zimeomba vichapishwe, na taasisi zinazoomba kujiunga.",
             "Services and gateway endpoints agencies asked to publish, and agencies asking to join.", "/admin/catalog"));
-        services.AddStaffTool(new StaffTool(AdministratorRole, "Taasisi zote", "All agencies",
+        services.AddStaffTool(new StaffTool(StaffRoles.Administrator, "Taasisi zote", "All agencies",
             "Hali ya kila taasisi; kusitisha na kurejesha taasisi.", "Every agency's status; suspending and reinstating agencies.",
             "/admin/catalog/agencies"));
         services.AddStaffTool(new StaffTool(StaffRoles.AgencyOfficer, "Huduma za taasisi yako", "Your agency's services",
@@ -45,7 +43,7 @@ public static class CatalogAdministration
     public static string ChangedBy(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return "staff:" + (user.FindFirst(AccountIdClaim)?.Value ?? "unknown");
+        return "staff:" + (user.FindFirst(PortalClaims.AccountId)?.Value ?? "unknown");
     }
 
     /// <summary>An agency's status as the administrator reads it.</summary>

@@ -2,7 +2,9 @@ using Dapper;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Npgsql;
+using ServicePortal.Core.Identity;
 using ServicePortal.Core.Localization;
+using ServicePortal.Core.Staff;
 
 namespace ServicePortal.Requests.Pages.Admin;
 
@@ -11,7 +13,7 @@ namespace ServicePortal.Requests.Pages.Admin;
 /// whether its circuit is open and why, what is waiting to be sent, what is overdue, and the latest answers
 /// the portal could not use. Staff with two factors and the administrator role only.
 /// </summary>
-[Authorize(Policy = "staff", Roles = "administrator")]
+[Authorize(Policy = PortalAuthorization.StaffPolicy, Roles = StaffRoles.Administrator)]
 public sealed class SyncModel(NpgsqlDataSource dataSource, TimeProvider clock) : PageModel
 {
     public sealed record AgencyRow(string Agency, DateTime? LastAttemptAt, DateTime? LastSuccessAt, string? LastError,

@@ -4,10 +4,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using ServicePortal.Catalog.Browse;
+using ServicePortal.Catalog.Forms;
 using ServicePortal.Core.Identity;
 using ServicePortal.Core.Localization;
 using ServicePortal.Requests.Applications;
-using ServicePortal.Catalog.Forms;
 
 namespace ServicePortal.Requests.Pages.Applications;
 
@@ -53,7 +53,7 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
             return stop;
         }
 
-        if (await identity.AuthenticateAsync(HttpContext, Api.CitizenRequestsApi.Scope) is null)
+        if (await identity.AuthenticateAsync(HttpContext, PortalScopes.Requests) is null)
         {
             return Challenge();
         }
@@ -106,7 +106,7 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
             return Page();
         }
 
-        var citizen = await identity.AuthenticateAsync(HttpContext, Api.CitizenRequestsApi.Scope);
+        var citizen = await identity.AuthenticateAsync(HttpContext, PortalScopes.Requests);
         if (citizen is null)
         {
             return Challenge();

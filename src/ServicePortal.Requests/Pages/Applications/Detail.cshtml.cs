@@ -56,7 +56,7 @@ public sealed class DetailModel(
 
     public async Task<IActionResult> OnGetAsync(string reference, CancellationToken cancellationToken)
     {
-        if (await identity.AuthenticateAsync(HttpContext, Api.CitizenRequestsApi.Scope) is not { } citizen)
+        if (await identity.AuthenticateAsync(HttpContext, PortalScopes.Requests) is not { } citizen)
         {
             return Challenge();
         }

@@ -40,7 +40,7 @@ public sealed class MineModel(RequestStore store, CatalogReader catalog, Applica
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await identity.AuthenticateAsync(HttpContext, Api.CitizenRequestsApi.Scope) is not { } citizen)
+        if (await identity.AuthenticateAsync(HttpContext, PortalScopes.Requests) is not { } citizen)
         {
             return Challenge();
         }
