@@ -14,6 +14,7 @@ using ServicePortal.Catalog.Onboarding;
 using ServicePortal.Catalog.Pages.Admin;
 using ServicePortal.Catalog.Search;
 using ServicePortal.Catalog.Seed;
+using ServicePortal.Core.Catalog;
 using ServicePortal.Core.Database;
 using ServicePortal.Core.Security;
 
@@ -50,6 +51,7 @@ public static class CatalogModule
 
         builder.Services.AddSingleton(sp => new CatalogCache(sp.GetRequiredService<IOptions<CatalogOptions>>().Value.CacheReads));
         builder.Services.AddSingleton<CatalogReader>();
+        builder.Services.AddSingleton<IAgencyEndpointCatalog, EndpointCatalog>();
         builder.Services.AddSingleton<ServiceSearch>();
         builder.Services.AddSingleton<ServiceChanges>();
         builder.Services.AddSingleton<AgencyChanges>();

@@ -90,8 +90,10 @@ public class GatewayPortalFactory : PortalFactory
     {
         var routes = Services.GetRequiredService<Routing.GatewayRoutes>();
         var version = await CountAsync("SELECT version FROM catalog.catalog_state");
-        await Testing.Eventually.ValueAsync(() => Task.FromResult(routes.AppliedVersion), applied => applied >= version,
-            $"the gateway's routes to reach catalogue version {version}");
+        var entitlements = await CountAsync("SELECT version FROM gateway.entitlements_state");
+        await Testing.Eventually.ValueAsync(() => Task.FromResult((routes.AppliedVersion, routes.AppliedEntitlementsVersion)),
+            applied => applied.AppliedVersion >= version && applied.AppliedEntitlementsVersion >= entitlements,
+            $"the gateway's routes to reach catalogue version {version} and entitlements version {entitlements}");
     }
 }
 

@@ -137,6 +137,20 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
         return found.Value;
     }
 
+    /// <summary>
+    /// The agencies the status sync asks: those with a published service that has a status path. Not cached: the
+    /// sync registers its jobs every few minutes and wants the catalogue as it is.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListStatusSyncAgenciesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<string>(new CommandDefinition(
+            """
+            SELECT DISTINCT a.code FROM catalog.services s JOIN catalog.agencies a ON a.id = s.agency_id
+            WHERE s.status_path IS NOT NULL AND s.status = 'published'
+            """, cancellationToken: cancellationToken))];
+    }
+
     /// <summary>Every published service in full, for the export (one query).</summary>
     public async Task<IReadOnlyList<ServiceDetail>> AllServicesAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ServicePortal.Core.Catalog;
 using ServicePortal.Core.Database;
 
 namespace ServicePortal.Catalog.Caching;
@@ -17,7 +18,7 @@ public sealed partial class CatalogChangeListener(
     IOptions<CatalogOptions> options,
     ILogger<CatalogChangeListener> logger) : ChannelListener(dataSource, logger)
 {
-    public const string Channel = "catalog_changed";
+    public const string Channel = IAgencyEndpointCatalog.ChangeChannel;
 
     protected override string ChannelName => Channel;
 

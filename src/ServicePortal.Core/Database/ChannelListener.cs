@@ -19,6 +19,10 @@ public abstract partial class ChannelListener(NpgsqlDataSource dataSource, ILogg
     /// <summary>The channel (a name the code chooses, never input).</summary>
     protected abstract string ChannelName { get; }
 
+    /// <summary>Further channels heard on the same connection (names the code chooses), when one cache follows
+    /// two owners' changes (the gateway: the catalogue's and its own).</summary>
+    protected virtual IReadOnlyList<string> MoreChannels => [];
+
     /// <summary>The longest wait between two wake-ups without a notification.</summary>
     protected abstract TimeSpan CheckInterval { get; }
 
@@ -69,8 +73,9 @@ public abstract partial class ChannelListener(NpgsqlDataSource dataSource, ILogg
     {
         await using var connection = await DataSource.OpenConnectionAsync(stoppingToken);
         connection.Notification += (_, e) => OnNotification(e.Payload);
-        await using (var listen = new NpgsqlCommand($"LISTEN {ChannelName}", connection))
+        foreach (var channel in MoreChannels.Prepend(ChannelName))
         {
+            await using var listen = new NpgsqlCommand($"LISTEN {channel}", connection);
             await listen.ExecuteNonQueryAsync(stoppingToken);
         }
 

@@ -1,15 +1,17 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ServicePortal.Core.Catalog;
 using ServicePortal.Core.Database;
 
 namespace ServicePortal.Gateway.Routing;
 
 /// <summary>
-/// Rebuilds this node's routes when the catalogue changes: one connection LISTENs on <c>catalog_changed</c>
-/// (the catalogue's triggers NOTIFY at the commit of every change to agencies and endpoints, and the gateway's
-/// entitlements trigger does the same), so every node rebuilds within a moment of an approval. Between
-/// notifications, and after every reconnect, it compares the version itself, so a notification lost while
+/// Rebuilds this node's routes when the catalogue or the gateway's entitlements change: one connection LISTENs on
+/// the catalogue's published channel (<see cref="IAgencyEndpointCatalog.ChangeChannel"/>: the catalogue's own
+/// triggers NOTIFY at the commit of every change to agencies and endpoints) and on the gateway's own
+/// <see cref="EntitlementsChannel"/>, so every node rebuilds within a moment of an approval. Between
+/// notifications, and after every reconnect, it compares both versions itself, so a notification lost while
 /// the connection was down is caught within <see cref="GatewayOptions.ReloadCheckInterval"/>.
 /// </summary>
 public sealed class GatewayRouteReloader(
@@ -18,7 +20,12 @@ public sealed class GatewayRouteReloader(
     IOptions<GatewayOptions> options,
     ILogger<GatewayRouteReloader> logger) : ChannelListener(dataSource, logger)
 {
-    protected override string ChannelName => Catalog.Caching.CatalogChangeListener.Channel;
+    /// <summary>The gateway's own channel: its entitlements trigger NOTIFYs there (migration 20261208_0300).</summary>
+    public const string EntitlementsChannel = "gateway_entitlements_changed";
+
+    protected override string ChannelName => IAgencyEndpointCatalog.ChangeChannel;
+
+    protected override IReadOnlyList<string> MoreChannels => [EntitlementsChannel];
 
     protected override TimeSpan CheckInterval => options.Value.ReloadCheckInterval;
 

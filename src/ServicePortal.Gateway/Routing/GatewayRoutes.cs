@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Npgsql;
+using ServicePortal.Core.Catalog;
 using ServicePortal.Core.Security;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -12,11 +13,13 @@ using Yarp.ReverseProxy.Health;
 namespace ServicePortal.Gateway.Routing;
 
 /// <summary>
-/// YARP's configuration, read from the catalogue: one route and one cluster per approved endpoint of an
+/// YARP's configuration, read from the catalogue (through its <see cref="IAgencyEndpointCatalog"/>; the gateway
+/// reads no <c>catalog.*</c> table) and the gateway's own NIN entitlements: one route and one cluster per approved endpoint of an
 /// approved agency, at <c>/agencies/{agency}/{endpoint}/{**rest}</c>. Each record is checked on its own (by
 /// our rules and by YARP's validator) and a bad one is left out and logged, so it never takes the others down.
 /// </summary>
 public sealed partial class GatewayRoutes(
+    IAgencyEndpointCatalog catalog,
     NpgsqlDataSource dataSource,
     IConfigValidator validator,
     IOptions<GatewayOptions> options,
@@ -27,6 +30,7 @@ public sealed partial class GatewayRoutes(
     private GatewaySnapshot _current = GatewaySnapshot.Empty;
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private long _appliedVersion = -1;
+    private long _appliedEntitlementsVersion = -1;
 
     public GatewaySnapshot Current => Volatile.Read(ref _current);
 
@@ -35,11 +39,15 @@ public sealed partial class GatewayRoutes(
     /// <summary>The catalogue version YARP is routing by now (it applies a new snapshot a moment after the swap).</summary>
     public long AppliedVersion => Interlocked.Read(ref _appliedVersion);
 
+    /// <summary>The version of the gateway's entitlements YARP is routing by now.</summary>
+    public long AppliedEntitlementsVersion => Interlocked.Read(ref _appliedEntitlementsVersion);
+
     void IConfigChangeListener.ConfigurationApplied(IReadOnlyList<IProxyConfig> proxyConfigs)
     {
         foreach (var config in proxyConfigs.OfType<GatewaySnapshot>())
         {
             Interlocked.Exchange(ref _appliedVersion, Math.Max(AppliedVersion, config.Version));
+            Interlocked.Exchange(ref _appliedEntitlementsVersion, Math.Max(AppliedEntitlementsVersion, config.EntitlementsVersion));
         }
     }
 
@@ -77,26 +85,29 @@ public sealed partial class GatewayRoutes(
         return Current;
     }
 
-    /// <summary>Reads the catalogue and swaps in a new snapshot when its version moved (or when forced).</summary>
+    /// <summary>
+    /// Reads the catalogue's endpoints (through the catalogue's <see cref="IAgencyEndpointCatalog"/>) and the
+    /// gateway's own entitlements, and swaps in a new snapshot when either version moved (or when forced).
+    /// </summary>
     public async Task<bool> ReloadAsync(CancellationToken cancellationToken, bool force = false)
     {
         await _reloading.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead,
-                cancellationToken);
-            var version = await VersionAsync(connection, transaction, cancellationToken);
-            if (!force && version == Current.Version)
+            if (!force && await catalog.VersionAsync(cancellationToken) == Current.Version &&
+                await EntitlementsVersionAsync(cancellationToken) == Current.EntitlementsVersion)
             {
                 return false;
             }
 
-            var records = await ReadAsync(connection, transaction, cancellationToken);
-            var snapshot = await BuildAsync(version, records);
+            // Each read names the version it saw, so a change after either read moves a version and is caught by
+            // its notification (or the next check).
+            var (entitlementsVersion, ninEntitled) = await EntitlementsAsync(cancellationToken);
+            var endpoints = await catalog.ListEndpointsAsync(cancellationToken);
+            var snapshot = await BuildAsync(endpoints, entitlementsVersion, ninEntitled);
             var previous = Interlocked.Exchange(ref _current, snapshot);
             previous.SignalReplaced();
-            LogReloaded(logger, version, snapshot.Routes.Count);
+            LogReloaded(logger, snapshot.Version, snapshot.Routes.Count);
             return true;
         }
         finally
@@ -105,125 +116,108 @@ public sealed partial class GatewayRoutes(
         }
     }
 
-    private static async Task<long> VersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private async Task<long> EntitlementsVersionAsync(CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT version FROM catalog.catalog_state", connection, transaction);
+        await using var command = dataSource.CreateCommand("SELECT version FROM gateway.entitlements_state");
         return await command.ExecuteScalarAsync(cancellationToken) as long? ?? 0;
     }
 
-    private sealed record EndpointRecord(
-        string Agency, string AgencyStatus, string? Name, string? Destinations, string? HealthPath, int HealthInterval,
-        int TimeoutSeconds, long MaxBody, string? Access, string? RatePolicy, string? Status, bool NinEntitled);
-
-    private static async Task<List<EndpointRecord>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        CancellationToken cancellationToken)
+    /// <summary>The agencies entitled to the NIN and the entitlements' version, read together.</summary>
+    private async Task<(long Version, HashSet<string> NinEntitled)> EntitlementsAsync(CancellationToken cancellationToken)
     {
-        // Every agency, with its endpoints when it has any (an agency without one is still known: 404 vs 503).
-        await using var command = new NpgsqlCommand(
-            """
-            SELECT a.code, a.status, e.name, e.destinations::text, e.health_check_path, e.health_check_interval_seconds,
-                   e.timeout_seconds, e.max_request_body_bytes, e.auth_requirement, e.rate_limit_policy, e.status,
-                   coalesce(g.nin, false)
-            FROM catalog.agencies a
-            LEFT JOIN catalog.agency_endpoints e ON e.agency_id = a.id
-            LEFT JOIN gateway.agency_entitlements g ON g.agency_code = a.code
-            ORDER BY a.code, e.name
-            """, connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var records = new List<EndpointRecord>();
-        while (await reader.ReadAsync(cancellationToken))
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead,
+            cancellationToken);
+        long version;
+        await using (var command = new NpgsqlCommand("SELECT version FROM gateway.entitlements_state", connection, transaction))
         {
-            var hasEndpoint = !reader.IsDBNull(2);
-            records.Add(new EndpointRecord(
-                reader.GetString(0), reader.GetString(1),
-                hasEndpoint ? reader.GetString(2) : null,
-                hasEndpoint ? reader.GetString(3) : null,
-                hasEndpoint ? reader.GetString(4) : null,
-                hasEndpoint ? reader.GetInt32(5) : 0,
-                hasEndpoint ? reader.GetInt32(6) : 0,
-                hasEndpoint ? reader.GetInt64(7) : 0,
-                hasEndpoint ? reader.GetString(8) : null,
-                hasEndpoint ? reader.GetString(9) : null,
-                hasEndpoint ? reader.GetString(10) : null,
-                reader.GetBoolean(11)));
+            version = await command.ExecuteScalarAsync(cancellationToken) as long? ?? 0;
         }
 
-        return records;
+        var entitled = new HashSet<string>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand("SELECT agency_code FROM gateway.agency_entitlements WHERE nin", connection, transaction))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                entitled.Add(reader.GetString(0));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return (version, entitled);
     }
 
-    private async Task<GatewaySnapshot> BuildAsync(long version, List<EndpointRecord> records)
+    private async Task<GatewaySnapshot> BuildAsync(CatalogEndpointsAt catalogue, long entitlementsVersion, HashSet<string> ninEntitled)
     {
         var routes = new List<RouteConfig>();
         var clusters = new List<ClusterConfig>();
         var endpoints = new Dictionary<string, GatewayEndpoint>(StringComparer.Ordinal);
         var unrouted = new Dictionary<string, Unrouted>(StringComparer.Ordinal);
-        var ninEntitled = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var record in records)
+        foreach (var agency in catalogue.Agencies)
         {
-            if (record.NinEntitled)
+            var agencyLive = agency.Status == "approved";
+            if (agency.Status == "suspended")
             {
-                ninEntitled.Add(record.Agency);
+                unrouted[agency.Agency] = Unrouted.Unavailable;
             }
 
-            var agencyLive = record.AgencyStatus == "approved";
-            if (record.AgencyStatus == "suspended")
-            {
-                unrouted[record.Agency] = Unrouted.Unavailable;
-            }
-
-            if (record.Name is null || !agencyLive)
+            if (!agencyLive)
             {
                 continue;
             }
 
-            var id = $"{record.Agency}/{record.Name}";
-            if (record.Status != "approved")
+            foreach (var record in agency.Endpoints)
             {
-                if (record.Status == "disabled")
+                var id = $"{agency.Agency}/{record.Name}";
+                if (record.Status != "approved")
                 {
-                    unrouted[id] = Unrouted.Unavailable;
+                    if (record.Status == "disabled")
+                    {
+                        unrouted[id] = Unrouted.Unavailable;
+                    }
+
+                    continue;
                 }
 
-                continue;
-            }
+                var built = Build(agency.Agency, record, ninEntitled.Contains(agency.Agency));
+                if (built.Error is not null)
+                {
+                    LogInvalidEndpoint(logger, id, built.Error);
+                    unrouted[id] = Unrouted.Unavailable;
+                    continue;
+                }
 
-            var built = Build(record);
-            if (built.Error is not null)
-            {
-                LogInvalidEndpoint(logger, id, built.Error);
-                unrouted[id] = Unrouted.Unavailable;
-                continue;
-            }
+                var errors = (await validator.ValidateRouteAsync(built.Route!))
+                    .Concat(await validator.ValidateClusterAsync(built.Cluster!))
+                    .ToList();
+                if (errors.Count > 0)
+                {
+                    LogInvalidEndpoint(logger, id, string.Join("; ", errors.Select(e => e.Message)));
+                    unrouted[id] = Unrouted.Unavailable;
+                    continue;
+                }
 
-            var errors = (await validator.ValidateRouteAsync(built.Route!))
-                .Concat(await validator.ValidateClusterAsync(built.Cluster!))
-                .ToList();
-            if (errors.Count > 0)
-            {
-                LogInvalidEndpoint(logger, id, string.Join("; ", errors.Select(e => e.Message)));
-                unrouted[id] = Unrouted.Unavailable;
-                continue;
+                routes.Add(built.Route!);
+                clusters.Add(built.Cluster!);
+                endpoints[id] = built.Endpoint!;
             }
-
-            routes.Add(built.Route!);
-            clusters.Add(built.Cluster!);
-            endpoints[id] = built.Endpoint!;
         }
 
-        return new GatewaySnapshot(version, routes, clusters, endpoints, unrouted, ninEntitled);
+        return new GatewaySnapshot(catalogue.Version, routes, clusters, endpoints, unrouted, ninEntitled, entitlementsVersion);
     }
 
-    private (RouteConfig? Route, ClusterConfig? Cluster, GatewayEndpoint? Endpoint, string? Error) Build(EndpointRecord record)
+    private (RouteConfig? Route, ClusterConfig? Cluster, GatewayEndpoint? Endpoint, string? Error) Build(string agency, CatalogEndpoint record, bool ninEntitled)
     {
-        if (!options.Value.RateLimits.ContainsKey(record.RatePolicy!))
+        if (!options.Value.RateLimits.ContainsKey(record.RateLimitPolicy))
         {
-            return (null, null, null, $"rate-limit policy '{record.RatePolicy}' is not configured");
+            return (null, null, null, $"rate-limit policy '{record.RateLimitPolicy}' is not configured");
         }
 
         var destinations = new Dictionary<string, DestinationConfig>(StringComparer.Ordinal);
         try
         {
-            using var document = JsonDocument.Parse(record.Destinations!);
+            using var document = JsonDocument.Parse(record.Destinations);
             var index = 0;
             foreach (var item in document.RootElement.EnumerateArray())
             {
@@ -255,8 +249,8 @@ public sealed partial class GatewayRoutes(
             return (null, null, null, "no destination");
         }
 
-        var endpoint = new GatewayEndpoint(record.Agency, record.Name!, record.Access!, record.RatePolicy!, record.NinEntitled, record.MaxBody);
-        var interval = TimeSpan.FromSeconds(record.HealthInterval);
+        var endpoint = new GatewayEndpoint(agency, record.Name, record.Access, record.RateLimitPolicy, ninEntitled, record.MaxRequestBodyBytes);
+        var interval = TimeSpan.FromSeconds(record.HealthCheckIntervalSeconds);
         var cluster = new ClusterConfig
         {
             ClusterId = endpoint.RouteId,
@@ -268,9 +262,9 @@ public sealed partial class GatewayRoutes(
                 {
                     Enabled = true,
                     Interval = interval,
-                    Timeout = TimeSpan.FromSeconds(Math.Min(5, record.HealthInterval)),
+                    Timeout = TimeSpan.FromSeconds(Math.Min(5, record.HealthCheckIntervalSeconds)),
                     Policy = HealthCheckConstants.ActivePolicy.ConsecutiveFailures,
-                    Path = record.HealthPath,
+                    Path = record.HealthCheckPath,
                 },
                 Passive = new PassiveHealthCheckConfig
                 {
@@ -292,7 +286,7 @@ public sealed partial class GatewayRoutes(
             RouteId = endpoint.RouteId,
             ClusterId = endpoint.RouteId,
             Match = new RouteMatch { Path = endpoint.Prefix + "/{**rest}" },
-            MaxRequestBodySize = record.MaxBody,
+            MaxRequestBodySize = record.MaxRequestBodyBytes,
             Transforms = [new Dictionary<string, string>(StringComparer.Ordinal) { ["PathRemovePrefix"] = endpoint.Prefix }],
         };
         return (route, cluster, endpoint, null);

@@ -44,10 +44,11 @@ public sealed class GatewaySnapshot : IProxyConfig
 
     public GatewaySnapshot(long version, IReadOnlyList<RouteConfig> routes, IReadOnlyList<ClusterConfig> clusters,
         IReadOnlyDictionary<string, GatewayEndpoint> endpoints, IReadOnlyDictionary<string, Unrouted> unrouted,
-        IReadOnlySet<string> ninEntitled)
+        IReadOnlySet<string> ninEntitled, long entitlementsVersion = -1)
     {
         NinEntitled = ninEntitled;
         Version = version;
+        EntitlementsVersion = entitlementsVersion;
         Routes = routes;
         Clusters = clusters;
         Endpoints = endpoints;
@@ -60,6 +61,9 @@ public sealed class GatewaySnapshot : IProxyConfig
 
     /// <summary>The catalogue version it was built from.</summary>
     public long Version { get; }
+
+    /// <summary>The version of the gateway's NIN entitlements it was built from.</summary>
+    public long EntitlementsVersion { get; }
 
     public IReadOnlyList<RouteConfig> Routes { get; }
 

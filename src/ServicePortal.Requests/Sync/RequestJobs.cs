@@ -5,6 +5,7 @@ using Hangfire.PostgreSql;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ServicePortal.Catalog.Browse;
 using ServicePortal.Core.Database;
 using ServicePortal.Requests.Agencies;
 
@@ -43,6 +44,7 @@ internal sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) :
 /// </summary>
 internal sealed class RecurringJobsRegistrar(
     NpgsqlDataSource dataSource,
+    CatalogReader catalog,
     IRecurringJobManager recurring,
     IBackgroundJobClient jobs,
     IOptions<RequestsOptions> options,
@@ -84,14 +86,15 @@ internal sealed class RecurringJobsRegistrar(
     {
         recurring.AddOrUpdate<RequestJobs>(RequestJobs.SubmitRecurringId, j => j.SubmitQueuedAsync(CancellationToken.None), "*/15 * * * * *");
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
-        var agencies = await connection.QueryAsync<string>(new CommandDefinition(
+        // Agencies with a status path in the catalogue (asked through the catalogue's code), and any agency that
+        // still has open requests here.
+        var open = await connection.QueryAsync<string>(new CommandDefinition(
             """
-            SELECT DISTINCT a.code FROM catalog.services s JOIN catalog.agencies a ON a.id = s.agency_id
-            WHERE s.status_path IS NOT NULL AND s.status = 'published'
-            UNION
             SELECT DISTINCT agency FROM requests.requests
             WHERE status IN ('submitted', 'in_review', 'action_required', 'awaiting_payment', 'approved')
             """, cancellationToken: cancellationToken));
+        var agencies = new SortedSet<string>(await catalog.ListStatusSyncAgenciesAsync(cancellationToken), StringComparer.Ordinal);
+        agencies.UnionWith(open);
         foreach (var agency in agencies)
         {
             recurring.AddOrUpdate<RequestJobs>(RequestJobs.SyncRecurringId(agency), j => j.SyncAgencyAsync(agency, CancellationToken.None),
