@@ -78,7 +78,7 @@ public sealed class LockoutTests(IdentityPortalFactory portal) : IClassFixture<I
         }
 
         await using var dataSource = portal.Database.CreateDataSource();
-        var messages = await Core.Messaging.Outbox.RecentAsync(dataSource, 10, phone, CancellationToken.None);
+        var messages = await Core.Messaging.Outbox.ListRecentAsync(dataSource, 10, phone, CancellationToken.None);
         var notice = Assert.Single(messages);
         Assert.Contains("wrong", notice.Body, StringComparison.Ordinal);
         Assert.Contains("East Africa Time", notice.Body, StringComparison.Ordinal);

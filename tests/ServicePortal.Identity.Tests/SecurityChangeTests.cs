@@ -72,7 +72,7 @@ public sealed partial class SecurityChangeTests(IdentityPortalFactory portal) : 
     private async Task<IReadOnlyList<string>> MessagesToAsync(string phone)
     {
         await using var dataSource = portal.Database.CreateDataSource();
-        return [.. (await Core.Messaging.Outbox.RecentAsync(dataSource, 20, phone, CancellationToken.None)).Select(m => m.Body)];
+        return [.. (await Core.Messaging.Outbox.ListRecentAsync(dataSource, 20, phone, CancellationToken.None)).Select(m => m.Body)];
     }
 
     [GeneratedRegex("<code class=\"secret\">([A-Z2-7 ]+)</code>")]

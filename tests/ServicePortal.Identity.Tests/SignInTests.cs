@@ -185,7 +185,7 @@ public sealed class SignInTests(IdentityPortalFactory portal) : IClassFixture<Id
         await browser.SubmitAsync("/account/sign-in", Credentials(nin, Password));
 
         await using var dataSource = portal.Database.CreateDataSource();
-        var message = Assert.Single(await Core.Messaging.Outbox.RecentAsync(dataSource, 5, phone, CancellationToken.None));
+        var message = Assert.Single(await Core.Messaging.Outbox.ListRecentAsync(dataSource, 5, phone, CancellationToken.None));
         Assert.StartsWith("Your Government Services Portal code is", message.Body, StringComparison.Ordinal);
     }
 

@@ -143,7 +143,7 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task<string> LatestCodeAsync(string phone)
     {
         await using var dataSource = Database.CreateDataSource();
-        var message = Assert.Single(await Outbox.RecentAsync(dataSource, 1, phone, CancellationToken.None));
+        var message = Assert.Single(await Outbox.ListRecentAsync(dataSource, 1, phone, CancellationToken.None));
         var body = message.SentAt is null
             ? message.Body
             : Services.GetService<DevelopmentMessageBox>()?.Find(message.MessageId)?.Body ?? message.Body;

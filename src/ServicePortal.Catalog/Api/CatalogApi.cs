@@ -57,7 +57,7 @@ public static partial class CatalogApi
         CatalogCache cache, CancellationToken cancellationToken)
     {
         if (!ServiceCodePattern().IsMatch(code) ||
-            await reader.ServiceAsync(code, cancellationToken) is not { } service)
+            await reader.FindServiceAsync(code, cancellationToken) is not { } service)
         {
             return NotFound(T("Hakuna huduma iliyochapishwa yenye namba hiyo.", "There is no published service with that code."));
         }
@@ -69,17 +69,17 @@ public static partial class CatalogApi
     private static async Task<IResult> AgenciesAsync(HttpContext context, CatalogReader reader, CatalogCache cache,
         CancellationToken cancellationToken) =>
         Cached(context, await cache.GetOrLoadJsonAsync("api:agencies",
-            async ct => new { items = await reader.AgenciesAsync(ct) }, cancellationToken));
+            async ct => new { items = await reader.ListAgenciesAsync(ct) }, cancellationToken));
 
     private static async Task<IResult> CategoriesAsync(HttpContext context, CatalogReader reader, CatalogCache cache,
         CancellationToken cancellationToken) =>
         Cached(context, await cache.GetOrLoadJsonAsync("api:categories",
-            async ct => new { items = await reader.CategoriesAsync(ct) }, cancellationToken));
+            async ct => new { items = await reader.ListCategoriesAsync(ct) }, cancellationToken));
 
     private static async Task<IResult> LifeEventsAsync(HttpContext context, CatalogReader reader, CatalogCache cache,
         CancellationToken cancellationToken) =>
         Cached(context, await cache.GetOrLoadJsonAsync("api:life-events",
-            async ct => new { items = await reader.LifeEventsAsync(ct) }, cancellationToken));
+            async ct => new { items = await reader.ListLifeEventsAsync(ct) }, cancellationToken));
 
     private static async Task<IResult> ExportAsync(HttpContext context, CatalogExport export, CatalogCache cache,
         CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
         s.processing_days AS ProcessingDays, s.channels AS Channels, (s.form_schema IS NOT NULL) AS HasForm
         """;
 
-    public Task<IReadOnlyList<NamedRef>> CategoriesAsync(CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<NamedRef>> ListCategoriesAsync(CancellationToken cancellationToken) =>
         cache.GetOrLoadAsync("categories", async ct =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -30,7 +30,7 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
             return (IReadOnlyList<NamedRef>)[.. rows.Select(r => r.ToRef())];
         }, cancellationToken);
 
-    public Task<IReadOnlyList<NamedRef>> LifeEventsAsync(CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<NamedRef>> ListLifeEventsAsync(CancellationToken cancellationToken) =>
         cache.GetOrLoadAsync("life-events", async ct =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -41,7 +41,7 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
         }, cancellationToken);
 
     /// <summary>Approved agencies that have at least one published service, by Kiswahili name.</summary>
-    public Task<IReadOnlyList<AgencySummary>> AgenciesAsync(CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<AgencySummary>> ListAgenciesAsync(CancellationToken cancellationToken) =>
         cache.GetOrLoadAsync("agencies", async ct =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -61,9 +61,9 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
         }, cancellationToken);
 
     /// <summary>An approved agency and its published services; null when there is none by that code.</summary>
-    public async Task<AgencyDetail?> AgencyAsync(string code, CancellationToken cancellationToken)
+    public async Task<AgencyDetail?> FindAgencyAsync(string code, CancellationToken cancellationToken)
     {
-        var agencies = await AgenciesAsync(cancellationToken);
+        var agencies = await ListAgenciesAsync(cancellationToken);
         var agency = agencies.FirstOrDefault(a => a.Code == code);
         if (agency is null)
         {
@@ -87,7 +87,7 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
     }
 
     /// <summary>A published service of an approved agency; null when there is none by that code.</summary>
-    public async Task<ServiceDetail?> ServiceAsync(string code, CancellationToken cancellationToken)
+    public async Task<ServiceDetail?> FindServiceAsync(string code, CancellationToken cancellationToken)
     {
         var found = await cache.GetOrLoadAsync("service:" + code, async ct =>
         {
@@ -103,7 +103,7 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
     /// Where an agency takes applications: its approved endpoint named <c>applications</c>, or its only approved
     /// endpoint. Null when it has none (then nothing can be submitted to it).
     /// </summary>
-    public async Task<AgencyEndpointTarget?> ApplicationEndpointAsync(string agency, CancellationToken cancellationToken)
+    public async Task<AgencyEndpointTarget?> FindApplicationEndpointAsync(string agency, CancellationToken cancellationToken)
     {
         var found = await cache.GetOrLoadAsync("application-endpoint:" + agency, async ct =>
         {
@@ -152,7 +152,7 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
     }
 
     /// <summary>Every published service in full, for the export (one query).</summary>
-    public async Task<IReadOnlyList<ServiceDetail>> AllServicesAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ServiceDetail>> ListAllServicesAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<ServiceRow>(new CommandDefinition(

@@ -27,7 +27,8 @@ public sealed record AgencyRecord(long Id, string Code, string ShortName, string
 public sealed record AgencyHistoryEntry(DateTime ChangedAt, string ChangedBy, string Change, string? Endpoint, string? Reason);
 
 /// <summary>
-/// Changes to agencies and their endpoints, each written with its <c>agency_history</c> row (who, when, why,
+/// The only writer of <c>catalog.agencies</c>, <c>catalog.agency_endpoints</c> and <c>catalog.agency_history</c>
+/// (besides the Development seeder): changes to agencies and their endpoints, each written with its <c>agency_history</c> row (who, when, why,
 /// before, after) in one transaction. The statement triggers bump the catalogue version and
 /// <c>NOTIFY catalog_changed</c> at commit, so the caches, the search and the gateway (which routes only approved
 /// agencies and answers 503 for a suspended one) follow on every node.
@@ -179,7 +180,7 @@ public sealed class AgencyChanges(NpgsqlDataSource dataSource)
         a.version
         """;
 
-    public async Task<AgencyRecord?> GetAsync(string code, CancellationToken cancellationToken)
+    public async Task<AgencyRecord?> FindAsync(string code, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<AgencyRecord>(new CommandDefinition(
@@ -187,7 +188,7 @@ public sealed class AgencyChanges(NpgsqlDataSource dataSource)
             new { code }, cancellationToken: cancellationToken));
     }
 
-    public async Task<AgencyRecord?> GetAsync(long agencyId, CancellationToken cancellationToken)
+    public async Task<AgencyRecord?> FindAsync(long agencyId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<AgencyRecord>(new CommandDefinition(
@@ -199,7 +200,7 @@ public sealed class AgencyChanges(NpgsqlDataSource dataSource)
     /// Agencies for the administrator: those waiting for a decision first, then suspended ones, then the rest,
     /// each by Kiswahili name. <paramref name="status"/> narrows the list to one status.
     /// </summary>
-    public async Task<IReadOnlyList<AgencyRecord>> GetManyAsync(string? status, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AgencyRecord>> ListAsync(string? status, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<AgencyRecord>(new CommandDefinition($"""
@@ -212,7 +213,7 @@ public sealed class AgencyChanges(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The newest history rows of an agency and its endpoints.</summary>
-    public async Task<IReadOnlyList<AgencyHistoryEntry>> HistoryAsync(long agencyId, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AgencyHistoryEntry>> ListHistoryAsync(long agencyId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<AgencyHistoryEntry>(new CommandDefinition("""
@@ -223,5 +224,56 @@ public sealed class AgencyChanges(NpgsqlDataSource dataSource)
              LIMIT @limit
             """, new { agencyId, limit }, cancellationToken: cancellationToken));
         return [.. rows];
+    }
+
+    /// <summary>
+    /// Publishes an agency's submitted endpoint proposal (the administrator's approval, through
+    /// <see cref="Onboarding.AgencyProposals.ApproveAsync"/>): creates or replaces the live endpoint, writes the
+    /// <c>approved</c> history row and removes the proposal, in one transaction, as
+    /// <see cref="ServiceChanges.PublishProposalAsync"/> does for a service. This is what publishes a route: the gateway
+    /// serves approved rows, and the statement trigger's NOTIFY catalog_changed (at commit) tells it and every node's
+    /// cache to reload. The row lock taken with the version check holds until commit, so the agency cannot change the
+    /// proposal between the check and the statements that apply it. False when it is not the version reviewed.
+    /// </summary>
+    public async Task<bool> PublishEndpointProposalAsync(long proposalId, int version, string changedBy, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var found = await connection.QuerySingleOrDefaultAsync<(long AgencyId, string Key)?>(new CommandDefinition("""
+            SELECT agency_id, key FROM catalog.proposals
+             WHERE id = @proposalId AND kind = 'endpoint' AND status = 'awaiting_approval' AND version = @version FOR UPDATE
+            """, new { proposalId, version }, transaction, cancellationToken: cancellationToken));
+        if (found is not { } proposal)
+        {
+            return false;
+        }
+
+        const string Snapshot = "(to_jsonb(e) - 'id' - 'agency_id')";
+        var before = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition($"""
+            SELECT {Snapshot}::text FROM catalog.agency_endpoints e WHERE agency_id = @AgencyId AND name = @Key FOR UPDATE
+            """, new { proposal.AgencyId, proposal.Key }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            WITH p AS (SELECT body AS b, agency_id, key FROM catalog.proposals WHERE id = @proposalId),
+                 saved AS (
+                   INSERT INTO catalog.agency_endpoints AS e (agency_id, name, destinations, health_check_path,
+                          health_check_interval_seconds, timeout_seconds, max_request_body_bytes, auth_requirement,
+                          rate_limit_policy, status)
+                   SELECT agency_id, key, b->'destinations', b->>'health_check_path',
+                          (b->>'health_check_interval_seconds')::integer, (b->>'timeout_seconds')::integer,
+                          (b->>'max_request_body_bytes')::bigint, b->>'auth_requirement', b->>'rate_limit_policy', 'approved'
+                     FROM p
+                   ON CONFLICT (agency_id, name) DO UPDATE SET
+                          destinations = EXCLUDED.destinations, health_check_path = EXCLUDED.health_check_path,
+                          health_check_interval_seconds = EXCLUDED.health_check_interval_seconds,
+                          timeout_seconds = EXCLUDED.timeout_seconds, max_request_body_bytes = EXCLUDED.max_request_body_bytes,
+                          auth_requirement = EXCLUDED.auth_requirement, rate_limit_policy = EXCLUDED.rate_limit_policy,
+                          status = 'approved', updated_at = now(), version = e.version + 1
+                   RETURNING e.*)
+            INSERT INTO catalog.agency_history (agency_id, endpoint_id, changed_by, change, before, after)
+            SELECT e.agency_id, e.id, @changedBy, 'approved', @before::jsonb, {Snapshot} FROM saved e;
+            DELETE FROM catalog.proposals WHERE id = @proposalId;
+            """, new { proposalId, changedBy, before }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 }

@@ -34,10 +34,10 @@ public sealed class CatalogExport(CatalogReader reader)
 
     public async Task<JsonObject> BuildAsync(CancellationToken cancellationToken)
     {
-        var services = await reader.AllServicesAsync(cancellationToken);
-        var agencies = await reader.AgenciesAsync(cancellationToken);
-        var lifeEvents = await reader.LifeEventsAsync(cancellationToken);
-        var categories = await reader.CategoriesAsync(cancellationToken);
+        var services = await reader.ListAllServicesAsync(cancellationToken);
+        var agencies = await reader.ListAgenciesAsync(cancellationToken);
+        var lifeEvents = await reader.ListLifeEventsAsync(cancellationToken);
+        var categories = await reader.ListCategoriesAsync(cancellationToken);
 
         var graph = new JsonArray();
         foreach (var agency in agencies)

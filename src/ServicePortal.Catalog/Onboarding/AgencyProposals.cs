@@ -34,12 +34,12 @@ public sealed record ProposalReview(long Id, string Kind, string AgencyCode, str
 /// What agencies propose (<c>catalog.proposals</c>) and what the administrator decides. The live service or
 /// endpoint is not touched until approval, so citizens and the gateway keep the published version meanwhile.
 /// </summary>
-public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges serviceChanges)
+public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges serviceChanges, AgencyChanges agencyChanges)
 {
     public const string ServiceKind = "service";
     public const string EndpointKind = "endpoint";
 
-    public async Task<long?> AgencyIdAsync(string agencyCode, CancellationToken cancellationToken)
+    public async Task<long?> FindAgencyIdAsync(string agencyCode, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
@@ -117,7 +117,7 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
     }
 
     /// <summary>Everything awaiting approval, by agency, oldest first.</summary>
-    public async Task<IReadOnlyList<AwaitingProposal>> AwaitingAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AwaitingProposal>> ListAwaitingAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<AwaitingProposal>(new CommandDefinition("""
@@ -134,7 +134,7 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
     }
 
     /// <summary>A proposal and the live entry it would replace, with the same keys, for the approval page.</summary>
-    public async Task<ProposalReview?> ReviewAsync(string kind, string? agencyCode, string key, CancellationToken cancellationToken)
+    public async Task<ProposalReview?> FindReviewAsync(string kind, string? agencyCode, string key, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<ProposalReview>(new CommandDefinition("""
@@ -160,7 +160,7 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
     {
         var done = kind == ServiceKind
             ? await serviceChanges.PublishProposalAsync(proposalId, version, changedBy, cancellationToken)
-            : await ApproveEndpointAsync(proposalId, version, changedBy, cancellationToken);
+            : await agencyChanges.PublishEndpointProposalAsync(proposalId, version, changedBy, cancellationToken);
         return done ? ProposalDecisionOutcome.Done : await WhyNotAsync(proposalId, cancellationToken);
     }
 
@@ -205,51 +205,5 @@ public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges 
             SELECT count(*) FROM rejected
             """, new { proposalId, version, reason, changedBy }, cancellationToken: cancellationToken));
         return rejected == 1 ? ProposalDecisionOutcome.Done : await WhyNotAsync(proposalId, cancellationToken);
-    }
-
-    // Approving an endpoint is what publishes a route: the gateway serves approved rows, and the statement
-    // trigger's NOTIFY catalog_changed (at commit) tells it and every node's cache to reload.
-    // The row lock taken with the version check holds until commit, so the agency cannot change the proposal between
-    // the check and the statements that apply it.
-    private async Task<bool> ApproveEndpointAsync(long proposalId, int version, string changedBy, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var found = await connection.QuerySingleOrDefaultAsync<(long AgencyId, string Key)?>(new CommandDefinition("""
-            SELECT agency_id, key FROM catalog.proposals
-             WHERE id = @proposalId AND kind = 'endpoint' AND status = 'awaiting_approval' AND version = @version FOR UPDATE
-            """, new { proposalId, version }, transaction, cancellationToken: cancellationToken));
-        if (found is not { } proposal)
-        {
-            return false;
-        }
-
-        const string Snapshot = "(to_jsonb(e) - 'id' - 'agency_id')";
-        var before = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition($"""
-            SELECT {Snapshot}::text FROM catalog.agency_endpoints e WHERE agency_id = @AgencyId AND name = @Key FOR UPDATE
-            """, new { proposal.AgencyId, proposal.Key }, transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition($"""
-            WITH p AS (SELECT body AS b, agency_id, key FROM catalog.proposals WHERE id = @proposalId),
-                 saved AS (
-                   INSERT INTO catalog.agency_endpoints AS e (agency_id, name, destinations, health_check_path,
-                          health_check_interval_seconds, timeout_seconds, max_request_body_bytes, auth_requirement,
-                          rate_limit_policy, status)
-                   SELECT agency_id, key, b->'destinations', b->>'health_check_path',
-                          (b->>'health_check_interval_seconds')::integer, (b->>'timeout_seconds')::integer,
-                          (b->>'max_request_body_bytes')::bigint, b->>'auth_requirement', b->>'rate_limit_policy', 'approved'
-                     FROM p
-                   ON CONFLICT (agency_id, name) DO UPDATE SET
-                          destinations = EXCLUDED.destinations, health_check_path = EXCLUDED.health_check_path,
-                          health_check_interval_seconds = EXCLUDED.health_check_interval_seconds,
-                          timeout_seconds = EXCLUDED.timeout_seconds, max_request_body_bytes = EXCLUDED.max_request_body_bytes,
-                          auth_requirement = EXCLUDED.auth_requirement, rate_limit_policy = EXCLUDED.rate_limit_policy,
-                          status = 'approved', updated_at = now(), version = e.version + 1
-                   RETURNING e.*)
-            INSERT INTO catalog.agency_history (agency_id, endpoint_id, changed_by, change, before, after)
-            SELECT e.agency_id, e.id, @changedBy, 'approved', @before::jsonb, {Snapshot} FROM saved e;
-            DELETE FROM catalog.proposals WHERE id = @proposalId;
-            """, new { proposalId, changedBy, before }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return true;
     }
 }

@@ -70,7 +70,7 @@ public static class OnboardingApi
         var agency = user.FindFirstValue(PortalClaims.Agency);
         var agencyId = string.IsNullOrEmpty(agency)
             ? null
-            : await http.RequestServices.GetRequiredService<AgencyProposals>().AgencyIdAsync(agency, http.RequestAborted);
+            : await http.RequestServices.GetRequiredService<AgencyProposals>().FindAgencyIdAsync(agency, http.RequestAborted);
         if (agency is null || agencyId is null)
         {
             return Forbidden(T("Mteja huyu hajafungwa na taasisi iliyopo kwenye orodha.",
@@ -138,7 +138,7 @@ public static class OnboardingApi
     /// <summary>The caller's agency: its status and the reason of the administrator's last decision.</summary>
     private static async Task<IResult> GetAgencyAsync(HttpContext http, AgencyChanges agencies, CancellationToken cancellationToken)
     {
-        var agency = await agencies.GetAsync(CallerOf(http).AgencyId, cancellationToken);
+        var agency = await agencies.FindAsync(CallerOf(http).AgencyId, cancellationToken);
         return agency is null ? NotFound() : TypedResults.Ok(ToJson(agency));
     }
 

@@ -169,7 +169,7 @@ public sealed partial class ServiceProposalValidator : AbstractValidator<Service
 
         RuleFor(x => x.Proposal).CustomAsync(async (p, context, cancellationToken) =>
         {
-            var categories = await reader.CategoriesAsync(cancellationToken);
+            var categories = await reader.ListCategoriesAsync(cancellationToken);
             if (p.Category is null || !categories.Any(c => c.Code == p.Category))
             {
                 context.AddFailure(new ValidationFailure("category", Both(
@@ -177,7 +177,7 @@ public sealed partial class ServiceProposalValidator : AbstractValidator<Service
                     "Name an existing category (see /api/catalog/categories).")));
             }
 
-            var lifeEvents = await reader.LifeEventsAsync(cancellationToken);
+            var lifeEvents = await reader.ListLifeEventsAsync(cancellationToken);
             if (p.LifeEvents is { } events &&
                 (events.Count > MaxListItems || events.Any(e => e is null || !lifeEvents.Any(l => l.Code == e))))
             {

@@ -11,7 +11,7 @@ public sealed class IndexModel(CatalogReader reader) : PageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        LifeEvents = await reader.LifeEventsAsync(cancellationToken);
-        Categories = await reader.CategoriesAsync(cancellationToken);
+        LifeEvents = await reader.ListLifeEventsAsync(cancellationToken);
+        Categories = await reader.ListCategoriesAsync(cancellationToken);
     }
 }

@@ -113,17 +113,17 @@ public sealed class SearchInputValidator : AbstractValidator<SearchInput>
 
         RuleFor(x => x.Category)
             .MustAsync(async (code, ct) => SearchInput.Blank(code) is not { } c ||
-                (await reader.CategoriesAsync(ct)).Any(x => x.Code == c))
+                (await reader.ListCategoriesAsync(ct)).Any(x => x.Code == c))
             .WithMessage(_ => T("Hakuna kundi la huduma lenye jina hilo.", "There is no category with that code."));
 
         RuleFor(x => x.LifeEvent)
             .MustAsync(async (code, ct) => SearchInput.Blank(code) is not { } c ||
-                (await reader.LifeEventsAsync(ct)).Any(x => x.Code == c))
+                (await reader.ListLifeEventsAsync(ct)).Any(x => x.Code == c))
             .WithMessage(_ => T("Hakuna tukio la maisha lenye jina hilo.", "There is no life event with that code."));
 
         RuleFor(x => x.Agency)
             .MustAsync(async (code, ct) => SearchInput.Blank(code) is not { } c ||
-                (await reader.AgenciesAsync(ct)).Any(x => x.Code == c))
+                (await reader.ListAgenciesAsync(ct)).Any(x => x.Code == c))
             .WithMessage(_ => T("Hakuna taasisi yenye jina hilo.", "There is no institution with that code."));
     }
 

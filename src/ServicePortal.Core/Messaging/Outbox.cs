@@ -95,7 +95,7 @@ public static class Outbox
     }
 
     /// <summary>The latest messages, newest first (the Development message viewer and tests read these).</summary>
-    public static async Task<IReadOnlyList<OutboxMessage>> RecentAsync(NpgsqlDataSource dataSource, int count,
+    public static async Task<IReadOnlyList<OutboxMessage>> ListRecentAsync(NpgsqlDataSource dataSource, int count,
         string? recipient, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -21,18 +21,18 @@ public static class DevelopmentMessages
         }
 
         endpoints.MapGet("/dev/messages.json", async (NpgsqlDataSource dataSource, IServiceProvider services, CancellationToken cancellationToken) =>
-            TypedResults.Ok((await RecentAsync(dataSource, services, 100, cancellationToken))
+            TypedResults.Ok((await ListRecentAsync(dataSource, services, 100, cancellationToken))
                 .Select(m => new Sent(m.Recipient, m.Channel, m.Body, m.SentAt ?? m.CreatedAt))));
         return endpoints;
     }
 
     /// <summary>The newest messages, each as it was (or will be) sent.</summary>
-    public static async Task<IReadOnlyList<OutboxMessage>> RecentAsync(NpgsqlDataSource dataSource, IServiceProvider services, int count,
+    public static async Task<IReadOnlyList<OutboxMessage>> ListRecentAsync(NpgsqlDataSource dataSource, IServiceProvider services, int count,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
         var box = services.GetService<DevelopmentMessageBox>();
-        var messages = await Outbox.RecentAsync(dataSource, count, null, cancellationToken);
+        var messages = await Outbox.ListRecentAsync(dataSource, count, null, cancellationToken);
         return [.. messages.Select(m => m.SentAt is not null && box?.Find(m.MessageId) is { } sent ? m with { Body = sent.Body } : m)];
     }
 }

@@ -61,7 +61,7 @@ public sealed class AgencyConnector(
     public async Task<SubmitOutcome> SubmitAsync(OutgoingRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var target = await catalog.ApplicationEndpointAsync(request.Agency, cancellationToken);
+        var target = await catalog.FindApplicationEndpointAsync(request.Agency, cancellationToken);
         if (target is null)
         {
             return new SubmitOutcome.Retry("the agency has no approved application endpoint");
@@ -129,7 +129,7 @@ public sealed class AgencyConnector(
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(references);
-        var target = await catalog.ApplicationEndpointAsync(agency, cancellationToken);
+        var target = await catalog.FindApplicationEndpointAsync(agency, cancellationToken);
         if (target is null)
         {
             return new StatusAnswer([], "the agency has no approved application endpoint", null);

@@ -114,7 +114,7 @@ public static class CitizenRequestsApi
 
         var serviceCode = (body as JsonObject)?["serviceCode"] is JsonValue code && code.TryGetValue(out string? text) ? text : null;
         var answers = (body as JsonObject)?["answers"] as JsonObject;
-        var service = serviceCode is { Length: <= 80 } ? await catalog.ServiceAsync(serviceCode, cancellationToken) : null;
+        var service = serviceCode is { Length: <= 80 } ? await catalog.FindServiceAsync(serviceCode, cancellationToken) : null;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (service is null || !service.AppliesOnline || service.SubmitPath is null || service.StatusPath is null)
         {
@@ -206,7 +206,7 @@ public static class CitizenRequestsApi
             return Problems.NotFound();
         }
 
-        var timeline = await store.TimelineAsync(request.Id, cancellationToken);
+        var timeline = await store.ListTimelineAsync(request.Id, cancellationToken);
         return TypedResults.Ok(new
         {
             request.Reference,

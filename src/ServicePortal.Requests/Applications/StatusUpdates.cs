@@ -106,9 +106,6 @@ public enum UpdateOutcome
 /// </summary>
 public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory citizens)
 {
-    private sealed record Current(long Id, Guid AccountId, string Reference, string AgencyReference, string Status,
-        int? AgencyVersion, DateTime? AgencyUpdatedAt);
-
     public async Task<IReadOnlyList<(string Reference, UpdateOutcome Outcome)>> ApplyAsync(string agency,
         IReadOnlyList<AgencyStatusItem> items, string source, CancellationToken cancellationToken)
     {
@@ -121,20 +118,11 @@ public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<Current>(new CommandDefinition(
-            """
-            SELECT id AS Id, account_id AS AccountId, reference AS Reference, agency_reference AS AgencyReference,
-                   status AS Status, agency_version AS AgencyVersion,
-                   agency_updated_at AS AgencyUpdatedAt
-            FROM requests.requests
-            WHERE agency = @agency AND agency_reference = ANY(@references)
-            ORDER BY id
-            FOR UPDATE
-            """, new { agency, references = items.Select(i => i.AgencyReference).Distinct().ToArray() }, transaction,
-            cancellationToken: cancellationToken))).ToList();
+        var rows = await RequestStore.LockReportedAsync(connection, transaction, agency,
+            [.. items.Select(i => i.AgencyReference).Distinct()], cancellationToken);
         var byReference = rows.ToDictionary(r => r.AgencyReference, StringComparer.Ordinal);
 
-        var changes = new List<(Current Row, AgencyStatusItem Item, string Status)>();
+        var changes = new List<(ReportedRequest Row, AgencyStatusItem Item, string Status)>();
         var errors = new List<(string Reference, string Problem)>();
         foreach (var item in items)
         {
@@ -198,59 +186,9 @@ public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory
     }
 
     private async Task WriteChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        List<(Current Row, AgencyStatusItem Item, string Status)> changes, string source, CancellationToken cancellationToken)
+        List<(ReportedRequest Row, AgencyStatusItem Item, string Status)> changes, string source, CancellationToken cancellationToken)
     {
-        // One statement for the requests, one for the timeline, one for the notices, set-based: a batch of 500 is
-        // a handful of round trips whatever its size.
-        var ids = changes.Select(c => c.Row.Id).ToArray();
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE requests.requests r SET
-                status = u.status,
-                agency_status = u.agency_status,
-                agency_version = u.version,
-                agency_updated_at = u.updated_at,
-                message_sw = u.message_sw,
-                message_en = u.message_en,
-                payment_control_number = u.control,
-                amount_tzs = u.amount,
-                correction = u.correction::jsonb,
-                updated_at = now(),
-                closed_at = CASE WHEN u.status IN ('rejected', 'completed', 'cancelled') THEN coalesce(r.closed_at, now()) ELSE NULL END
-            FROM unnest(@ids, @statuses, @agencyStatuses, @versions, @updatedAts, @messagesSw, @messagesEn, @controls, @amounts, @corrections)
-                 AS u(id, status, agency_status, version, updated_at, message_sw, message_en, control, amount, correction)
-            WHERE r.id = u.id
-            """,
-            new
-            {
-                ids,
-                statuses = changes.Select(c => c.Status).ToArray(),
-                agencyStatuses = changes.Select(c => c.Item.Status).ToArray(),
-                versions = changes.Select(c => c.Item.Version).ToArray(),
-                updatedAts = changes.Select(c => c.Item.UpdatedAt.UtcDateTime).ToArray(),
-                messagesSw = changes.Select(c => c.Item.MessageSw).ToArray(),
-                messagesEn = changes.Select(c => c.Item.MessageEn).ToArray(),
-                controls = changes.Select(c => c.Item.PaymentControlNumber).ToArray(),
-                amounts = changes.Select(c => c.Item.AmountTzs).ToArray(),
-                corrections = changes.Select(c => c.Item.Correction).ToArray(),
-            }, transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO requests.events (request_id, kind, source, status_from, status_to, agency_status, agency_version, message_sw, message_en)
-            SELECT * FROM unnest(@ids, @kinds, @sources, @froms, @tos, @agencyStatuses, @versions, @messagesSw, @messagesEn)
-            """,
-            new
-            {
-                ids,
-                kinds = changes.Select(_ => "status").ToArray(),
-                sources = changes.Select(_ => source).ToArray(),
-                froms = changes.Select(c => c.Row.Status).ToArray(),
-                tos = changes.Select(c => c.Status).ToArray(),
-                agencyStatuses = changes.Select(c => c.Item.Status).ToArray(),
-                versions = changes.Select(c => c.Item.Version).ToArray(),
-                messagesSw = changes.Select(c => c.Item.MessageSw).ToArray(),
-                messagesEn = changes.Select(c => c.Item.MessageEn).ToArray(),
-            }, transaction, cancellationToken: cancellationToken));
+        await RequestStore.SaveStatusChangesAsync(connection, transaction, changes, source, cancellationToken);
 
         // The citizen hears of a move (not of a repeated status with new words) in their own language.
         var moved = changes.Where(c => c.Status != c.Row.Status).ToList();

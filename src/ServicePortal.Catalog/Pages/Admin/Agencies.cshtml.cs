@@ -31,7 +31,7 @@ public sealed class AgenciesModel(AgencyChanges agencies) : PageModel
     {
         Status = status is not null && Statuses.Contains(status) ? status : null;
         Query = string.IsNullOrWhiteSpace(q) ? null : q.Trim()[..Math.Min(q.Trim().Length, 100)];
-        var all = await agencies.GetManyAsync(Status, cancellationToken);
+        var all = await agencies.ListAsync(Status, cancellationToken);
         var found = Query is null
             ? all
             : [.. all.Where(a => new[] { a.Code, a.ShortName, a.NameSw, a.NameEn }

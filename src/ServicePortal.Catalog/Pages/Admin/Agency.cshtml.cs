@@ -143,13 +143,13 @@ public sealed class AgencyModel(AgencyChanges agencies, IValidator<DecisionReaso
 
     private async Task<bool> LoadAsync(CancellationToken cancellationToken)
     {
-        Agency = CatalogApi.AgencyCodePattern().IsMatch(Code) ? await agencies.GetAsync(Code, cancellationToken) : null;
+        Agency = CatalogApi.AgencyCodePattern().IsMatch(Code) ? await agencies.FindAsync(Code, cancellationToken) : null;
         if (Agency is null)
         {
             return false;
         }
 
-        History = await agencies.HistoryAsync(Agency.Id, HistoryRows, cancellationToken);
+        History = await agencies.ListHistoryAsync(Agency.Id, HistoryRows, cancellationToken);
         return true;
     }
 }

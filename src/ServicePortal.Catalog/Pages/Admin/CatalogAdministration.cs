@@ -77,7 +77,7 @@ internal sealed class CatalogAgencyShortNames(AgencyChanges agencies) : IAgencyS
 {
     public async Task<string?> ShortNameAsync(string agencyCode, CancellationToken cancellationToken) =>
         Api.CatalogApi.AgencyCodePattern().IsMatch(agencyCode)
-            ? (await agencies.GetAsync(agencyCode, cancellationToken))?.ShortName
+            ? (await agencies.FindAsync(agencyCode, cancellationToken))?.ShortName
             : null;
 }
 

@@ -16,9 +16,9 @@ public sealed class IndexModel(AgencyProposals proposals, AgencyChanges agencies
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var awaiting = await proposals.AwaitingAsync(cancellationToken);
+        var awaiting = await proposals.ListAwaitingAsync(cancellationToken);
         ByAgency = [.. awaiting.GroupBy(p => p.AgencyCode)];
-        AwaitingAgencies = await agencies.GetManyAsync("awaiting_approval", cancellationToken);
+        AwaitingAgencies = await agencies.ListAsync("awaiting_approval", cancellationToken);
     }
 
     public static string ReviewHref(AwaitingProposal proposal)

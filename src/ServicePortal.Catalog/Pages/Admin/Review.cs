@@ -111,7 +111,7 @@ public abstract class ReviewModel(AgencyProposals proposals, IValidator<Decision
 
     private async Task<bool> LoadAsync(CancellationToken cancellationToken)
     {
-        Proposal = await proposals.ReviewAsync(Kind, AgencyCode, Key, cancellationToken);
+        Proposal = await proposals.FindReviewAsync(Kind, AgencyCode, Key, cancellationToken);
         if (Proposal is null)
         {
             return false;

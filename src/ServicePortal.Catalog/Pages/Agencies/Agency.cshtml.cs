@@ -12,7 +12,7 @@ public sealed class AgencyModel(CatalogReader reader) : PageModel
 
     public async Task<IActionResult> OnGetAsync(string code, CancellationToken cancellationToken)
     {
-        Detail = CatalogApi.AgencyCodePattern().IsMatch(code) ? await reader.AgencyAsync(code, cancellationToken) : null;
+        Detail = CatalogApi.AgencyCodePattern().IsMatch(code) ? await reader.FindAgencyAsync(code, cancellationToken) : null;
         return Detail is null ? NotFound() : Page();
     }
 }

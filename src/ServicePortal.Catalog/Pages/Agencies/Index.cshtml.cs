@@ -9,5 +9,5 @@ public sealed class IndexModel(CatalogReader reader) : PageModel
     public IReadOnlyList<AgencySummary> Agencies { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Agencies = await reader.AgenciesAsync(cancellationToken);
+        Agencies = await reader.ListAgenciesAsync(cancellationToken);
 }

@@ -99,19 +99,19 @@ public sealed class SearchModel(IValidator<SearchInput> validator, ServiceSearch
         var filters = new List<ActiveFilter>();
         if (query.Category is { } category)
         {
-            var name = (await reader.CategoriesAsync(cancellationToken)).First(c => c.Code == category).Name;
+            var name = (await reader.ListCategoriesAsync(cancellationToken)).First(c => c.Code == category).Name;
             filters.Add(new ActiveFilter(name.Current, CatalogText.SearchHref(Input.Q, null, query.LifeEvent, query.Agency)));
         }
 
         if (query.LifeEvent is { } lifeEvent)
         {
-            var name = (await reader.LifeEventsAsync(cancellationToken)).First(e => e.Code == lifeEvent).Name;
+            var name = (await reader.ListLifeEventsAsync(cancellationToken)).First(e => e.Code == lifeEvent).Name;
             filters.Add(new ActiveFilter(name.Current, CatalogText.SearchHref(Input.Q, query.Category, null, query.Agency)));
         }
 
         if (query.Agency is { } agency)
         {
-            var name = (await reader.AgenciesAsync(cancellationToken)).First(a => a.Code == agency).Name;
+            var name = (await reader.ListAgenciesAsync(cancellationToken)).First(a => a.Code == agency).Name;
             filters.Add(new ActiveFilter(name.Current, CatalogText.SearchHref(Input.Q, query.Category, query.LifeEvent, null)));
         }
 

@@ -16,14 +16,14 @@ public sealed class ServiceModel(CatalogReader reader) : PageModel
     public async Task<IActionResult> OnGetAsync(string code, CancellationToken cancellationToken)
     {
         Service = CatalogApi.ServiceCodePattern().IsMatch(code)
-            ? await reader.ServiceAsync(code, cancellationToken)
+            ? await reader.FindServiceAsync(code, cancellationToken)
             : null;
         if (Service is null)
         {
             return NotFound();
         }
 
-        Agency = (await reader.AgencyAsync(Service.Agency.Code, cancellationToken))?.Agency;
+        Agency = (await reader.FindAgencyAsync(Service.Agency.Code, cancellationToken))?.Agency;
         return Page();
     }
 }

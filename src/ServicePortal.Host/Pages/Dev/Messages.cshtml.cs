@@ -17,7 +17,7 @@ public sealed class MessagesModel(NpgsqlDataSource dataSource, IHostEnvironment 
             return NotFound();
         }
 
-        Messages = await Web.DevelopmentMessages.RecentAsync(dataSource, services, 50, cancellationToken);
+        Messages = await Web.DevelopmentMessages.ListRecentAsync(dataSource, services, 50, cancellationToken);
         return Page();
     }
 }

@@ -121,7 +121,7 @@ public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator valid
     /// <summary>Null when the service and its form are loaded; otherwise what to answer instead.</summary>
     private async Task<IActionResult?> LoadAsync(string code, CancellationToken cancellationToken)
     {
-        if (code.Length > 80 || await catalog.ServiceAsync(code, cancellationToken) is not { } service ||
+        if (code.Length > 80 || await catalog.FindServiceAsync(code, cancellationToken) is not { } service ||
             !service.AppliesOnline || service.SubmitPath is null || service.StatusPath is null)
         {
             return NotFound();

@@ -70,12 +70,12 @@ public sealed class DetailModel(
 
         Application = request;
         JustSent = HttpContext.Request.Query.ContainsKey("sent");
-        Timeline = await store.TimelineAsync(request.Id, cancellationToken);
-        Service = await catalog.ServiceAsync(request.ServiceCode, cancellationToken);
+        Timeline = await store.ListTimelineAsync(request.Id, cancellationToken);
+        Service = await catalog.FindServiceAsync(request.ServiceCode, cancellationToken);
         Form = Service is null ? null : forms.FormOf(Service);
         Answers = ParseObject(request.Answers) ?? [];
         Correction = request.Status == RequestStatus.ActionRequired ? CorrectionAsked.Read(request.Correction, Form) : null;
-        var agency = (await catalog.AgenciesAsync(cancellationToken)).FirstOrDefault(a => a.Code == request.Agency);
+        var agency = (await catalog.ListAgenciesAsync(cancellationToken)).FirstOrDefault(a => a.Code == request.Agency);
         AgencyWebsite = Uri.TryCreate(agency?.Website, UriKind.Absolute, out var site) && site.Scheme is "https" or "http" ? site : null;
         return Page();
     }

@@ -56,7 +56,7 @@ public sealed class MineModel(RequestStore store, CatalogReader catalog, Applica
         var services = new Dictionary<string, ServiceDetail>(StringComparer.Ordinal);
         foreach (var code in Items.Select(i => i.ServiceCode).Distinct(StringComparer.Ordinal))
         {
-            if (await catalog.ServiceAsync(code, cancellationToken) is { } service)
+            if (await catalog.FindServiceAsync(code, cancellationToken) is { } service)
             {
                 services[code] = service;
             }
