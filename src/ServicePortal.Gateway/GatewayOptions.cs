@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ServicePortal.Gateway;
 
 /// <summary>Gateway settings (section <c>Gateway</c>), validated at start-up.</summary>
-public sealed class GatewayOptions
+internal sealed class GatewayOptions
 {
     /// <summary>How often a node reads the catalogue version itself, to catch a change notification it missed.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
@@ -36,7 +36,7 @@ public sealed class GatewayOptions
     public int AuditBatchSize { get; set; } = 5_000;
 }
 
-public sealed class GatewayRateLimit
+internal sealed class GatewayRateLimit
 {
     [Range(1, 10_000_000)]
     public int PermitLimit { get; set; } = 600;

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ServicePortal.Requests;
 
 /// <summary>Requests settings (section <c>Requests</c>), validated at start-up.</summary>
-public sealed class RequestsOptions
+internal sealed class RequestsOptions
 {
     /// <summary>Run the background jobs (submission, status sync) on this node. Off for a node that only serves pages.</summary>
     public bool RunJobs { get; set; } = true;

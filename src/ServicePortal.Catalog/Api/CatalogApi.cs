@@ -19,7 +19,7 @@ namespace ServicePortal.Catalog.Api;
 /// the caller's language (texts come as <c>{sw, en}</c> pairs), so one cached body serves everybody; only
 /// problem messages speak the caller's language. Bad parameters are RFC 9457 problems, never a 500.
 /// </summary>
-public static partial class CatalogApi
+internal static partial class CatalogApi
 {
     public const string CacheControl = "public, max-age=60";
     public const string InvalidParametersType = "urn:serviceportal:problem:invalid-parameters";

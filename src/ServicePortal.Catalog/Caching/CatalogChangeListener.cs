@@ -12,7 +12,7 @@ namespace ServicePortal.Catalog.Caching;
 /// catalogue). Between notifications, and after every reconnect, it reads the version itself, so a
 /// notification lost while the connection was down is caught within <see cref="CatalogOptions.VersionCheckInterval"/>.
 /// </summary>
-public sealed partial class CatalogChangeListener(
+internal sealed partial class CatalogChangeListener(
     NpgsqlDataSource dataSource,
     CatalogCache cache,
     IOptions<CatalogOptions> options,

@@ -4,27 +4,27 @@ using Npgsql;
 namespace ServicePortal.Catalog.Changes;
 
 /// <summary>What the administrator decides about an agency itself.</summary>
-public enum AgencyDecision { Approve, Reject, Suspend, Reinstate }
+internal enum AgencyDecision { Approve, Reject, Suspend, Reinstate }
 
 /// <summary>
 /// Changed: done. Stale: the agency is not the version the administrator's page showed (it asked again, another
 /// administrator decided, ...), so nothing was decided. WrongStatus: the decision does not apply to its status.
 /// </summary>
-public enum DecisionOutcome { Changed, NotFound, WrongStatus, Stale }
+internal enum DecisionOutcome { Changed, NotFound, WrongStatus, Stale }
 
 /// <summary>What an agency asks for its own entries (submit itself, retire a service, disable an endpoint).</summary>
-public enum AgencyRequestOutcome { Done, AlreadyDone, NotFound, WrongStatus }
+internal enum AgencyRequestOutcome { Done, AlreadyDone, NotFound, WrongStatus }
 
 /// <summary>
 /// An agency as the administrator sees it: its texts, status, last decision and what it has live; <see cref="Version"/>
 /// is what the decision forms carry, so a decision applies to the agency as the page showed it.
 /// </summary>
-public sealed record AgencyRecord(long Id, string Code, string ShortName, string NameSw, string NameEn, string DescriptionSw,
+internal sealed record AgencyRecord(long Id, string Code, string ShortName, string NameSw, string NameEn, string DescriptionSw,
     string DescriptionEn, string? Website, string Status, string? StatusReason, DateTime? StatusChangedAt,
     int PublishedServices, int ApprovedEndpoints, int Version);
 
 /// <summary>One row of an agency's history (the agency itself when <see cref="Endpoint"/> is null).</summary>
-public sealed record AgencyHistoryEntry(DateTime ChangedAt, string ChangedBy, string Change, string? Endpoint, string? Reason);
+internal sealed record AgencyHistoryEntry(DateTime ChangedAt, string ChangedBy, string Change, string? Endpoint, string? Reason);
 
 /// <summary>
 /// The only writer of <c>catalog.agencies</c>, <c>catalog.agency_endpoints</c> and <c>catalog.agency_history</c>
@@ -33,7 +33,7 @@ public sealed record AgencyHistoryEntry(DateTime ChangedAt, string ChangedBy, st
 /// <c>NOTIFY catalog_changed</c> at commit, so the caches, the search and the gateway (which routes only approved
 /// agencies and answers 503 for a suspended one) follow on every node.
 /// </summary>
-public sealed class AgencyChanges(NpgsqlDataSource dataSource)
+internal sealed class AgencyChanges(NpgsqlDataSource dataSource)
 {
     // The agency as history keeps it: the row without its internal id.
     private const string Snapshot = "(to_jsonb(a) - 'id')";

@@ -7,7 +7,7 @@ namespace ServicePortal.Catalog.Changes;
 /// Changes to services, each written with its history row (who, when, before, after) in one transaction.
 /// The approval pages (publishing an agency's proposal) and the demo seeder go through here.
 /// </summary>
-public sealed class ServiceChanges(NpgsqlDataSource dataSource)
+internal sealed class ServiceChanges(NpgsqlDataSource dataSource)
 {
     public static readonly IReadOnlySet<string> Statuses =
         new HashSet<string>(["draft", "awaiting_approval", "published", "retired"], StringComparer.Ordinal);

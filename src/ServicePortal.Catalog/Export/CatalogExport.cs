@@ -10,7 +10,7 @@ namespace ServicePortal.Catalog.Export;
 /// (<c>skos:Concept</c>). Nodes are named by stable URNs (<c>urn:serviceportal:service:rita-birth-certificate</c>)
 /// rather than by addresses on a domain this deployment may not own. Texts are language-tagged values.
 /// </summary>
-public sealed class CatalogExport(CatalogReader reader)
+internal sealed class CatalogExport(CatalogReader reader)
 {
     public const string MediaType = "application/ld+json";
 

@@ -5,36 +5,36 @@ using ServicePortal.Catalog.Changes;
 
 namespace ServicePortal.Catalog.Onboarding;
 
-public enum SaveOutcome { Saved, NotYours }
+internal enum SaveOutcome { Saved, NotYours }
 
-public enum SubmitOutcome { Submitted, NotFound, AlreadySubmitted }
+internal enum SubmitOutcome { Submitted, NotFound, AlreadySubmitted }
 
 /// <summary>
 /// What became of an administrator's decision on a proposal: done; refused because the proposal is not the version
 /// the administrator reviewed (the agency changed it since); or refused because it no longer awaits a decision.
 /// </summary>
-public enum ProposalDecisionOutcome { Done, Changed, NotAwaiting }
+internal enum ProposalDecisionOutcome { Done, Changed, NotAwaiting }
 
 /// <summary>An agency's entry as its own list shows it: the live row (if any) and its proposal (if any).</summary>
-public sealed record AgencyEntry(string Key, string? LiveStatus, string? ProposalStatus, string? RejectionReason,
+internal sealed record AgencyEntry(string Key, string? LiveStatus, string? ProposalStatus, string? RejectionReason,
     DateTime? ProposalUpdatedAt, string? Proposal);
 
 /// <summary>A proposal waiting for the administrator.</summary>
-public sealed record AwaitingProposal(long Id, string Kind, string AgencyCode, string AgencyNameSw, string AgencyNameEn,
+internal sealed record AwaitingProposal(long Id, string Kind, string AgencyCode, string AgencyNameSw, string AgencyNameEn,
     string Key, DateTime SubmittedAt, bool IsNew);
 
 /// <summary>
 /// A proposal with the live entry it would replace (null for a new one), both with the same keys. <see cref="Version"/>
 /// is what the review page carries, so a decision applies to exactly what was shown.
 /// </summary>
-public sealed record ProposalReview(long Id, string Kind, string AgencyCode, string Key, string Status, string Body,
+internal sealed record ProposalReview(long Id, string Kind, string AgencyCode, string Key, string Status, string Body,
     string? Live, string? RejectionReason, int Version);
 
 /// <summary>
 /// What agencies propose (<c>catalog.proposals</c>) and what the administrator decides. The live service or
 /// endpoint is not touched until approval, so citizens and the gateway keep the published version meanwhile.
 /// </summary>
-public sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges serviceChanges, AgencyChanges agencyChanges)
+internal sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges serviceChanges, AgencyChanges agencyChanges)
 {
     public const string ServiceKind = "service";
     public const string EndpointKind = "endpoint";

@@ -19,7 +19,7 @@ namespace ServicePortal.Catalog.Onboarding;
 /// them for approval. Another agency's entries do not exist for it (404, never 403: a code's existence is not
 /// revealed). Nothing here touches a live row: proposals wait in <c>catalog.proposals</c> for the administrator.
 /// </summary>
-public static class OnboardingApi
+internal static class OnboardingApi
 {
     // The identity module issues and validates the tokens; modules depend on Core only, so the contract is
     // Core's names: the token scheme, the scope PortalScopes.AgencyManage and the claim PortalClaims.Agency.

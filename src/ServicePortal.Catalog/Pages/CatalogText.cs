@@ -7,7 +7,7 @@ using static ServicePortal.Core.Localization.Lang;
 namespace ServicePortal.Catalog.Pages;
 
 /// <summary>How the catalogue's numbers and codes read on a page, in the current language.</summary>
-public static class CatalogText
+internal static class CatalogText
 {
     /// <summary>Search results live under Kiswahili addresses, as a citizen would say them: /huduma, /taasisi.</summary>
     public const string ServicesPath = "/huduma";

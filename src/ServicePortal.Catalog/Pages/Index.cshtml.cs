@@ -4,7 +4,7 @@ using ServicePortal.Catalog.Browse;
 namespace ServicePortal.Catalog.Pages;
 
 /// <summary>The home page: the search box, life events and categories.</summary>
-public sealed class IndexModel(CatalogReader reader) : PageModel
+internal sealed class IndexModel(CatalogReader reader) : PageModel
 {
     public IReadOnlyList<NamedRef> LifeEvents { get; private set; } = [];
     public IReadOnlyList<NamedRef> Categories { get; private set; } = [];

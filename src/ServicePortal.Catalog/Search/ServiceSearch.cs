@@ -162,7 +162,7 @@ public sealed class SearchInputValidator : AbstractValidator<SearchInput>
 /// <c>page × pageSize &lt; total</c> still says whether there is a next page.
 /// </para>
 /// </summary>
-public sealed class ServiceSearch(NpgsqlDataSource dataSource, CatalogCache cache)
+internal sealed class ServiceSearch(NpgsqlDataSource dataSource, CatalogCache cache)
 {
     /// <summary>
     /// How many matching services a search gathers and ranks (at least; a deep page needs its offset plus one

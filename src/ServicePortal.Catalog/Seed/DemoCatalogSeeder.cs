@@ -23,7 +23,7 @@ namespace ServicePortal.Catalog.Seed;
 /// (e.g. <c>DemoAgencies__rita=http://demo-agencies:5102</c> in compose and Kubernetes, where they are a service of
 /// their own), and at the file's loopback address (<c>./build.sh run</c>) when that is not set.
 /// </remarks>
-public sealed partial class DemoCatalogSeeder(
+internal sealed partial class DemoCatalogSeeder(
     NpgsqlDataSource dataSource,
     IOptions<CatalogOptions> options,
     IConfiguration configuration,

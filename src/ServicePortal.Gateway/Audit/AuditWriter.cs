@@ -13,7 +13,7 @@ namespace ServicePortal.Gateway.Audit;
 /// wait in the queue (bounded). At shutdown, after the web server has stopped taking requests, the queue is
 /// closed and drained before the host's shutdown timeout ends. Also keeps the monthly partitions made ahead.
 /// </summary>
-public sealed partial class AuditWriter(
+internal partial class AuditWriter(
     NpgsqlDataSource dataSource,
     ProxyAudit audit,
     IOptions<GatewayOptions> options,

@@ -12,7 +12,7 @@ namespace ServicePortal.Gateway.Audit;
 /// blocking citizens' calls on the audit would turn a database hiccup into an outage. Depth and drops are
 /// metrics (<c>serviceportal.gateway.audit.*</c>) to alert on.
 /// </summary>
-public sealed class ProxyAudit : IAgencyCallAudit, IDisposable
+internal sealed class ProxyAudit : IAgencyCallAudit, IDisposable
 {
     public const string MeterName = "ServicePortal.Gateway";
 

@@ -21,7 +21,7 @@ namespace ServicePortal.Gateway.Door;
 /// inside the agency's own space (<see cref="ConfinedLocation"/>).</item>
 /// </list>
 /// </summary>
-public static class AgencyAnswers
+internal static class AgencyAnswers
 {
     /// <summary>The status that replaces the answer, or null to pass it on (its headers still go through the allow-list).</summary>
     public static int? Refusal(HttpResponseMessage answer, HttpRequest request, GatewayEndpoint endpoint, PortalOrigin origin)

@@ -11,7 +11,7 @@ namespace ServicePortal.Gateway.Door;
 /// cookies of that namespace are forwarded, under their own names. So an agency can neither read nor
 /// overwrite <c>portal_session</c>, nor another agency's cookies.
 /// </summary>
-public static class AgencyCookies
+internal static class AgencyCookies
 {
     public static string Namespace(string agency, string endpoint) => $"ag.{agency}.{endpoint}.";
 

@@ -18,7 +18,7 @@ namespace ServicePortal.Gateway.Door;
 /// assertion, and at the end the audit record. A refusal is a bare status code; the web shell's status pages
 /// turn it into a localized page for browsers or an RFC 9457 problem for programs.
 /// </summary>
-public sealed class GatewayDoor(
+internal sealed class GatewayDoor(
     GatewayRoutes routes,
     IIdentityAssertions identity,
     GatewayRateLimits limits,

@@ -12,7 +12,7 @@ namespace ServicePortal.Gateway.Door;
 /// on each node: with N nodes behind a load balancer a client gets at most N times the limit, which is what
 /// a per-node limiter can promise; a shared limiter is the step after.
 /// </summary>
-public sealed class GatewayRateLimits(IOptions<GatewayOptions> options) : IDisposable
+internal sealed class GatewayRateLimits(IOptions<GatewayOptions> options) : IDisposable
 {
     private readonly record struct Key(string Route, string Policy, string Who);
 

@@ -21,7 +21,7 @@ namespace ServicePortal.Gateway.Door;
 /// (<see cref="AgencyAnswers"/>), and the portal's own sandboxing policy, so that an agency's page never runs with
 /// the portal's authority. YARP itself drops hop-by-hop headers in both directions.
 /// </summary>
-public sealed class GatewayTransforms(PortalOrigin origin) : ITransformProvider
+internal sealed class GatewayTransforms(PortalOrigin origin) : ITransformProvider
 {
     /// <summary>Headers a client could send to pose as the portal or as a proxy: never forwarded as sent.</summary>
     private static readonly string[] RequestHeadersRemoved =
@@ -227,7 +227,7 @@ public sealed class GatewayTransforms(PortalOrigin origin) : ITransformProvider
 }
 
 /// <summary>What the door decided about one call, for the transforms and the audit.</summary>
-public sealed class GatewayCall(Routing.GatewayEndpoint endpoint, string requestId, string? clientRequestId = null)
+internal sealed class GatewayCall(Routing.GatewayEndpoint endpoint, string requestId, string? clientRequestId = null)
 {
     public Routing.GatewayEndpoint Endpoint { get; } = endpoint;
 

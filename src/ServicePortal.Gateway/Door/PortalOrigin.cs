@@ -12,7 +12,7 @@ namespace ServicePortal.Gateway.Door;
 /// lands on the portal whatever name the request used; and whether cookies must be <c>Secure</c> (Core's
 /// <see cref="SecureCookies"/> rule, the same as for the portal's own cookies).
 /// </summary>
-public sealed class PortalOrigin
+internal sealed class PortalOrigin
 {
     private readonly StringSegment[] _names;
 

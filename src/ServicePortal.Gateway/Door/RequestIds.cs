@@ -10,7 +10,7 @@ namespace ServicePortal.Gateway.Door;
 /// letters, digits, <c>-</c>, <c>_</c>, <c>.</c>, <c>:</c>) is kept as the client's value: the agency receives it as
 /// <c>X-Client-Request-Id</c> and the audit records it beside the portal's, so a mobile app can still follow its calls.
 /// </summary>
-public static class RequestIds
+internal static class RequestIds
 {
     public const string HeaderName = "X-Request-Id";
 

@@ -7,7 +7,7 @@ namespace ServicePortal.Gateway.Routing;
 /// Development only: the demo agencies that handle identity documents (nida, rita, brela, tra) receive the NIN
 /// in their assertions, as they would under their laws; in production an administrator records each one.
 /// </summary>
-public sealed class DemoEntitlements(NpgsqlDataSource dataSource) : IHostedService
+internal sealed class DemoEntitlements(NpgsqlDataSource dataSource) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

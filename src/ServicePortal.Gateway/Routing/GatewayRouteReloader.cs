@@ -14,7 +14,7 @@ namespace ServicePortal.Gateway.Routing;
 /// notifications, and after every reconnect, it compares both versions itself, so a notification lost while
 /// the connection was down is caught within <see cref="GatewayOptions.ReloadCheckInterval"/>.
 /// </summary>
-public sealed class GatewayRouteReloader(
+internal sealed class GatewayRouteReloader(
     NpgsqlDataSource dataSource,
     GatewayRoutes routes,
     IOptions<GatewayOptions> options,

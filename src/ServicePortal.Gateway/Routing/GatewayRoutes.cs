@@ -18,7 +18,7 @@ namespace ServicePortal.Gateway.Routing;
 /// approved agency, at <c>/agencies/{agency}/{endpoint}/{**rest}</c>. Each record is checked on its own (by
 /// our rules and by YARP's validator) and a bad one is left out and logged, so it never takes the others down.
 /// </summary>
-public sealed partial class GatewayRoutes(
+internal partial class GatewayRoutes(
     IAgencyEndpointCatalog catalog,
     NpgsqlDataSource dataSource,
     IConfigValidator validator,

@@ -5,7 +5,7 @@ namespace ServicePortal.Gateway.Routing;
 
 /// <summary>What the gateway knows about one agency endpoint, beside the YARP route and cluster built from it.</summary>
 /// <param name="Access"><c>public</c>, <c>citizen</c> or <c>citizen_substantial</c>.</param>
-public sealed record GatewayEndpoint(
+internal sealed record GatewayEndpoint(
     string Agency,
     string Name,
     string Access,
@@ -24,7 +24,7 @@ public sealed record GatewayEndpoint(
 }
 
 /// <summary>Why a path under <c>/agencies/</c> has no route: what the door answers instead.</summary>
-public enum Unrouted
+internal enum Unrouted
 {
     /// <summary>No such agency or endpoint: 404.</summary>
     Unknown,
@@ -38,7 +38,7 @@ public enum Unrouted
 /// in-memory provider does): YARP reads <see cref="Routes"/> and <see cref="Clusters"/>, the door reads
 /// <see cref="Endpoints"/>, and the old snapshot's <see cref="ChangeToken"/> fires when a new one replaces it.
 /// </summary>
-public sealed class GatewaySnapshot : IProxyConfig
+internal sealed class GatewaySnapshot : IProxyConfig
 {
     private readonly CancellationTokenSource _replaced = new();
 

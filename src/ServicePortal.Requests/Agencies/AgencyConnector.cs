@@ -10,7 +10,7 @@ using ServicePortal.Requests.Applications;
 namespace ServicePortal.Requests.Agencies;
 
 /// <summary>A queued request on its way to the agency.</summary>
-public sealed class OutgoingRequest
+internal sealed class OutgoingRequest
 {
     public long Id { get; init; }
     public string Reference { get; init; } = "";
@@ -25,7 +25,7 @@ public sealed class OutgoingRequest
     public int? ProcessingDays { get; init; }
 }
 
-public abstract record SubmitOutcome
+internal abstract record SubmitOutcome
 {
     /// <summary>The agency took it: its reference and first status.</summary>
     public sealed record Accepted(AgencyStatusItem Item) : SubmitOutcome;
@@ -47,7 +47,7 @@ public abstract record SubmitOutcome
 /// Development a destination must be public (see RequestsModule). Every call is written to the same audit as the
 /// gateway's (<see cref="IAgencyCallAudit"/>), so the portal's own calls are on record beside citizens' calls.
 /// </summary>
-public sealed class AgencyConnector(
+internal sealed class AgencyConnector(
     HttpClient http,
     CatalogReader catalog,
     IIdentityAssertions identity,

@@ -12,7 +12,7 @@ namespace ServicePortal.Requests.Agencies;
 /// that is down leaves its requests queued, retried with exponential backoff and jitter (10 s doubling to
 /// 15 minutes); the citizen sees "queued" meanwhile and is told when it goes.
 /// </summary>
-public sealed partial class SubmissionJob(
+internal partial class SubmissionJob(
     RequestStore store,
     AgencyConnector connector,
     StatusUpdates updates,

@@ -16,7 +16,7 @@ namespace ServicePortal.Requests.Api;
 /// (at most 500). It goes through the same code as the pulled answers; an agency can only touch its own
 /// requests (another agency's reference is simply not found). The answer says, per item, what happened.
 /// </summary>
-public static class AgencyStatusApi
+internal static class AgencyStatusApi
 {
     private const int MaxBodyBytes = 1_048_576;
 

@@ -17,7 +17,7 @@ namespace ServicePortal.Requests.Api;
 /// citizen's reference is 404, never 403. A citizen's applications need the substantial level (password and a
 /// second factor): a password-only token is asked to step up (RFC 9470), as the gateway does.
 /// </summary>
-public static class CitizenRequestsApi
+internal static class CitizenRequestsApi
 {
     private const int MaxBodyBytes = 262_144;
 

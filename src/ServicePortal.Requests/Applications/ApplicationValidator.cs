@@ -10,7 +10,7 @@ namespace ServicePortal.Requests.Applications;
 /// same for the apply page and the citizen API (JSON Schema and the generated rules, messages in the citizen's
 /// language).
 /// </summary>
-public sealed class ApplicationValidator(ApplicationForms forms, TimeProvider clock)
+internal sealed class ApplicationValidator(ApplicationForms forms, TimeProvider clock)
 {
     /// <summary>Today in Tanzania: a date a form marks <c>x-not-future</c> (a birth) must not be after it.</summary>
     public DateOnly Today => DateAnswer.Today(clock);

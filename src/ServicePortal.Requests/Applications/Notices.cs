@@ -9,7 +9,7 @@ namespace ServicePortal.Requests.Applications;
 /// language, written into the outbox in the transaction of the move, so a notice exists exactly when the move
 /// was committed, and the dispatcher (with a stable message id) never delivers it twice.
 /// </summary>
-public static class Notices
+internal static class Notices
 {
     public const string Purpose = "request_status";
 

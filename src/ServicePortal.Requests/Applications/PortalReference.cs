@@ -14,7 +14,7 @@ namespace ServicePortal.Requests.Applications;
 /// so any swap of two neighbours does too (tested exhaustively over every position and every pair).
 /// </para>
 /// </summary>
-public readonly record struct PortalReference
+internal readonly record struct PortalReference
 {
     public const string Prefix = "SP-";
     public const int RandomLength = 8;

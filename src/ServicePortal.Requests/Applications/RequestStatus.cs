@@ -18,7 +18,7 @@ namespace ServicePortal.Requests.Applications;
 /// Any open status may jump forward (an agency that reports rarely may go from submitted straight to
 /// completed); nothing leaves a final status (rejected, completed, cancelled).
 /// </summary>
-public static class RequestStatus
+internal static class RequestStatus
 {
     public const string Queued = "queued";
     public const string Submitted = "submitted";

@@ -7,7 +7,7 @@ using ServicePortal.Requests.Agencies;
 namespace ServicePortal.Requests.Applications;
 
 /// <summary>A new application, as the apply page or the citizen API hands it over (already validated).</summary>
-public sealed record NewRequest(
+internal sealed record NewRequest(
     Guid AccountId,
     string ServiceCode,
     string Agency,
@@ -21,7 +21,7 @@ public sealed record NewRequest(
     string StatusPath);
 
 /// <summary>A request as the citizen sees it. Times are UTC.</summary>
-public sealed record RequestView(
+internal sealed record RequestView(
     long Id,
     string Reference,
     string ServiceCode,
@@ -44,7 +44,7 @@ public sealed record RequestView(
 }
 
 /// <summary>Times are UTC (timestamptz as Npgsql reads it).</summary>
-public sealed record TimelineEvent(
+internal sealed record TimelineEvent(
     DateTime At, string Kind, string Source, string? StatusFrom, string? StatusTo, string? MessageSw, string? MessageEn);
 
 /// <summary>
@@ -53,7 +53,7 @@ public sealed record TimelineEvent(
 /// citizen and key (a double click, a retried API call: one request) and writes the request, its first event
 /// and the wake-up of the submitter in one transaction: the row itself is the outbox of the submission.
 /// </summary>
-public sealed class RequestStore(NpgsqlDataSource dataSource, TimeProvider clock)
+internal sealed class RequestStore(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     /// <summary>NOTIFY channel: a request was queued, the submitter should look now rather than at its next tick.</summary>
     public const string QueuedChannel = "requests_queued";

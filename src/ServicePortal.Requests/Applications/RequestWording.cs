@@ -9,7 +9,7 @@ namespace ServicePortal.Requests.Applications;
 /// Time written as people read them, and the portal's own name (as the layout and the Identity module's messages
 /// call it).
 /// </summary>
-public static class RequestWording
+internal static class RequestWording
 {
     /// <summary>What the portal calls itself, in Kiswahili and in English (the layout's header, every SMS).</summary>
     public const string PortalNameSw = "Lango la Huduma za Serikali";

@@ -8,7 +8,7 @@ using ServicePortal.Core.Messaging;
 namespace ServicePortal.Requests.Applications;
 
 /// <summary>One status report from an agency (the contract's status item), already checked for shape.</summary>
-public sealed record AgencyStatusItem(
+internal sealed record AgencyStatusItem(
     string AgencyReference,
     string Status,
     string? MessageSw,
@@ -83,7 +83,7 @@ public sealed record AgencyStatusItem(
             : null;
 }
 
-public enum UpdateOutcome
+internal enum UpdateOutcome
 {
     /// <summary>Applied: the request moved or its details changed.</summary>
     Applied,
@@ -104,7 +104,7 @@ public enum UpdateOutcome
 /// <c>updatedAt</c> never moves a request backwards), confined to the reporting agency's own requests, and
 /// atomic per batch: the requests, their timeline events and the citizens' notices commit together.
 /// </summary>
-public sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory citizens)
+internal sealed class StatusUpdates(NpgsqlDataSource dataSource, ICitizenDirectory citizens)
 {
     public async Task<IReadOnlyList<(string Reference, UpdateOutcome Outcome)>> ApplyAsync(string agency,
         IReadOnlyList<AgencyStatusItem> items, string source, CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ using ServicePortal.Requests.Agencies;
 namespace ServicePortal.Requests.Sync;
 
 /// <summary>The Hangfire entry points: thin, so the work itself stays testable without Hangfire.</summary>
-public sealed class RequestJobs(SubmissionJob submission, StatusSyncJob sync)
+internal sealed class RequestJobs(SubmissionJob submission, StatusSyncJob sync)
 {
     public const string SubmitRecurringId = "requests-submit";
 

@@ -23,7 +23,7 @@ namespace ServicePortal.Requests.Sync;
 /// changes nothing (versions).</item>
 /// </list>
 /// </summary>
-public sealed partial class StatusSyncJob(
+internal partial class StatusSyncJob(
     NpgsqlDataSource dataSource,
     AgencyConnector connector,
     StatusUpdates updates,

@@ -8,7 +8,7 @@ namespace ServicePortal.Catalog.Pages.Admin;
 /// <summary>Every agency with its status (waiting ones first, then suspended ones), optionally of one status.</summary>
 [Authorize(Policy = CatalogAdministration.StaffPolicy)]
 [Authorize(Policy = CatalogAdministration.AdministratorPolicy)]
-public sealed class AgenciesModel(AgencyChanges agencies) : PageModel
+internal sealed class AgenciesModel(AgencyChanges agencies) : PageModel
 {
     public static readonly IReadOnlyList<string> Statuses = ["awaiting_approval", "suspended", "approved", "draft"];
 

@@ -18,7 +18,7 @@ namespace ServicePortal.Catalog.Pages.Admin;
 /// </summary>
 [Authorize(Policy = CatalogAdministration.StaffPolicy)]
 [Authorize(Policy = CatalogAdministration.AdministratorPolicy)]
-public sealed class AgencyModel(AgencyChanges agencies, IValidator<DecisionReason> reasons) : PageModel
+internal sealed class AgencyModel(AgencyChanges agencies, IValidator<DecisionReason> reasons) : PageModel
 {
     public const int HistoryRows = 30;
 

@@ -16,7 +16,7 @@ namespace ServicePortal.Catalog.Pages.Admin;
 /// <see cref="PortalAuthorization.StaffPolicy"/> and the claim <see cref="PortalClaims.Role"/> with the value
 /// <see cref="StaffRoles.Administrator"/>. Pages carry both attributes; ASP.NET Core requires both.
 /// </summary>
-public static class CatalogAdministration
+internal static class CatalogAdministration
 {
     public const string StaffPolicy = PortalAuthorization.StaffPolicy;
     public const string AdministratorPolicy = "catalog-administrator";
@@ -82,9 +82,9 @@ internal sealed class CatalogAgencyShortNames(AgencyChanges agencies) : IAgencyS
 }
 
 /// <summary>One field of a proposal beside the live value it would replace.</summary>
-public sealed record FieldChange(string Field, string? Before, string After, bool Changed);
+internal sealed record FieldChange(string Field, string? Before, string After, bool Changed);
 
-public static class ProposalDiff
+internal static class ProposalDiff
 {
     // Keys that are not the agency's to propose, or that name the entry itself.
     private static readonly HashSet<string> Skipped = new(StringComparer.Ordinal) { "code", "name", "agency" };

@@ -6,4 +6,4 @@ namespace ServicePortal.Catalog.Pages.Admin;
 /// the decision (<see cref="Handler"/>, with the reason and the version the page showed). No script is needed:
 /// the first form posts to a "Confirm…" handler that changes nothing and answers with this page.
 /// </summary>
-public sealed record ConfirmDecision(string Question, string Consequence, string Reason, int Version, string Handler, string Button, string CancelHref);
+internal sealed record ConfirmDecision(string Question, string Consequence, string Reason, int Version, string Handler, string Button, string CancelHref);

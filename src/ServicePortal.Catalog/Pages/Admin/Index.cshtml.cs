@@ -8,7 +8,7 @@ namespace ServicePortal.Catalog.Pages.Admin;
 /// <summary>What awaits the administrator: agencies asking to join, then what agencies have submitted, by agency.</summary>
 [Authorize(Policy = CatalogAdministration.StaffPolicy)]
 [Authorize(Policy = CatalogAdministration.AdministratorPolicy)]
-public sealed class IndexModel(AgencyProposals proposals, AgencyChanges agencies) : PageModel
+internal sealed class IndexModel(AgencyProposals proposals, AgencyChanges agencies) : PageModel
 {
     public IReadOnlyList<AgencyRecord> AwaitingAgencies { get; private set; } = [];
 

@@ -16,7 +16,7 @@ namespace ServicePortal.Catalog.Pages.Admin;
 /// </summary>
 [Authorize(Policy = CatalogAdministration.StaffPolicy)]
 [Authorize(Policy = CatalogAdministration.AdministratorPolicy)]
-public abstract class ReviewModel(AgencyProposals proposals, IValidator<DecisionReason> reasons) : PageModel
+internal abstract class ReviewModel(AgencyProposals proposals, IValidator<DecisionReason> reasons) : PageModel
 {
     protected abstract string Kind { get; }
     protected abstract string? AgencyCode { get; }

@@ -4,7 +4,7 @@ using ServicePortal.Catalog.Onboarding;
 
 namespace ServicePortal.Catalog.Pages.Admin;
 
-public sealed class ServiceModel(AgencyProposals proposals, IValidator<DecisionReason> reasons) : ReviewModel(proposals, reasons)
+internal sealed class ServiceModel(AgencyProposals proposals, IValidator<DecisionReason> reasons) : ReviewModel(proposals, reasons)
 {
     [BindProperty(SupportsGet = true)]
     public string Code { get; set; } = "";

@@ -6,7 +6,7 @@ using ServicePortal.Catalog.Browse;
 namespace ServicePortal.Catalog.Pages.Agencies;
 
 /// <summary>One institution and its published services.</summary>
-public sealed class AgencyModel(CatalogReader reader) : PageModel
+internal sealed class AgencyModel(CatalogReader reader) : PageModel
 {
     public AgencyDetail? Detail { get; private set; }
 

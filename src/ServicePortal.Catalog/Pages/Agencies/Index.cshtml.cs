@@ -4,7 +4,7 @@ using ServicePortal.Catalog.Browse;
 namespace ServicePortal.Catalog.Pages.Agencies;
 
 /// <summary>Every approved institution that has published services.</summary>
-public sealed class IndexModel(CatalogReader reader) : PageModel
+internal sealed class IndexModel(CatalogReader reader) : PageModel
 {
     public IReadOnlyList<AgencySummary> Agencies { get; private set; } = [];
 

@@ -18,7 +18,7 @@ namespace ServicePortal.Catalog.Pages.Services;
 /// end to the last one, by a redirect, so the address bar says which page is shown. (The API still answers 400.)
 /// </summary>
 [EnableRateLimiting(SearchLimit.PolicyName)]
-public sealed class SearchModel(IValidator<SearchInput> validator, ServiceSearch search, CatalogReader reader) : PageModel
+internal sealed class SearchModel(IValidator<SearchInput> validator, ServiceSearch search, CatalogReader reader) : PageModel
 {
     public SearchInput Input { get; private set; } = new();
     public SearchPage? Results { get; private set; }

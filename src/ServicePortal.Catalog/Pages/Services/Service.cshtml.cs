@@ -6,7 +6,7 @@ using ServicePortal.Catalog.Browse;
 namespace ServicePortal.Catalog.Pages.Services;
 
 /// <summary>One service: what it is, who may use it, what to bring, cost, time, who provides it, how to apply.</summary>
-public sealed class ServiceModel(CatalogReader reader) : PageModel
+internal sealed class ServiceModel(CatalogReader reader) : PageModel
 {
     public ServiceDetail? Service { get; private set; }
 

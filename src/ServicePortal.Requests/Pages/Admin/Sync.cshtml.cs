@@ -14,7 +14,7 @@ namespace ServicePortal.Requests.Pages.Admin;
 /// the portal could not use. Staff with two factors and the administrator role only.
 /// </summary>
 [Authorize(Policy = PortalAuthorization.StaffPolicy, Roles = StaffRoles.Administrator)]
-public sealed class SyncModel(NpgsqlDataSource dataSource, TimeProvider clock) : PageModel
+internal sealed class SyncModel(NpgsqlDataSource dataSource, TimeProvider clock) : PageModel
 {
     public sealed record AgencyRow(string Agency, DateTime? LastAttemptAt, DateTime? LastSuccessAt, string? LastError,
         int ConsecutiveFailures, DateTime? CircuitOpenUntil, long UpdatesApplied, long Queued, long Open, long Overdue);

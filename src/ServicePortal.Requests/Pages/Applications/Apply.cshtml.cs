@@ -23,7 +23,7 @@ namespace ServicePortal.Requests.Pages.Applications;
 /// citizen. Posts need one before anything else, as <c>[Authorize]</c> did (see <see cref="SignedInToPostAttribute"/>).
 /// </summary>
 [SignedInToPost]
-public sealed class ApplyModel(CatalogReader catalog, ApplicationValidator validator, RequestStore store, IIdentityAssertions identity)
+internal sealed class ApplyModel(CatalogReader catalog, ApplicationValidator validator, RequestStore store, IIdentityAssertions identity)
     : PageModel
 {
     public ServiceDetail Service { get; private set; } = null!;

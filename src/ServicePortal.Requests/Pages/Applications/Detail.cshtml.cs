@@ -17,7 +17,7 @@ namespace ServicePortal.Requests.Pages.Applications;
 /// timeline. Everything the agency wrote is shown as text (Razor encodes it): an agency's words are never markup here.
 /// </summary>
 [Authorize]
-public sealed class DetailModel(
+internal sealed class DetailModel(
     RequestStore store,
     CatalogReader catalog,
     ApplicationValidator forms,
@@ -109,7 +109,7 @@ public sealed class DetailModel(
 /// <param name="Path">The field's path in the answers.</param>
 /// <param name="MessageSw">The agency's words, Kiswahili.</param>
 /// <param name="MessageEn">The agency's words, English.</param>
-public sealed record CorrectionAsked(FormField? Field, string? Path, string? MessageSw, string? MessageEn)
+internal sealed record CorrectionAsked(FormField? Field, string? Path, string? MessageSw, string? MessageEn)
 {
     public string? Message => (MessageSw, MessageEn) switch
     {

@@ -12,7 +12,7 @@ namespace ServicePortal.Requests.Pages.Applications;
 /// service, whom or what it is about and the day it was sent, and those waiting for the citizen marked so.
 /// </summary>
 [Authorize]
-public sealed class MineModel(RequestStore store, CatalogReader catalog, ApplicationValidator forms, IIdentityAssertions identity, TimeProvider clock)
+internal sealed class MineModel(RequestStore store, CatalogReader catalog, ApplicationValidator forms, IIdentityAssertions identity, TimeProvider clock)
     : PageModel
 {
     public const int PageSize = 20;
