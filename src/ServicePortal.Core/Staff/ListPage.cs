@@ -6,6 +6,8 @@ namespace ServicePortal.Core.Staff;
 /// <summary>
 /// One page of a long staff list. The page number comes from the address as typed: anything that is not a page
 /// (letters, 0, past the end) shows the nearest page rather than an error, as the public search does.
+/// In a Razor page bind it with <c>[FromQuery(Name = "page")]</c>: a handler parameter named <c>page</c> gets the route
+/// value of that name first, which Razor Pages sets to the page's own path ("/Admin/Agencies"), so every page read as 1.
 /// </summary>
 public sealed record ListPage(int Number, int Size, int Total)
 {

@@ -22,6 +22,12 @@ public sealed class StaffJourneyBrowserTests(StaffJourneyFactory portal, Browser
     public async Task An_administrator_finds_an_agency_suspends_it_after_confirming_and_the_history_names_them()
     {
         var agency = await portal.CreateAgencyAsync("approved");
+        // Enough agencies for a second page of the list (25 a page).
+        await portal.ExecuteAsync("""
+            INSERT INTO catalog.agencies (code, short_name, name_sw, name_en, status)
+            SELECT code, upper(code), 'Taasisi ' || code, 'Agency ' || code, 'draft'
+              FROM (SELECT 'p' || substr(md5(random()::text), 1, 8) AS code FROM generate_series(1, 26)) c
+            """);
         // Earlier rows: one by the agency's own system, one by a staff id the portal cannot name (an old record).
         await portal.ExecuteAsync("""
             INSERT INTO catalog.agency_history (agency_id, changed_by, change, after)
@@ -36,6 +42,9 @@ public sealed class StaffJourneyBrowserTests(StaffJourneyFactory portal, Browser
         await page.GetByRole(AriaRole.Link, new() { Name = "Taasisi zote", Exact = true }).ClickAsync();
         await page.WaitForURLAsync("**/admin/catalog/agencies");
         await CheckAsync(page, "the agency list");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Zinazofuata »" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("?page=2", StringComparison.Ordinal));
+        Assert.Contains("ukurasa 2 kati ya", await page.InnerTextAsync("main p[role=status]"), StringComparison.Ordinal);
 
         await page.GetByLabel("Tafuta taasisi kwa jina au msimbo").FillAsync(agency);
         await page.GetByRole(AriaRole.Button, new() { Name = "Tafuta", Exact = true }).ClickAsync();

@@ -29,7 +29,8 @@ public sealed class AgenciesModel(AgencyChanges agencies) : PageModel
 
     // Hundreds of agencies at most (600 planned): filtered and paged here, one query. A page number that is not one
     // (letters, 0, past the end) shows the nearest page rather than an error.
-    public async Task<IActionResult> OnGetAsync(string? status, string? q, string? page, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string? status, string? q, [FromQuery(Name = "page")] string? pageNumber,
+        CancellationToken cancellationToken)
     {
         Status = status is not null && Statuses.Contains(status) ? status : null;
         Query = ListPage.Query(q);
@@ -38,7 +39,7 @@ public sealed class AgenciesModel(AgencyChanges agencies) : PageModel
             ? all
             : [.. all.Where(a => new[] { a.Code, a.ShortName, a.NameSw, a.NameEn }
                 .Any(text => text.Contains(Query, StringComparison.OrdinalIgnoreCase)))];
-        Paging = ListPage.Of(page, PageSize, found.Count);
+        Paging = ListPage.Of(pageNumber, PageSize, found.Count);
         Agencies = [.. found.Skip(Paging.Skip).Take(PageSize)];
         return Page();
     }

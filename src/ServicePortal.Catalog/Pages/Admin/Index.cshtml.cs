@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using ServicePortal.Catalog.Changes;
 using ServicePortal.Catalog.Onboarding;
@@ -31,7 +32,8 @@ public sealed class IndexModel(AgencyProposals proposals, AgencyChanges agencies
     /// <summary>How many agencies ask to join (the first <see cref="AwaitingAgenciesShown"/> are listed here).</summary>
     public int AwaitingAgencyCount { get; private set; }
 
-    public async Task OnGetAsync(string? done, string? agency, string? key, string? page, CancellationToken cancellationToken)
+    public async Task OnGetAsync(string? done, string? agency, string? key,
+        [FromQuery(Name = "page")] string? pageNumber, CancellationToken cancellationToken)
     {
         // From the address: words are chosen here, the key shown only if it is one (it is escaped anyway).
         var entry = key is not null && key.Length <= 100 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') ? key : null;
@@ -47,7 +49,7 @@ public sealed class IndexModel(AgencyProposals proposals, AgencyChanges agencies
         // In the queue's order (by agency, oldest first); a page is cut from the queue, then grouped, so an agency with many
         // proposals may continue on the next page.
         var awaiting = await proposals.AwaitingAsync(cancellationToken);
-        Paging = ListPage.Of(page, PageSize, awaiting.Count);
+        Paging = ListPage.Of(pageNumber, PageSize, awaiting.Count);
         ByAgency = [.. awaiting.Skip(Paging.Skip).Take(PageSize).GroupBy(p => p.AgencyCode)];
         var asking = await agencies.GetManyAsync("awaiting_approval", cancellationToken);
         AwaitingAgencyCount = asking.Count;

@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Npgsql;
 using ServicePortal.Catalog.Changes;
@@ -46,7 +47,7 @@ public sealed class SyncModel(NpgsqlDataSource dataSource, AgencyChanges agencie
 
     public DateTime Now { get; private set; }
 
-    public async Task OnGetAsync(string? q, string? page, string? errors, CancellationToken cancellationToken)
+    public async Task OnGetAsync(string? q, [FromQuery(Name = "page")] string? pageNumber, string? errors, CancellationToken cancellationToken)
     {
         Now = clock.GetUtcNow().UtcDateTime;
         Query = ListPage.Query(q);
@@ -76,7 +77,7 @@ public sealed class SyncModel(NpgsqlDataSource dataSource, AgencyChanges agencie
             : [.. all.Where(r => r.Agency.Contains(Query, StringComparison.OrdinalIgnoreCase) ||
                                  (named.TryGetValue(r.Agency, out var a) &&
                                   new[] { a.ShortName, a.NameSw, a.NameEn }.Any(t => t.Contains(Query, StringComparison.OrdinalIgnoreCase))))];
-        AgencyPage = ListPage.Of(page, AgencyPageSize, found.Count);
+        AgencyPage = ListPage.Of(pageNumber, AgencyPageSize, found.Count);
         Agencies = [.. found.Skip(AgencyPage.Skip).Take(AgencyPageSize)];
 
         // The answers the portal could not use, of the agencies searched for (all when no search), newest first.
