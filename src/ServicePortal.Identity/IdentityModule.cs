@@ -54,6 +54,8 @@ public static class IdentityModule
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton<AccountStore>();
+        // Staff names for other modules' pages (history rows keep account ids; see Core.Staff.IStaffNames).
+        services.AddSingleton<Core.Staff.IStaffNames, StaffDirectory>();
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<OneTimeCodeService>();
         services.AddSingleton<SignInFlow>();

@@ -60,6 +60,20 @@ public sealed class CatalogReader(NpgsqlDataSource dataSource, CatalogCache cach
             return (IReadOnlyList<AgencySummary>)[.. rows.Select(r => r.ToSummary())];
         }, cancellationToken);
 
+    /// <summary>
+    /// Every agency's code and names, whatever its status (staff pages name agencies the public catalogue no longer
+    /// shows, such as a suspended one), by code. Not cached: staff pages only.
+    /// </summary>
+    public async Task<IReadOnlyList<AgencyName>> ListAgencyNamesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AgencyName>(new CommandDefinition("""
+            SELECT code AS Code, short_name AS ShortName, name_sw AS NameSw, name_en AS NameEn
+              FROM catalog.agencies ORDER BY code
+            """, cancellationToken: cancellationToken));
+        return [.. rows];
+    }
+
     /// <summary>An approved agency and its published services; null when there is none by that code.</summary>
     public async Task<AgencyDetail?> FindAgencyAsync(string code, CancellationToken cancellationToken)
     {

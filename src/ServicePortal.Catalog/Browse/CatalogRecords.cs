@@ -77,6 +77,9 @@ public sealed record ServiceDetail(
     public bool AppliesOnline => Channels.Contains(Channel.Portal) && FormSchema is not null;
 }
 
+/// <summary>An agency's code and names, whatever its status (<see cref="CatalogReader.ListAgencyNamesAsync"/>).</summary>
+public sealed record AgencyName(string Code, string ShortName, string NameSw, string NameEn);
+
 public sealed record AgencySummary(
     string Code,
     string ShortName,

@@ -23,8 +23,12 @@ internal sealed record AgencyRecord(long Id, string Code, string ShortName, stri
     string DescriptionEn, string? Website, string Status, string? StatusReason, DateTime? StatusChangedAt,
     int PublishedServices, int ApprovedEndpoints, int Version);
 
-/// <summary>One row of an agency's history (the agency itself when <see cref="Endpoint"/> is null).</summary>
-internal sealed record AgencyHistoryEntry(DateTime ChangedAt, string ChangedBy, string Change, string? Endpoint, string? Reason);
+/// <summary>
+/// One row of an agency's history: about one of its endpoints (<see cref="Endpoint"/>), one of its services
+/// (<see cref="Service"/>), or the agency itself (both null). <see cref="ChangedBy"/> as the record keeps it
+/// (<c>staff:&lt;account id&gt;</c>, <c>agency:&lt;code&gt;</c>, <c>seed</c>); pages name the person (Core.Staff.Actors).
+/// </summary>
+internal sealed record AgencyHistoryEntry(DateTime ChangedAt, string ChangedBy, string Change, string? Endpoint, string? Service, string? Reason);
 
 /// <summary>
 /// The only writer of <c>catalog.agencies</c>, <c>catalog.agency_endpoints</c> and <c>catalog.agency_history</c>
@@ -212,16 +216,24 @@ internal sealed class AgencyChanges(NpgsqlDataSource dataSource)
         return [.. rows];
     }
 
-    /// <summary>The newest history rows of an agency and its endpoints.</summary>
+    /// <summary>The newest history rows of an agency, its endpoints and its services, newest first.</summary>
     public async Task<IReadOnlyList<AgencyHistoryEntry>> ListHistoryAsync(long agencyId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<AgencyHistoryEntry>(new CommandDefinition("""
-            SELECT h.changed_at AS changedat, h.changed_by AS changedby, h.change, e.name AS endpoint, h.reason
-              FROM catalog.agency_history h LEFT JOIN catalog.agency_endpoints e ON e.id = h.endpoint_id
-             WHERE h.agency_id = @agencyId
-             ORDER BY h.changed_at DESC, h.id DESC
-             LIMIT @limit
+            SELECT changedat, changedby, change, endpoint, service, reason FROM (
+              (SELECT h.changed_at AS changedat, h.changed_by AS changedby, h.change, e.name AS endpoint, NULL::text AS service,
+                      h.reason, h.id
+                 FROM catalog.agency_history h LEFT JOIN catalog.agency_endpoints e ON e.id = h.endpoint_id
+                WHERE h.agency_id = @agencyId
+                ORDER BY h.changed_at DESC, h.id DESC LIMIT @limit)
+              UNION ALL
+              (SELECT h.changed_at, h.changed_by, h.change, NULL, s.code, h.reason, h.id
+                 FROM catalog.service_history h JOIN catalog.services s ON s.id = h.service_id
+                WHERE s.agency_id = @agencyId
+                ORDER BY h.changed_at DESC, h.id DESC LIMIT @limit)) rows
+            ORDER BY changedat DESC, id DESC
+            LIMIT @limit
             """, new { agencyId, limit }, cancellationToken: cancellationToken));
         return [.. rows];
     }
@@ -275,5 +287,28 @@ internal sealed class AgencyChanges(NpgsqlDataSource dataSource)
             """, new { proposalId, changedBy, before }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>The newest history rows of one service, or of one endpoint of an agency (what an approval page shows).</summary>
+    public async Task<IReadOnlyList<AgencyHistoryEntry>> ListEntryHistoryAsync(bool service, string agencyCode, string key, int limit,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AgencyHistoryEntry>(new CommandDefinition(service
+            ? """
+              SELECT h.changed_at AS changedat, h.changed_by AS changedby, h.change, NULL::text AS endpoint, s.code AS service, h.reason
+                FROM catalog.service_history h JOIN catalog.services s ON s.id = h.service_id
+                JOIN catalog.agencies a ON a.id = s.agency_id
+               WHERE s.code = @key AND a.code = @agencyCode
+               ORDER BY h.changed_at DESC, h.id DESC LIMIT @limit
+              """
+            : """
+              SELECT h.changed_at AS changedat, h.changed_by AS changedby, h.change, e.name AS endpoint, NULL::text AS service, h.reason
+                FROM catalog.agency_history h JOIN catalog.agency_endpoints e ON e.id = h.endpoint_id
+                JOIN catalog.agencies a ON a.id = e.agency_id
+               WHERE e.name = @key AND a.code = @agencyCode
+               ORDER BY h.changed_at DESC, h.id DESC LIMIT @limit
+              """, new { agencyCode, key, limit }, cancellationToken: cancellationToken));
+        return [.. rows];
     }
 }

@@ -23,14 +23,8 @@ public static class DateAnswer
     public const string Month = "month";
     public const string Year = "year";
 
-    /// <summary>Tanzania keeps East Africa Time all year: UTC+3, no daylight saving.</summary>
-    public static readonly TimeSpan EastAfricaTime = TimeSpan.FromHours(3);
-
-    private static readonly string[] MonthsSw =
-        ["Januari", "Februari", "Machi", "Aprili", "Mei", "Juni", "Julai", "Agosti", "Septemba", "Oktoba", "Novemba", "Desemba"];
-
-    private static readonly string[] MonthsEn =
-        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    /// <summary>Tanzania keeps East Africa Time all year: UTC+3, no daylight saving (<see cref="Core.Localization.EastAfricaTime"/>).</summary>
+    public static readonly TimeSpan EastAfricaTime = Core.Localization.EastAfricaTime.Offset;
 
     /// <summary>The name of one box's input: <c>answers.dateOfBirth.day</c>.</summary>
     public static string InputName(string path, string part) => FieldPath.InputName(path) + "." + part;
@@ -39,18 +33,13 @@ public static class DateAnswer
     public static string InputId(string path, string part) => FieldPath.InputId(path) + "-" + part;
 
     /// <summary>Today in Tanzania, the day "not in the future" is measured against.</summary>
-    public static DateOnly Today(TimeProvider clock)
-    {
-        ArgumentNullException.ThrowIfNull(clock);
-        return DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(EastAfricaTime).DateTime);
-    }
+    public static DateOnly Today(TimeProvider clock) => Core.Localization.EastAfricaTime.Today(clock);
 
     /// <summary>A date as people read it, in the current language: «5 Januari 2027», “5 January 2027”.</summary>
-    public static string Long(DateOnly date) =>
-        string.Create(CultureInfo.InvariantCulture, $"{date.Day} {(IsEnglish ? MonthsEn : MonthsSw)[date.Month - 1]} {date.Year}");
+    public static string Long(DateOnly date) => Core.Localization.EastAfricaTime.Date(date);
 
     /// <summary>A moment's date in East Africa Time, as <see cref="Long(DateOnly)"/> writes it.</summary>
-    public static string Long(DateTimeOffset moment) => Long(DateOnly.FromDateTime(moment.ToOffset(EastAfricaTime).DateTime));
+    public static string Long(DateTimeOffset moment) => Core.Localization.EastAfricaTime.Date(moment);
 
     /// <summary>The date of an answer written <c>yyyy-MM-dd</c>; null for anything else.</summary>
     public static DateOnly? Parse(string? answer) =>

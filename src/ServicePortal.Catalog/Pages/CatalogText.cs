@@ -1,3 +1,4 @@
+using ServicePortal.Core.Localization;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
@@ -75,33 +76,17 @@ internal static class CatalogText
 
     public static string Channel(string channel) => Browse.Channel.Describe(channel).Current;
 
-    /// <summary>
-    /// East Africa Time (Africa/Dar_es_Salaam): UTC+3 all year, Tanzania has no daylight saving, so a fixed offset
-    /// is exact and needs no time-zone database on the server.
-    /// </summary>
-    public static readonly TimeSpan EastAfricaOffset = TimeSpan.FromHours(3);
+    /// <summary>East Africa Time, as <see cref="EastAfricaTime"/> (Core) keeps it for every module.</summary>
+    public static readonly TimeSpan EastAfricaOffset = EastAfricaTime.Offset;
 
-    private static readonly string[] MonthsSw =
-        ["Januari", "Februari", "Machi", "Aprili", "Mei", "Juni", "Julai", "Agosti", "Septemba", "Oktoba", "Novemba", "Desemba"];
+    /// <summary>A moment as staff read it: "5 Januari 2027, 14:05 EAT".</summary>
+    public static string When(DateTimeOffset at) => EastAfricaTime.When(at);
 
-    private static readonly string[] MonthsEn =
-        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    public static string When(DateTime utc) => EastAfricaTime.When(utc);
 
-    /// <summary>A moment as staff read it: "5 Januari 2027, 14:05 EAT" / "5 January 2027, 14:05 EAT".</summary>
-    public static string When(DateTimeOffset at)
-    {
-        var local = at.ToOffset(EastAfricaOffset);
-        var month = (IsEnglish ? MonthsEn : MonthsSw)[local.Month - 1];
-        return string.Create(CultureInfo.InvariantCulture, $"{local.Day} {month} {local.Year}, {local:HH:mm} EAT");
-    }
+    public static string Iso(DateTimeOffset at) => EastAfricaTime.Iso(at);
 
-    /// <summary>A UTC time from the database (Npgsql reads timestamptz as a UTC DateTime).</summary>
-    public static string When(DateTime utc) => When(new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)));
-
-    /// <summary>The machine-readable value of a <c>time</c> element, in EAT.</summary>
-    public static string Iso(DateTimeOffset at) => at.ToOffset(EastAfricaOffset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
-
-    public static string Iso(DateTime utc) => Iso(new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)));
+    public static string Iso(DateTime utc) => EastAfricaTime.Iso(utc);
 
     /// <summary>
     /// A count with its noun in the right number: <c>Plural(1, ("huduma", "huduma"), ("service", "services"))</c>.

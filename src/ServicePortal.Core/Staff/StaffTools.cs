@@ -55,6 +55,23 @@ public static class StaffRoles
             _ => claim,
         };
     }
+
+    /// <summary>
+    /// The same in the middle of a sentence, after a name ("na Emmanuel Kimaro, msimamizi wa lango (e-GA)" / "by
+    /// Emmanuel Kimaro, portal administrator (e-GA)"): lower case, but an agency's short name keeps its capitals.
+    /// </summary>
+    public static string DescribeInline(string claim, string? agencyShortName = null)
+    {
+        var agency = agencyShortName ?? AgencyOf(claim)?.ToUpperInvariant() ?? "";
+        return RoleOf(claim) switch
+        {
+            HelpdeskAgent => T("mhudumu wa dawati la msaada", "helpdesk agent"),
+            HelpdeskSupervisor => T("msimamizi wa dawati la msaada", "helpdesk supervisor"),
+            AgencyOfficer => T($"afisa wa {agency}", $"{agency} officer"),
+            Administrator => T("msimamizi wa lango (e-GA)", "portal administrator (e-GA)"),
+            _ => claim,
+        };
+    }
 }
 
 /// <summary>An agency's short name for a staff page ("RITA"), where the catalogue knows it.</summary>

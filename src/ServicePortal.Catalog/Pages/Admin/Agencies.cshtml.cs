@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using ServicePortal.Catalog.Changes;
+using ServicePortal.Core.Staff;
 
 namespace ServicePortal.Catalog.Pages.Admin;
 
@@ -18,29 +19,28 @@ internal sealed class AgenciesModel(AgencyChanges agencies) : PageModel
 
     /// <summary>Words to find an agency by (code, short name or either name); null for all.</summary>
     public string? Query { get; private set; }
-    public int PageNumber { get; private set; } = 1;
-    public int Total { get; private set; }
-    public int LastPage => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public ListPage Paging { get; private set; } = ListPage.Of(null, PageSize, 0);
+    public int PageNumber => Paging.Number;
+    public int Total => Paging.Total;
+    public int LastPage => Paging.Last;
 
     /// <summary>The status shown, or null for all. An unknown value shows all (it is only a filter).</summary>
     public string? Status { get; private set; }
 
     // Hundreds of agencies at most (600 planned): filtered and paged here, one query. A page number that is not one
     // (letters, 0, past the end) shows the nearest page rather than an error.
-    public async Task<IActionResult> OnGetAsync(string? status, string? q, string? page, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string? status, string? q, [FromQuery(Name = "page")] string? pageNumber,
+        CancellationToken cancellationToken)
     {
         Status = status is not null && Statuses.Contains(status) ? status : null;
-        Query = string.IsNullOrWhiteSpace(q) ? null : q.Trim()[..Math.Min(q.Trim().Length, 100)];
+        Query = ListPage.Query(q);
         var all = await agencies.ListAsync(Status, cancellationToken);
         var found = Query is null
             ? all
             : [.. all.Where(a => new[] { a.Code, a.ShortName, a.NameSw, a.NameEn }
                 .Any(text => text.Contains(Query, StringComparison.OrdinalIgnoreCase)))];
-        Total = found.Count;
-        PageNumber = int.TryParse(page, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
-            ? Math.Clamp(n, 1, LastPage)
-            : 1;
-        Agencies = [.. found.Skip((PageNumber - 1) * PageSize).Take(PageSize)];
+        Paging = ListPage.Of(pageNumber, PageSize, found.Count);
+        Agencies = [.. found.Skip(Paging.Skip).Take(PageSize)];
         return Page();
     }
 

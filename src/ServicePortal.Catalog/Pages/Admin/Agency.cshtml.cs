@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using ServicePortal.Catalog.Api;
 using ServicePortal.Catalog.Changes;
+using ServicePortal.Core.Staff;
 using static ServicePortal.Core.Localization.Lang;
 
 namespace ServicePortal.Catalog.Pages.Admin;
@@ -18,7 +19,7 @@ namespace ServicePortal.Catalog.Pages.Admin;
 /// </summary>
 [Authorize(Policy = CatalogAdministration.StaffPolicy)]
 [Authorize(Policy = CatalogAdministration.AdministratorPolicy)]
-internal sealed class AgencyModel(AgencyChanges agencies, IValidator<DecisionReason> reasons) : PageModel
+internal sealed class AgencyModel(AgencyChanges agencies, IValidator<DecisionReason> reasons, IEnumerable<IStaffNames> staffNames) : PageModel
 {
     public const int HistoryRows = 30;
 
@@ -33,7 +34,7 @@ internal sealed class AgencyModel(AgencyChanges agencies, IValidator<DecisionRea
     public int? Version { get; set; }
 
     public AgencyRecord? Agency { get; private set; }
-    public IReadOnlyList<AgencyHistoryEntry> History { get; private set; } = [];
+    public HistoryView History { get; private set; } = HistoryView.Empty;
     public string? Message { get; private set; }
     public string? Done { get; private set; }
 
@@ -149,7 +150,8 @@ internal sealed class AgencyModel(AgencyChanges agencies, IValidator<DecisionRea
             return false;
         }
 
-        History = await agencies.ListHistoryAsync(Agency.Id, HistoryRows, cancellationToken);
+        History = await CatalogAdministration.HistoryAsync(staffNames, await agencies.ListHistoryAsync(Agency.Id, HistoryRows, cancellationToken),
+            cancellationToken);
         return true;
     }
 }

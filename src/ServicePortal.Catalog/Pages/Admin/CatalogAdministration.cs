@@ -36,14 +36,29 @@ internal static class CatalogAdministration
             "Kwa sasa taasisi inasajili na kubadilisha huduma zake kwa mfumo wake kupitia API ya usajili (/api/agency); ukurasa wa afisa bado haujajengwa.",
             "For now an agency registers and changes its services from its own system through the onboarding API (/api/agency); a page for officers is not built yet."));
         services.AddSingleton<IAgencyShortNames, CatalogAgencyShortNames>();
+        services.AddSingleton<ReviewHistory>();
         return services;
     }
 
-    /// <summary>Who made a change, as history rows name staff: <c>staff:&lt;account id&gt;</c>.</summary>
+    /// <summary>
+    /// Who made a change, as history rows record staff: <c>staff:&lt;account id&gt;</c> (the id is the record; pages show
+    /// the name, see <see cref="HistoryAsync"/>).
+    /// </summary>
     public static string ChangedBy(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return "staff:" + (user.FindFirst(PortalClaims.AccountId)?.Value ?? "unknown");
+        return Actors.StaffPrefix + (user.FindFirst(PortalClaims.AccountId)?.Value ?? "unknown");
+    }
+
+    /// <summary>
+    /// History rows with who made each change in words: staff by name and role ("Emmanuel Kimaro, msimamizi wa lango
+    /// (e-GA)": decisions here are an administrator's), looked up in one call through <see cref="IStaffNames"/>.
+    /// </summary>
+    public static async Task<HistoryView> HistoryAsync(IEnumerable<IStaffNames> names, IReadOnlyList<AgencyHistoryEntry> rows,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return new HistoryView(rows, await Actors.DescribeManyAsync(names, rows.Select(r => r.ChangedBy), StaffRoles.Administrator, cancellationToken));
     }
 
     /// <summary>An agency's status as the administrator reads it.</summary>
@@ -79,6 +94,18 @@ internal sealed class CatalogAgencyShortNames(AgencyChanges agencies) : IAgencyS
         Api.CatalogApi.AgencyCodePattern().IsMatch(agencyCode)
             ? (await agencies.FindAsync(agencyCode, cancellationToken))?.ShortName
             : null;
+}
+
+/// <summary>History rows and who made each change, in words (<see cref="CatalogAdministration.HistoryAsync"/>).</summary>
+internal sealed record HistoryView(IReadOnlyList<AgencyHistoryEntry> Rows, IReadOnlyDictionary<string, string> Actors)
+{
+    public static HistoryView Empty { get; } = new([], new Dictionary<string, string>());
+
+    public string By(AgencyHistoryEntry row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return Actors.TryGetValue(row.ChangedBy, out var words) ? words : row.ChangedBy;
+    }
 }
 
 /// <summary>One field of a proposal beside the live value it would replace.</summary>

@@ -2,7 +2,9 @@ using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ServicePortal.Catalog.Changes;
 using ServicePortal.Catalog.Onboarding;
+using ServicePortal.Core.Staff;
 using static ServicePortal.Core.Localization.Lang;
 
 namespace ServicePortal.Catalog.Pages.Admin;
@@ -16,14 +18,19 @@ namespace ServicePortal.Catalog.Pages.Admin;
 /// </summary>
 [Authorize(Policy = CatalogAdministration.StaffPolicy)]
 [Authorize(Policy = CatalogAdministration.AdministratorPolicy)]
-internal abstract class ReviewModel(AgencyProposals proposals, IValidator<DecisionReason> reasons) : PageModel
+internal abstract class ReviewModel(AgencyProposals proposals, IValidator<DecisionReason> reasons, ReviewHistory history) : PageModel
 {
+    public const int HistoryRows = 20;
+
     protected abstract string Kind { get; }
     protected abstract string? AgencyCode { get; }
     public abstract string Key { get; }
 
     public ProposalReview? Proposal { get; private set; }
     public IReadOnlyList<FieldChange> Changes { get; private set; } = [];
+
+    /// <summary>The entry's own history (earlier approvals and rejections, by whom), newest first.</summary>
+    public HistoryView History { get; private set; } = HistoryView.Empty;
     public string? Message { get; private set; }
 
     /// <summary>Set when the page is the confirmation of a rejection (see <see cref="ConfirmDecision"/>).</summary>
@@ -50,7 +57,7 @@ internal abstract class ReviewModel(AgencyProposals proposals, IValidator<Decisi
 
         var outcome = await proposals.ApproveAsync(Kind, Proposal!.Id, Version ?? 0, CatalogAdministration.ChangedBy(User), cancellationToken);
         return outcome == ProposalDecisionOutcome.Done
-            ? Redirect("/admin/catalog?done=approved")
+            ? Redirect(DoneHref("approved"))
             : await RefusedAsync(outcome, cancellationToken);
     }
 
@@ -90,7 +97,7 @@ internal abstract class ReviewModel(AgencyProposals proposals, IValidator<Decisi
 
         var outcome = await proposals.RejectAsync(Proposal!.Id, Version ?? 0, reason, CatalogAdministration.ChangedBy(User), cancellationToken);
         return outcome == ProposalDecisionOutcome.Done
-            ? Redirect("/admin/catalog?done=rejected")
+            ? Redirect(DoneHref("rejected"))
             : await RefusedAsync(outcome, cancellationToken);
     }
 
@@ -118,6 +125,19 @@ internal abstract class ReviewModel(AgencyProposals proposals, IValidator<Decisi
         }
 
         Changes = ProposalDiff.Compare(Proposal.Body, Proposal.Live);
+        History = await CatalogAdministration.HistoryAsync(history.StaffNames,
+            await history.Agencies.ListEntryHistoryAsync(IsService, Proposal.AgencyCode, Key, HistoryRows, cancellationToken), cancellationToken);
         return true;
     }
+
+    // Back to the queue, saying what was decided and where its history is (the agency's page lists its services' too).
+    private string DoneHref(string done) =>
+        $"/admin/catalog?done={done}&agency={Uri.EscapeDataString(Proposal!.AgencyCode)}&key={Uri.EscapeDataString(Key)}";
+}
+
+/// <summary>What an approval page needs to show the entry's history with names (one parameter for the derived pages).</summary>
+internal sealed class ReviewHistory(AgencyChanges agencies, IEnumerable<IStaffNames> staffNames)
+{
+    public AgencyChanges Agencies => agencies;
+    public IEnumerable<IStaffNames> StaffNames => staffNames;
 }

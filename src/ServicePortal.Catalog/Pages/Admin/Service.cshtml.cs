@@ -4,7 +4,8 @@ using ServicePortal.Catalog.Onboarding;
 
 namespace ServicePortal.Catalog.Pages.Admin;
 
-internal sealed class ServiceModel(AgencyProposals proposals, IValidator<DecisionReason> reasons) : ReviewModel(proposals, reasons)
+internal sealed class ServiceModel(AgencyProposals proposals, IValidator<DecisionReason> reasons, ReviewHistory history)
+    : ReviewModel(proposals, reasons, history)
 {
     [BindProperty(SupportsGet = true)]
     public string Code { get; set; } = "";
