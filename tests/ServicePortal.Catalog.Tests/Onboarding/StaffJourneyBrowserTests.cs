@@ -68,6 +68,7 @@ public sealed class StaffJourneyBrowserTests(StaffJourneyFactory portal, Browser
         Assert.StartsWith("Imesitishwa", await newest.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("na Emmanuel Kimaro, msimamizi wa lango (e-GA)", await newest.Locator(".changed-by").InnerTextAsync());
         await CheckAsync(page, "the agency page after suspending");
+        await Browser.ScreenshotAsync(page, "catalog-admin-history-sw-360");
         // The record keeps the id; the name is only what the page shows.
         Assert.Equal("staff:" + accountId, await portal.ScalarAsync<string>("""
             SELECT h.changed_by FROM catalog.agency_history h JOIN catalog.agencies a ON a.id = h.agency_id

@@ -56,6 +56,12 @@ public sealed class StaffJourneyBrowserTests(SyncPageFactory portal, Browser bro
         Assert.Contains("Taasisi ilijibu 503 badala ya jibu la kawaida.", await newest.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("<html>Service Unavailable</html>", await newest.Locator(".agency-text q").InnerTextAsync());
         await CheckAsync(page, "the sync page");
+        // The first screen only (the whole page is 25 agencies long), where Browser.ScreenshotAsync would put it.
+        var pictures = Environment.GetEnvironmentVariable("PORTAL_SCREENSHOTS") is { Length: > 0 } chosen
+            ? chosen
+            : Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(pictures);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(pictures, "requests-admin-sync-sw-360.png") });
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Kurasa za taasisi" }).GetByRole(AriaRole.Link, new() { Name = "Zinazofuata »" }).ClickAsync();
         await page.WaitForURLAsync(url => url.EndsWith("?page=2", StringComparison.Ordinal));
