@@ -26,4 +26,17 @@ public sealed class TicketNumberTests
 
         Assert.False(TicketNumber.TryParse(wrong, out _));
     }
+
+    [Theory]
+    [InlineData("TK")]
+    [InlineData("SP")]
+    public void A_bare_number_whose_first_characters_spell_the_prefix_is_read_whole(string prefix)
+    {
+        // About one number in a thousand starts so (the reader once took the prefix off it and refused what was left).
+        var number = Enumerable.Range(0, 100_000).Select(_ => ReadableReference.New(prefix))
+            .First(n => n.AsSpan(3).StartsWith(prefix, StringComparison.Ordinal));
+
+        Assert.True(ReadableReference.TryParse(prefix, number[3..], out var read));
+        Assert.Equal(number, read);
+    }
 }
