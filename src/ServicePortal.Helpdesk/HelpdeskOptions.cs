@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ServicePortal.Helpdesk;
 
 /// <summary>The helpdesk's settings (section <c>Helpdesk</c>), checked at start-up.</summary>
-public sealed class HelpdeskOptions
+internal sealed class HelpdeskOptions
 {
     /// <summary>Tickets one citizen may open in any 24 hours (more is someone's script, or a question better asked in a reply).</summary>
     [Range(1, 1000)]

@@ -34,7 +34,7 @@ public class HelpdeskPortalFactory : PortalFactory
     /// <summary>An application of this citizen, already at the agency (inserted as the submission would leave it).</summary>
     public async Task<string> ApplicationAsync(Guid accountId)
     {
-        var reference = ServicePortal.Requests.Applications.PortalReference.New().Value;
+        var reference = ServicePortal.Core.Identifiers.ReadableReference.New("SP");
         await ExecuteAsync(
             """
             INSERT INTO requests.requests (reference, account_id, service_code, agency, answers, status, idempotency_key, acr,

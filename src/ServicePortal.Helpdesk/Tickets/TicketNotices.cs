@@ -8,7 +8,7 @@ namespace ServicePortal.Helpdesk.Tickets;
 /// the account's language (a notice is sent long after any page was read). It says that an answer is waiting and where,
 /// never the answer itself: whoever holds the phone can read an SMS, and the answer may be about the citizen's data.
 /// </summary>
-public static class TicketNotices
+internal static class TicketNotices
 {
     public const string ReplyPurpose = "helpdesk_reply";
 

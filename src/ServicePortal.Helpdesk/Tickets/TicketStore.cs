@@ -7,22 +7,22 @@ using ServicePortal.Core.Messaging;
 namespace ServicePortal.Helpdesk.Tickets;
 
 /// <summary>A new ticket, as the open-ticket page hands it over (already validated).</summary>
-public sealed record NewTicket(Guid AccountId, string Category, string Body, string? RequestReference, string Language, string IdempotencyKey);
+internal sealed record NewTicket(Guid AccountId, string Category, string Body, string? RequestReference, string Language, string IdempotencyKey);
 
 /// <summary>A ticket. Times are UTC.</summary>
-public sealed record Ticket(
+internal sealed record Ticket(
     long Id, string Number, Guid AccountId, string Category, string? RequestReference, string Status, string Priority,
     string Language, DateTime CreatedAt, DateTime UpdatedAt);
 
 /// <summary>One message of a ticket's conversation. <see cref="Author"/> is <c>citizen</c> or <c>staff</c>.</summary>
-public sealed record TicketMessage(long Id, string Author, Guid AuthorAccountId, string Body, bool Internal, DateTime CreatedAt)
+internal sealed record TicketMessage(long Id, string Author, Guid AuthorAccountId, string Body, bool Internal, DateTime CreatedAt)
 {
     public const string Citizen = "citizen";
     public const string Staff = "staff";
 }
 
 /// <summary>What opening a ticket came to.</summary>
-public abstract record TicketOpening
+internal abstract record TicketOpening
 {
     private TicketOpening()
     {
@@ -36,7 +36,7 @@ public abstract record TicketOpening
 }
 
 /// <summary>What adding a message to a ticket came to.</summary>
-public abstract record TicketReply
+internal abstract record TicketReply
 {
     private TicketReply()
     {
@@ -62,7 +62,7 @@ public abstract record TicketReply
 /// reply, the ticket's new status and the citizen's SMS (and e-mail) notice in one transaction: a notice exists
 /// exactly when the reply does.
 /// </summary>
-public sealed class TicketStore(NpgsqlDataSource dataSource, ICitizenDirectory citizens, IOptions<HelpdeskOptions> options)
+internal sealed class TicketStore(NpgsqlDataSource dataSource, ICitizenDirectory citizens, IOptions<HelpdeskOptions> options)
 {
     private const string TicketColumns =
         """
@@ -175,7 +175,7 @@ public sealed class TicketStore(NpgsqlDataSource dataSource, ICitizenDirectory c
     }
 
     /// <summary>The conversation, oldest first: the public messages only (what the citizen reads), or with internal notes (staff).</summary>
-    public async Task<IReadOnlyList<TicketMessage>> MessagesAsync(long ticketId, bool includeInternal, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TicketMessage>> ListMessagesAsync(long ticketId, bool includeInternal, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var messages = await connection.QueryAsync<TicketMessage>(new CommandDefinition(

@@ -7,17 +7,17 @@ using static ServicePortal.Core.Localization.Lang;
 namespace ServicePortal.Helpdesk.Tickets;
 
 /// <summary>The open-ticket form as posted (text already normalised by <see cref="TicketText.Normalise"/>).</summary>
-public sealed record NewTicketInput(Guid AccountId, string? Category, string Body, string? Reference);
+internal sealed record NewTicketInput(Guid AccountId, string? Category, string Body, string? Reference);
 
 /// <summary>A reply to a ticket as posted (normalised).</summary>
-public sealed record TicketReplyInput(string Body);
+internal sealed record TicketReplyInput(string Body);
 
 /// <summary>
 /// Checks a new ticket: a category from the list, a text of 1 to 2,000 characters, and, when given, a reference to an
 /// application that is the citizen's own (read through the Requests module: another citizen's reference is "not in
 /// your account", as one that does not exist).
 /// </summary>
-public sealed class NewTicketValidator : AbstractValidator<NewTicketInput>
+internal sealed class NewTicketValidator : AbstractValidator<NewTicketInput>
 {
     public NewTicketValidator(ICitizenApplications applications)
     {
@@ -50,7 +50,7 @@ public sealed class NewTicketValidator : AbstractValidator<NewTicketInput>
     }
 }
 
-public sealed class TicketReplyValidator : AbstractValidator<TicketReplyInput>
+internal sealed class TicketReplyValidator : AbstractValidator<TicketReplyInput>
 {
     public TicketReplyValidator() => RuleFor(x => x.Body).Custom(BodyRule.Check);
 }

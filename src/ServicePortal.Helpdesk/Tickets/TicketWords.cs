@@ -5,7 +5,7 @@ using static ServicePortal.Core.Localization.Lang;
 namespace ServicePortal.Helpdesk.Tickets;
 
 /// <summary>A ticket's number: <c>TK-</c> and nine characters, the scheme of the portal's application references.</summary>
-public static class TicketNumber
+internal static class TicketNumber
 {
     public const string Prefix = "TK";
 
@@ -16,7 +16,7 @@ public static class TicketNumber
 }
 
 /// <summary>What a ticket is about: a fixed list, so staff queues and SLA clocks can be set per category.</summary>
-public sealed record TicketCategory(string Code, string Sw, string En, string HintSw, string HintEn)
+internal sealed record TicketCategory(string Code, string Sw, string En, string HintSw, string HintEn)
 {
     public const string Application = "application";
     public const string Payment = "payment";
@@ -49,7 +49,7 @@ public sealed record TicketCategory(string Code, string Sw, string En, string Hi
 }
 
 /// <summary>Where a ticket stands; the words a citizen reads for each.</summary>
-public static class TicketStatus
+internal static class TicketStatus
 {
     public const string Open = "open";
     public const string WaitingForCitizen = "waiting_for_citizen";
@@ -80,7 +80,7 @@ public static class TicketStatus
 }
 
 /// <summary>How urgent a ticket is; staff set it (citizens' tickets start normal).</summary>
-public static class TicketPriority
+internal static class TicketPriority
 {
     public const string Low = "low";
     public const string Normal = "normal";
@@ -91,7 +91,7 @@ public static class TicketPriority
 }
 
 /// <summary>The text of a ticket or a reply: one kind of line break (a browser sends CRLF), no blank edges, 1 to 2,000 characters.</summary>
-public static class TicketText
+internal static class TicketText
 {
     public const int MaxLength = 2000;
 
@@ -99,4 +99,17 @@ public static class TicketText
         (text ?? "").Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Trim();
 
     public static bool IsValid(string text) => text.Length is > 0 and <= MaxLength;
+}
+
+/// <summary>A moment in East Africa Time, 24-hour clock first as the other citizen pages write it: «14:05, 8 Desemba 2026».</summary>
+internal static class TicketTime
+{
+    private static readonly TimeSpan EastAfricaTime = TimeSpan.FromHours(3);
+
+    public static string When(DateTime utc)
+    {
+        var moment = new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToOffset(EastAfricaTime);
+        return moment.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture) + ", " +
+               moment.ToString("d MMMM yyyy", System.Globalization.CultureInfo.CurrentCulture);
+    }
 }

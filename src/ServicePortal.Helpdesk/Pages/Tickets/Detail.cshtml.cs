@@ -14,7 +14,7 @@ namespace ServicePortal.Helpdesk.Pages.Tickets;
 /// Everything written is shown as text (Razor encodes it).
 /// </summary>
 [Authorize]
-public sealed class DetailModel(IIdentityAssertions identity, IValidator<TicketReplyInput> validator, TicketStore store)
+internal sealed class DetailModel(IIdentityAssertions identity, IValidator<TicketReplyInput> validator, TicketStore store)
     : TicketPage(identity)
 {
     public Ticket Ticket { get; private set; } = null!;
@@ -89,7 +89,7 @@ public sealed class DetailModel(IIdentityAssertions identity, IValidator<TicketR
     private async Task<IActionResult> ShowAsync(Ticket ticket, CancellationToken cancellationToken)
     {
         Ticket = ticket;
-        Messages = await store.MessagesAsync(ticket.Id, includeInternal: false, cancellationToken);
+        Messages = await store.ListMessagesAsync(ticket.Id, includeInternal: false, cancellationToken);
         return Page();
     }
 }

@@ -7,7 +7,7 @@ namespace ServicePortal.Helpdesk.Pages.Tickets;
 
 /// <summary>"Tiketi zangu / My tickets": the citizen's tickets, the most recently changed first, those waiting for them marked.</summary>
 [Authorize]
-public sealed class MineModel(IIdentityAssertions identity, TicketStore store) : TicketPage(identity)
+internal sealed class MineModel(IIdentityAssertions identity, TicketStore store) : TicketPage(identity)
 {
     public const int PageSize = 20;
 

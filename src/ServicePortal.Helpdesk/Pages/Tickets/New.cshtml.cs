@@ -18,7 +18,7 @@ namespace ServicePortal.Helpdesk.Pages.Tickets;
 /// (post, redirect, get). A double click opens one ticket: the form's one-time token is the idempotency key.
 /// </summary>
 [Authorize]
-public sealed class NewModel(
+internal sealed class NewModel(
     IIdentityAssertions identity,
     ICitizenApplications applications,
     IValidator<NewTicketInput> validator,

@@ -10,7 +10,7 @@ namespace ServicePortal.Helpdesk.Pages.Tickets;
 /// What the citizen's ticket pages share: who is signed in (the portal's browser session, as the other citizen pages
 /// use it), and the form's errors by field, shown beside the field and in a summary at the top.
 /// </summary>
-public abstract class TicketPage(IIdentityAssertions identity) : PageModel
+internal abstract class TicketPage(IIdentityAssertions identity) : PageModel
 {
     /// <summary>
     /// These are browser pages: an app's bearer token is not taken here (no token is ever granted this scope), so a
