@@ -49,6 +49,7 @@ public static class RequestsModule
         services.AddSingleton<RequestStore>();
         services.AddSingleton<StatusUpdates>();
         services.AddSingleton<ApplicationValidator>();
+        services.AddSingleton<ServicePortal.Core.Requests.ICitizenApplications, CitizenApplications>(); // the helpdesk's read
         // The helpdesk's phone and address, said on an application that waits for the citizen (issue 11).
         services.AddPortalContact(builder.Configuration);
         // The portal speaking to an agency for a citizen: straight to the registered destination, never through a
