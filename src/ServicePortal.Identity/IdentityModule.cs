@@ -18,6 +18,8 @@ using ServicePortal.Identity.Registration;
 using ServicePortal.Identity.Registry;
 using ServicePortal.Identity.Session;
 
+using ServicePortal.Identity.Web;
+
 namespace ServicePortal.Identity;
 
 /// <summary>
@@ -139,5 +141,6 @@ public static class IdentityModule
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder endpoints) => endpoints.MapOidcEndpoints();
+    public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapOidcEndpoints().MapShowPasswordScript();
 }
