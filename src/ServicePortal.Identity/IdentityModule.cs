@@ -19,6 +19,8 @@ using ServicePortal.Identity.Registration;
 using ServicePortal.Identity.Registry;
 using ServicePortal.Identity.Session;
 
+using ServicePortal.Identity.Web;
+
 namespace ServicePortal.Identity;
 
 /// <summary>
@@ -142,5 +144,6 @@ public static class IdentityModule
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder endpoints) => endpoints.MapOidcEndpoints();
+    public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapOidcEndpoints().MapShowPasswordScript();
 }

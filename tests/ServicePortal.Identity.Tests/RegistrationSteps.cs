@@ -93,7 +93,10 @@ internal static class RegistrationSteps
             new Dictionary<string, string?> { ["Password"] = password, ["Confirm"] = confirm ?? password }, formPage);
     }
 
-    /// <summary>The whole registration with the registry's number at <paramref name="position"/>, ending signed in.</summary>
+    /// <summary>
+    /// The whole registration with the registry's number at <paramref name="position"/>, ending signed in on the
+    /// "account created" confirmation page.
+    /// </summary>
     public static async Task RegisterAsync(this IdentityPortalFactory portal, FormClient browser, RegisteredPerson person,
         string password, int position = 0)
     {
@@ -102,7 +105,7 @@ internal static class RegistrationSteps
         await portal.ConfirmPhoneAsync(browser, phone);
         var done = await browser.ChoosePasswordAsync(password);
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
-        Assert.Equal("/account", done.Headers.Location!.OriginalString);
+        Assert.Equal("/account/register/done", done.Headers.Location!.OriginalString);
     }
 
     /// <summary>The error summary of a page: what it says went wrong.</summary>

@@ -13,7 +13,7 @@ namespace ServicePortal.Host.Web;
 public static class WebShell
 {
     /// <summary>
-    /// No script runs on these pages and no style is inline, so the policy can be strict. <c>form-action</c> is
+    /// No script is inline (the one script, show-password, is a same-origin file) and no style is inline, so the policy can be strict. <c>form-action</c> is
     /// left out on purpose: Chrome applies it to the redirects after a form post, and the sign-in and consent
     /// forms end in a redirect to a relying party's own address.
     /// </summary>

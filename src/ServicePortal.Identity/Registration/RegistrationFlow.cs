@@ -105,8 +105,9 @@ public sealed class RegistrationFlow(
         await using var command = dataSource.CreateCommand(
             """
             INSERT INTO identity.registrations (nin, first_name, middle_name, last_name, date_of_birth, purpose,
-                                                registry_verification, question_sw, question_en, expires_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + $10)
+                                                registry_verification, question_sw, question_en, expires_at,
+                                                question_kind, registry_attempts_left)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + $10, $11, $12)
             RETURNING id
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = nin.Digits });
@@ -119,6 +120,8 @@ public sealed class RegistrationFlow(
         command.Parameters.Add(new NpgsqlParameter { Value = asked.Sw });
         command.Parameters.Add(new NpgsqlParameter { Value = asked.En });
         command.Parameters.Add(new NpgsqlParameter { Value = options.Value.RegistrationLifetime });
+        command.Parameters.Add(new NpgsqlParameter { Value = asked.Kind.Length <= 40 ? asked.Kind : "" });
+        command.Parameters.Add(new NpgsqlParameter { Value = asked.AttemptsLeft });
         var id = (Guid)(await command.ExecuteScalarAsync(cancellationToken))!;
         return new StartResult.Started(id);
     }
@@ -133,7 +136,7 @@ public sealed class RegistrationFlow(
             """
             SELECT id, nin, first_name, middle_name, last_name, date_of_birth, phone, purpose, registry_verification,
                    question_sw, question_en, registry_verified_at IS NOT NULL, phone_verified_at IS NOT NULL,
-                   registry_phones, app_required, app_verified_at IS NOT NULL
+                   registry_phones, app_required, app_verified_at IS NOT NULL, question_kind, registry_attempts_left
             FROM identity.registrations WHERE id = $1 AND expires_at > now()
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
@@ -146,7 +149,7 @@ public sealed class RegistrationFlow(
         return new PendingRegistration(r.GetGuid(0), NationalIdNumber.Parse(r.GetString(1), DateOnly.MaxValue), r.GetString(2),
             r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4), r.GetFieldValue<DateOnly>(5), r.IsDBNull(6) ? null : r.GetString(6),
             r.GetString(7), r.GetString(8), r.GetString(9), r.GetString(10), r.GetBoolean(11), r.GetBoolean(12),
-            r.GetFieldValue<string[]>(13), r.GetBoolean(14), r.GetBoolean(15));
+            r.GetFieldValue<string[]>(13), r.GetBoolean(14), r.GetBoolean(15), r.GetString(16), r.GetInt32(17));
     }
 
     /// <summary>
@@ -188,9 +191,17 @@ public sealed class RegistrationFlow(
                 await DeleteAsync(registration.Id, cancellationToken);
                 return new StepResult.Ended(Blocked(tally.WindowEnd));
             case RegistryAnswer.Wrong wrong:
-                var left = Math.Min(wrong.AttemptsLeft, tally.Left);
-                return new StepResult.Failed(T($"Jibu halilingani na daftari. Umebakiza majaribio {left}.",
-                    $"The answer does not match the register. You have {left} attempts left."));
+                // The registry's count for this question is kept, so that the page's one number of tries left
+                // (AnswersLeftAsync) is the smaller of the registry's and the NIN's day's.
+                await using (var kept = dataSource.CreateCommand(
+                                 "UPDATE identity.registrations SET registry_attempts_left = LEAST(registry_attempts_left, $2) WHERE id = $1"))
+                {
+                    kept.Parameters.Add(new NpgsqlParameter { Value = registration.Id });
+                    kept.Parameters.Add(new NpgsqlParameter { Value = Math.Max(0, wrong.AttemptsLeft) });
+                    await kept.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                return new StepResult.Failed(T("Jibu halilingani na daftari.", "The answer does not match the register."));
             case RegistryAnswer.Expired:
                 await DeleteAsync(registration.Id, cancellationToken);
                 return new StepResult.Ended(T(
@@ -204,6 +215,17 @@ public sealed class RegistrationFlow(
             default:
                 return new StepResult.Failed(RegistryUnavailable);
         }
+    }
+
+    /// <summary>
+    /// How many answers this person may still give to this question: the smaller of the registry's tries for it and
+    /// the NIN's answers left today. The one number the question page shows, before and after a wrong answer.
+    /// </summary>
+    public async Task<int> AnswersLeftAsync(PendingRegistration registration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        var today = await limits.PeekAsync(Answers, registration.Nin.Digits, cancellationToken);
+        return Math.Max(0, Math.Min(registration.RegistryAttemptsLeft, today.Left));
     }
 
     private async Task<StepResult> VerifiedToRegisterAsync(PendingRegistration registration, RegistryAnswer.Verified verified,
@@ -488,8 +510,12 @@ public sealed class RegistrationFlow(
 /// <param name="AppRequired">A reset of an account with an authenticator app: its code is needed too.</param>
 public sealed record PendingRegistration(Guid Id, NationalIdNumber Nin, string FirstName, string? MiddleName, string LastName,
     DateOnly DateOfBirth, string? Phone, string Purpose, string RegistryVerification, string QuestionSw, string QuestionEn,
-    bool RegistryVerified, bool PhoneVerified, IReadOnlyList<string> RegistryPhones, bool AppRequired, bool AppVerified)
+    bool RegistryVerified, bool PhoneVerified, IReadOnlyList<string> RegistryPhones, bool AppRequired, bool AppVerified,
+    string QuestionKind = "", int RegistryAttemptsLeft = 3)
 {
+    /// <summary>Whether the registry's question is answered by choosing a region (<see cref="Registry.TanzaniaRegions"/>).</summary>
+    public bool AsksRegion => QuestionKind == Registry.RegistryStart.RegionOfBirth;
+
     public bool ReadyForPassword => RegistryVerified && PhoneVerified && (!AppRequired || AppVerified);
 
     /// <summary>The page of the step this registration is at (every step page sends a browser elsewhere to it).</summary>

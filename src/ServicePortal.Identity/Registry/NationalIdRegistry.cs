@@ -21,7 +21,13 @@ public interface INationalIdRegistry
 
 public abstract record RegistryStart
 {
-    public sealed record Question(string VerificationId, string Sw, string En) : RegistryStart;
+    /// <param name="Kind">What the answer is: <see cref="RegionOfBirth"/> (one of <see cref="TanzaniaRegions"/>), or
+    /// anything else (a name, typed).</param>
+    /// <param name="AttemptsLeft">The registry's tries for this question.</param>
+    public sealed record Question(string VerificationId, string Sw, string En, string Kind, int AttemptsLeft) : RegistryStart;
+
+    /// <summary>The registry's kind of a question whose answer is a region of Tanzania.</summary>
+    public const string RegionOfBirth = "region_of_birth";
 
     public sealed record NoMatch : RegistryStart;
 
@@ -64,7 +70,7 @@ public sealed partial class HttpNationalIdRegistry(
 
     private sealed record Text(string Sw, string En);
 
-    private sealed record Started(Guid VerificationId, Text Question, int AttemptsLeft);
+    private sealed record Started(Guid VerificationId, Text Question, int AttemptsLeft, string? Kind);
 
     private sealed record Person(string? MiddleName, string[]? Phones);
 
@@ -91,7 +97,8 @@ public sealed partial class HttpNationalIdRegistry(
             var started = await response.Content.ReadFromJsonAsync<Started>(cancellationToken);
             return started?.Question is null
                 ? new RegistryStart.Unavailable()
-                : new RegistryStart.Question(started.VerificationId.ToString(), started.Question.Sw, started.Question.En);
+                : new RegistryStart.Question(started.VerificationId.ToString(), started.Question.Sw, started.Question.En,
+                    started.Kind ?? "", Math.Clamp(started.AttemptsLeft, 0, 10));
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or NotSupportedException)
         {

@@ -58,6 +58,12 @@ public static class PortalSession
     public const string AmrClaim = PortalClaims.Amr;
     public const string AcrClaim = PortalClaims.Acr;
     public const string AuthTimeClaim = "auth_time";
+
+    /// <summary>
+    /// Set in <c>HttpContext.Items</c> when a session is given anew to a browser already signed in (after it changed the
+    /// password, which ends every session): not a sign-in, so not one of the account's recent sign-ins.
+    /// </summary>
+    public const string RenewalKey = "portal.session-renewal";
     public const string NameClaim = PortalClaims.Name;
     public const string RoleClaim = PortalClaims.Role;
 
@@ -194,7 +200,7 @@ public static class PortalSession
 
         var started = await sessions.StartAsync(accountId, principal.HasClaim(c => c.Type == RoleClaim),
             http.Request.Headers.UserAgent.ToString(), SessionDevices.MaskedNetwork(http.Connection.RemoteIpAddress),
-            http.RequestAborted);
+            http.RequestAborted, signIn: !http.Items.ContainsKey(RenewalKey));
         var identity = (ClaimsIdentity)principal.Identity!;
         foreach (var old in identity.FindAll(SessionIdClaim).ToList())
         {

@@ -30,9 +30,19 @@ public sealed class PortalSessions(NpgsqlDataSource dataSource, IOptions<Identit
 
     private IdentityOptions Options => options.Value;
 
-    /// <summary>Starts a session of the account in this browser; staff sessions have the shorter absolute lifetime.</summary>
+    /// <summary>Sign-ins are kept this long for the account page's "recent sign-ins", then removed.</summary>
+    public static readonly TimeSpan SignInsKept = TimeSpan.FromDays(90);
+
+    /// <summary>How many recent sign-ins the account page shows.</summary>
+    public const int RecentSignInsShown = 10;
+
+    /// <summary>
+    /// Starts a session of the account in this browser; staff sessions have the shorter absolute lifetime. A sign-in
+    /// (<paramref name="signIn"/>; not the new session a change of password gives the browser that made it) is
+    /// recorded in <c>identity.sign_ins</c> by the same statement, so the two are one.
+    /// </summary>
     public async Task<StartedSession> StartAsync(Guid accountId, bool staff, string userAgent, string clientNetwork,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool signIn = true)
     {
         var now = clock.GetUtcNow();
         var id = Guid.NewGuid();
@@ -42,6 +52,12 @@ public sealed class PortalSessions(NpgsqlDataSource dataSource, IOptions<Identit
             WITH tidy AS (
                 DELETE FROM identity.sessions
                 WHERE ctid = ANY (ARRAY(SELECT ctid FROM identity.sessions WHERE expires_at < $2 - $8 LIMIT 20))
+            ), tidy_sign_ins AS (
+                DELETE FROM identity.sign_ins
+                WHERE ctid = ANY (ARRAY(SELECT ctid FROM identity.sign_ins WHERE signed_in_at < $2 - $9 LIMIT 20))
+            ), sign_in AS (
+                INSERT INTO identity.sign_ins (account_id, signed_in_at, user_agent, client_network)
+                SELECT $3, $2, $6, $7 WHERE $10
             )
             INSERT INTO identity.sessions (id, account_id, created_at, last_seen_at, idle_timeout, expires_at, user_agent, client_network)
             VALUES ($1, $3, $2, $2, $4, $5, $6, $7)
@@ -54,6 +70,8 @@ public sealed class PortalSessions(NpgsqlDataSource dataSource, IOptions<Identit
         command.Parameters.Add(new NpgsqlParameter { Value = Truncate(userAgent, 512) });
         command.Parameters.Add(new NpgsqlParameter { Value = Truncate(clientNetwork, 64) });
         command.Parameters.Add(new NpgsqlParameter { Value = KeptAfterExpiry });
+        command.Parameters.Add(new NpgsqlParameter { Value = SignInsKept });
+        command.Parameters.Add(new NpgsqlParameter { Value = signIn });
         await command.ExecuteNonQueryAsync(cancellationToken);
         return new StartedSession(id, expires);
     }
@@ -215,6 +233,30 @@ public sealed class PortalSessions(NpgsqlDataSource dataSource, IOptions<Identit
         return list;
     }
 
+    /// <summary>The account's last <see cref="RecentSignInsShown"/> sign-ins (of the last 90 days), newest first.</summary>
+    public async Task<IReadOnlyList<SignInSummary>> RecentSignInsAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT signed_in_at, user_agent, client_network
+            FROM identity.sign_ins
+            WHERE account_id = $1 AND signed_in_at > $2
+            ORDER BY signed_in_at DESC, id DESC
+            LIMIT $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
+        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() - SignInsKept });
+        command.Parameters.Add(new NpgsqlParameter { Value = RecentSignInsShown });
+        var list = new List<SignInSummary>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new SignInSummary(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return list;
+    }
+
     /// <summary>This session ended (or may have): the next request reads it again.</summary>
     public void Evict(Guid id)
     {
@@ -334,3 +376,6 @@ public static class SessionEnd
     public const string SecurityStamp = "security_stamp";
     public const string SecurityChange = "security_change";
 }
+
+/// <summary>One sign-in of an account (the account page's "recent sign-ins"): when, the browser, the masked network.</summary>
+public sealed record SignInSummary(DateTimeOffset At, string UserAgent, string ClientNetwork);

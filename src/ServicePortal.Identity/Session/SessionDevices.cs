@@ -37,6 +37,20 @@ public static class SessionDevices
         return new IPAddress(bytes) + "/48";
     }
 
+    /// <summary>
+    /// A stored network as people read it: an IPv4 /24 as "196.249.12.x" (the hidden part spelt out), an IPv6 /48 as
+    /// its prefix ("2001:db8:12::/48"); nothing when none was stored.
+    /// </summary>
+    public static string Network(string? stored)
+    {
+        if (string.IsNullOrEmpty(stored))
+        {
+            return "";
+        }
+
+        return stored.EndsWith(".0/24", StringComparison.Ordinal) ? stored[..^".0/24".Length] + ".x" : stored;
+    }
+
     /// <summary>"Chrome kwenye Android" / "Chrome on Android", from the User-Agent.</summary>
     public static string Describe(string? userAgent)
     {

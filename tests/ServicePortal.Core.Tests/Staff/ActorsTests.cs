@@ -13,7 +13,7 @@ public sealed class ActorsTests
     {
         public List<IReadOnlyCollection<Guid>> Asked { get; } = [];
 
-        public Task<IReadOnlyDictionary<Guid, StaffName>> GetManyAsync(IReadOnlyCollection<Guid> accountIds, string? actingRole,
+        public Task<IReadOnlyDictionary<Guid, StaffName>> ListAsync(IReadOnlyCollection<Guid> accountIds, string? actingRole,
             CancellationToken cancellationToken)
         {
             Asked.Add(accountIds);

@@ -10,7 +10,12 @@ public sealed record VerificationRequest(string? Nin, string? FirstName, string?
 
 public sealed record LocalizedText(string Sw, string En);
 
-public sealed record VerificationStarted(Guid VerificationId, LocalizedText Question, int AttemptsLeft);
+/// <summary>
+/// A started check. <paramref name="Kind"/> says what the answer is (<c>mothers_first_name</c>, or
+/// <c>region_of_birth</c>: one of the regions by its Kiswahili name, as the registry writes it), so that the portal
+/// can offer a region as a choice from the list rather than a box to type in.
+/// </summary>
+public sealed record VerificationStarted(Guid VerificationId, LocalizedText Question, int AttemptsLeft, string Kind);
 
 public sealed record AnswerRequest(string? Answer);
 
@@ -94,7 +99,7 @@ public sealed class VerificationDesk(NidaRegistry registry, TimeProvider clock)
         var question = asksMother
             ? new LocalizedText("Jina la kwanza la mama yako ni nani?", "What is your mother's first name?")
             : new LocalizedText("Ulizaliwa katika mkoa gani?", "In which region were you born?");
-        return new VerificationStarted(id, question, Attempts);
+        return new VerificationStarted(id, question, Attempts, asksMother ? "mothers_first_name" : "region_of_birth");
     }
 
     public AnswerOutcome? Answer(Guid id, string answer)

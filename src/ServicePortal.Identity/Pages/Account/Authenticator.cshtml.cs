@@ -10,7 +10,7 @@ namespace ServicePortal.Identity.Pages.Account;
 /// <summary>
 /// Enrolment of an authenticator app (TOTP): a QR code and the key, then one code to prove the app works.
 /// Changing the second factor needs a sign-in with the password and the current second factor (the SMS code, or the
-/// app's code) in the last <see cref="RecentSignIn"/>, else the person is asked to sign in again, as GitHub's "sudo
+/// app's code) in the last five minutes (<see cref="Session.RecentSignIn"/>), else the person is asked to sign in again, as GitHub's "sudo
 /// mode" does; turning the app off needs, besides, a code the app shows now. So a copied session cannot swap the
 /// factor. A change ends every other session and refresh token of the account and tells the phone by SMS
 /// (<see cref="AccountSecurityEvents"/>).
@@ -19,10 +19,13 @@ namespace ServicePortal.Identity.Pages.Account;
 public sealed class AuthenticatorModel(AccountStore accounts, AuthenticatorApp app, AccountSecurityEvents events, SignInFlow flow,
     TrustedDevices devices, TimeProvider clock) : FormPageModel
 {
-    /// <summary>How recent the sign-in (password and second factor) must be to change the second factor.</summary>
-    public static readonly TimeSpan RecentSignIn = TimeSpan.FromMinutes(5);
+
+    private static string EnterTheCode => T("Andika namba ya tarakimu 6 inayoonekana kwenye programu.", "Enter the 6-digit code the app shows.");
 
     public bool Enabled { get; private set; }
+
+    /// <summary>The <c>otpauth://</c> address that opens the authenticator app on this phone (the QR code is for another device).</summary>
+    public string OtpAuthUri { get; private set; } = "";
     public string QrDataUri { get; private set; } = "";
     public string SecretForPeople { get; private set; } = "";
 
@@ -65,6 +68,13 @@ public sealed class AuthenticatorModel(AccountStore accounts, AuthenticatorApp a
         }
 
         var secret = app.Unseal(Sealed);
+        if (secret is not null && string.IsNullOrWhiteSpace(Code))
+        {
+            Errors["Code"] = EnterTheCode;
+            Offer(account, (secret, Sealed!));
+            return Page();
+        }
+
         if (secret is null)
         {
             Problem = T("Muda wa ufunguo huu umeisha. Anza upya kwa msimbo mpya.", "This key has expired. Start again with the new code.");
@@ -100,7 +110,14 @@ public sealed class AuthenticatorModel(AccountStore accounts, AuthenticatorApp a
         if (SignInFlow.UsesAuthenticator(account))
         {
             // A code the app shows now, counted with the wrong passwords and codes of signing in (and spent: no replay).
+            // No code at all is asked for, not counted: it is no guess.
             Enabled = true;
+            if (string.IsNullOrWhiteSpace(Code))
+            {
+                Errors["Code"] = EnterTheCode;
+                return Page();
+            }
+
             switch (await flow.CheckCodeAsync(HttpContext, account, devices.DeviceFor(HttpContext, account), Code, cancellationToken))
             {
                 case CodeStep.Locked locked:
@@ -118,19 +135,17 @@ public sealed class AuthenticatorModel(AccountStore accounts, AuthenticatorApp a
         return LocalRedirect("/account/authenticator");
     }
 
-    /// <summary>Whether the person gave the password and the second factor within <see cref="RecentSignIn"/>.</summary>
-    private bool SignedInRecently() =>
-        PortalSession.AuthTime(User) is { } signedIn && clock.GetUtcNow() - signedIn <= RecentSignIn;
+    private bool SignedInRecently() => RecentSignIn.Holds(User, clock.GetUtcNow());
 
-    /// <summary>Back to the sign-in (password, then the current second factor), and then here.</summary>
-    private LocalRedirectResult SignInAgain() =>
-        LocalRedirect("/account/sign-in?returnUrl=" + Uri.EscapeDataString("/account/authenticator"));
+    private LocalRedirectResult SignInAgain() => LocalRedirect(RecentSignIn.SignInAgain("/account/authenticator"));
 
     private void Offer(Accounts.Account account, (string Base32, string Sealed) secret)
     {
         Sealed = secret.Sealed;
         SecretForPeople = string.Join(' ', secret.Base32.Chunk(4).Select(c => new string(c)));
-        QrDataUri = AuthenticatorApp.Enrolment(secret.Base32, account.Nin.Masked).QrDataUri;
+        var enrolment = AuthenticatorApp.Enrolment(secret.Base32, account.Nin.Masked);
+        QrDataUri = enrolment.QrDataUri;
+        OtpAuthUri = enrolment.Uri;
     }
 
     private async Task<Accounts.Account?> CurrentAsync(CancellationToken cancellationToken) =>

@@ -23,6 +23,11 @@ public sealed class IndexModel(AccountStore accounts, PortalSessions sessions, R
     public IReadOnlyList<string> Roles { get; private set; } = [];
     public IReadOnlyList<SessionRow> Sessions { get; private set; } = [];
 
+    /// <summary>One sign-in, as the page shows it: when (East Africa Time), the device, the masked network.</summary>
+    public sealed record SignInRow(string When, string Device, string Network);
+
+    public IReadOnlyList<SignInRow> SignIns { get; private set; } = [];
+
     /// <summary>Set after a device was signed out (the page says so).</summary>
     [BindProperty(SupportsGet = true, Name = "ended")]
     public bool Ended { get; set; }
@@ -47,7 +52,12 @@ public sealed class IndexModel(AccountStore accounts, PortalSessions sessions, R
             .. (await sessions.ListAsync(account.Id, cancellationToken))
                 .OrderByDescending(s => s.Id == current)
                 .Select(s => new SessionRow(s.Id, s.Id == current, SessionDevices.Describe(s.UserAgent), SessionDevices.When(s.CreatedAt),
-                    SessionDevices.When(s.LastSeenAt), s.ClientNetwork)),
+                    SessionDevices.When(s.LastSeenAt), SessionDevices.Network(s.ClientNetwork))),
+        ];
+        SignIns =
+        [
+            .. (await sessions.RecentSignInsAsync(account.Id, cancellationToken))
+                .Select(s => new SignInRow(SessionDevices.When(s.At), SessionDevices.Describe(s.UserAgent), SessionDevices.Network(s.ClientNetwork))),
         ];
         return Page();
     }

@@ -78,7 +78,8 @@ public sealed class RegisterPasswordModel(RegistrationFlow flow, AccountStore ac
         var session = PortalSession.Principal(account, ["pwd", "sms", "mfa"], Assurance.Substantial, clock.GetUtcNow(),
             await accounts.RolesAsync(account.Id, cancellationToken));
         await HttpContext.SignInAsync(PortalSession.Scheme, session);
-        return RedirectToReturnUrl();
+        // The confirmation page, by a redirect (PRG); it leads on to where the person was going.
+        return RedirectToPage("/Account/RegisterDone", new { returnUrl = SafeReturnUrl() == "/account" ? null : SafeReturnUrl() });
     }
 
     private Task<PendingRegistration?> CurrentAsync(CancellationToken cancellationToken) =>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using ServicePortal.Identity.Registration;
+using ServicePortal.Identity.Registry;
 using ServicePortal.Core.Localization;
 using ServicePortal.Core.Security;
 using static ServicePortal.Core.Localization.Lang;
@@ -21,6 +22,12 @@ public sealed class RegisterQuestionModel(RegistrationFlow flow, TimeProvider cl
 
     public string Question { get; private set; } = "";
 
+    /// <summary>Whether the answer is a region, chosen from the list of Tanzania's regions.</summary>
+    public bool AsksRegion { get; private set; }
+
+    /// <summary>The one number of tries left the page shows (<see cref="RegistrationFlow.AnswersLeftAsync"/>).</summary>
+    public int? AnswersLeft { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         var registration = await CurrentAsync(cancellationToken);
@@ -29,7 +36,7 @@ public sealed class RegisterQuestionModel(RegistrationFlow flow, TimeProvider cl
             return Elsewhere(registration);
         }
 
-        Question = T(registration.QuestionSw, registration.QuestionEn);
+        await ShowAsync(registration, cancellationToken);
         return Page();
     }
 
@@ -42,14 +49,29 @@ public sealed class RegisterQuestionModel(RegistrationFlow flow, TimeProvider cl
         }
 
         Question = T(registration.QuestionSw, registration.QuestionEn);
+        AsksRegion = registration.AsksRegion;
         AddErrors(new Validator().Validate(this));
+        if (AsksRegion && !HasErrors && !TanzaniaRegions.Contains(Answer))
+        {
+            // Not a region at all: said on the page, and the registry is not asked (no try is spent).
+            Errors["Answer"] = T("Chagua mkoa kutoka kwenye orodha.", "Choose a region from the list.");
+        }
+
         if (HasErrors)
         {
+            await ShowAsync(registration, cancellationToken);
             return Page();
         }
 
-        switch (await flow.AnswerAsync(registration, Answer!, Lang.Current, ClientNetwork.Of(HttpContext.Connection.RemoteIpAddress),
-                    cancellationToken))
+        var result = await flow.AnswerAsync(registration, Answer!, Lang.Current, ClientNetwork.Of(HttpContext.Connection.RemoteIpAddress),
+            cancellationToken);
+        if (result is StepResult.NetworkLimited or StepResult.Failed)
+        {
+            // Read again: a wrong answer changed the registry's count and the NIN's.
+            await ShowAsync(await CurrentAsync(cancellationToken) ?? registration, cancellationToken);
+        }
+
+        switch (result)
         {
             case StepResult.NetworkLimited limited:
                 Response.StatusCode = StatusCodes.Status429TooManyRequests;
@@ -74,6 +96,13 @@ public sealed class RegisterQuestionModel(RegistrationFlow flow, TimeProvider cl
         }
     }
 
+    private async Task ShowAsync(PendingRegistration registration, CancellationToken cancellationToken)
+    {
+        Question = T(registration.QuestionSw, registration.QuestionEn);
+        AsksRegion = registration.AsksRegion;
+        AnswersLeft = await flow.AnswersLeftAsync(registration, cancellationToken);
+    }
+
     private Task<PendingRegistration?> CurrentAsync(CancellationToken cancellationToken) =>
         flow.CurrentAsync(HttpContext, cancellationToken);
 
@@ -82,7 +111,9 @@ public sealed class RegisterQuestionModel(RegistrationFlow flow, TimeProvider cl
 
     private sealed class Validator : AbstractValidator<RegisterQuestionModel>
     {
-        public Validator() => RuleFor(m => m.Answer).NotEmpty().WithMessage(_ => T("Andika jibu lako.", "Write your answer."))
+        public Validator() => RuleFor(m => m.Answer).NotEmpty().WithMessage(m => m.AsksRegion
+                ? T("Chagua mkoa ulikozaliwa.", "Choose the region where you were born.")
+                : T("Andika jibu lako.", "Write your answer."))
             .MaximumLength(100).WithMessage(_ => T("Jibu ni refu mno.", "The answer is too long."));
     }
 }

@@ -5,7 +5,10 @@ using ServicePortal.Identity.Session;
 
 namespace ServicePortal.Identity.Pages.Account;
 
-/// <summary>Signing out is a POST (with antiforgery), so no link on another site can sign a person out.</summary>
+/// <summary>
+/// Signing out is a POST (with antiforgery), so no link on another site can sign a person out; the header of every
+/// page has its button. It ends in "you have signed out" (<see cref="SignedOutModel"/>), a page with no session.
+/// </summary>
 public sealed class SignOutModel : PageModel
 {
     public void OnGet()
@@ -16,6 +19,6 @@ public sealed class SignOutModel : PageModel
     {
         await HttpContext.SignOutAsync(PortalSession.Scheme);
         await HttpContext.SignOutAsync(PortalSession.PendingScheme);
-        return LocalRedirect("/");
+        return RedirectToPage("/Account/SignedOut");
     }
 }
