@@ -291,7 +291,7 @@ public sealed partial class AccountPagesTests(IdentityPortalFactory portal) : IC
     private async Task<IReadOnlyList<string>> MessagesToAsync(string phone)
     {
         await using var dataSource = portal.Database.CreateDataSource();
-        return [.. (await Core.Messaging.Outbox.RecentAsync(dataSource, 20, phone, CancellationToken.None)).Select(m => m.Body)];
+        return [.. (await Core.Messaging.Outbox.ListRecentAsync(dataSource, 20, phone, CancellationToken.None)).Select(m => m.Body)];
     }
 
     private static string Header(string page)
