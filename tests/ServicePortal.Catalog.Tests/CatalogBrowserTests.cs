@@ -5,20 +5,17 @@ namespace ServicePortal.Catalog.Tests;
 /// <summary>The catalogue on a real port, in Debian's Chromium, as a person on a phone uses it.</summary>
 public sealed class CatalogBrowserFactory : CatalogPortalFactory;
 
-public sealed class CatalogBrowserTests : IClassFixture<CatalogBrowserFactory>, IAsyncLifetime
+public sealed class CatalogBrowserTests : IClassFixture<CatalogBrowserFactory>, IClassFixture<Browser>
 {
-    private readonly Browser _browser = new();
+    private readonly Browser _browser;
     private readonly Uri _portal;
 
-    public CatalogBrowserTests(CatalogBrowserFactory portal)
+    public CatalogBrowserTests(CatalogBrowserFactory portal, Browser browser)
     {
+        _browser = browser;
         ArgumentNullException.ThrowIfNull(portal);
         _portal = portal.ServerAddress ??= portal.StartKestrel();
     }
-
-    public Task InitializeAsync() => _browser.InitializeAsync();
-
-    public Task DisposeAsync() => _browser.DisposeAsync();
 
     private static async Task AssertAccessibleAsync(IPage page)
     {

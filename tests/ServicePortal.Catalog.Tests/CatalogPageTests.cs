@@ -13,18 +13,29 @@ public sealed class CatalogPageTests(CatalogPortalFactory portal) : IClassFixtur
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>The page at <paramref name="url"/>, answered 200 and showing each of <paramref name="texts"/>.</summary>
+    private async Task<string> PageShowingAsync(string url, params string[] texts)
+    {
+        var (status, html) = await GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, status);
+        foreach (var text in texts)
+        {
+            Assert.Contains(text, html, StringComparison.Ordinal);
+        }
+
+        return html;
+    }
+
     [Fact]
     public async Task The_home_page_has_the_search_box_life_events_and_categories()
     {
-        var (status, html) = await GetAsync("/");
-
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("Huduma zote za Serikali, mahali pamoja", html, StringComparison.Ordinal);
-        Assert.Contains("action=\"/huduma\"", html, StringComparison.Ordinal);
-        Assert.Contains("name=\"q\"", html, StringComparison.Ordinal);
-        Assert.Contains("Kuzaliwa kwa mtoto", html, StringComparison.Ordinal);
-        Assert.Contains("/huduma?lifeEvent=kuzaliwa-mtoto", html, StringComparison.Ordinal);
-        Assert.Contains("Kodi na ushuru", html, StringComparison.Ordinal);
+        await PageShowingAsync("/",
+            "Huduma zote za Serikali, mahali pamoja",
+            "action=\"/huduma\"",
+            "name=\"q\"",
+            "Kuzaliwa kwa mtoto",
+            "/huduma?lifeEvent=kuzaliwa-mtoto",
+            "Kodi na ushuru");
     }
 
     [Fact]
@@ -41,11 +52,9 @@ public sealed class CatalogPageTests(CatalogPortalFactory portal) : IClassFixtur
     [Fact]
     public async Task Results_page_in_English_and_with_a_filter()
     {
-        var (status, html) = await GetAsync("/huduma?lifeEvent=kuanzisha-biashara&lang=en");
-
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("Starting a business", html, StringComparison.Ordinal);
-        Assert.Contains("Business Name Registration", html, StringComparison.Ordinal);
+        await PageShowingAsync("/huduma?lifeEvent=kuanzisha-biashara&lang=en",
+            "Starting a business",
+            "Business Name Registration");
     }
 
     [Fact]
@@ -61,16 +70,14 @@ public sealed class CatalogPageTests(CatalogPortalFactory portal) : IClassFixtur
     [Fact]
     public async Task The_service_page_says_what_to_bring_cost_time_provider_and_how_to_apply()
     {
-        var (status, html) = await GetAsync("/huduma/rita-birth-certificate");
-
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("<h1>Cheti cha Kuzaliwa</h1>", html, StringComparison.Ordinal);
-        Assert.Contains("TZS 3,500", html, StringComparison.Ordinal);
-        Assert.Contains("Hadi siku 7", html, StringComparison.Ordinal);
-        Assert.Contains("Taarifa ya kuzaliwa kutoka hospitali au kituo cha afya", html, StringComparison.Ordinal);
-        Assert.Contains("href=\"/taasisi/rita\"", html, StringComparison.Ordinal);
-        Assert.Contains("href=\"/apply/rita-birth-certificate\"", html, StringComparison.Ordinal);
-        Assert.Contains("Sheria ya Usajili wa Vizazi na Vifo, Sura ya 108", html, StringComparison.Ordinal);
+        await PageShowingAsync("/huduma/rita-birth-certificate",
+            "<h1>Cheti cha Kuzaliwa</h1>",
+            "TZS 3,500",
+            "Hadi siku 7",
+            "Taarifa ya kuzaliwa kutoka hospitali au kituo cha afya",
+            "href=\"/taasisi/rita\"",
+            "href=\"/apply/rita-birth-certificate\"",
+            "Sheria ya Usajili wa Vizazi na Vifo, Sura ya 108");
     }
 
     [Fact]
@@ -227,12 +234,10 @@ public sealed class CatalogPageTests(CatalogPortalFactory portal) : IClassFixtur
     [Fact]
     public async Task The_agency_page_gives_its_office_address_hours_and_phone()
     {
-        var (status, html) = await GetAsync("/taasisi/tra?lang=en");
-
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("The TRA office in your region or district", html, StringComparison.Ordinal);
-        Assert.Contains("Monday to Friday, 07:30 to 15:30", html, StringComparison.Ordinal);
-        Assert.Contains("<a href=\"tel:0800750075\">0800 750 075</a>", html, StringComparison.Ordinal);
+        await PageShowingAsync("/taasisi/tra?lang=en",
+            "The TRA office in your region or district",
+            "Monday to Friday, 07:30 to 15:30",
+            "<a href=\"tel:0800750075\">0800 750 075</a>");
     }
 
     [Fact]

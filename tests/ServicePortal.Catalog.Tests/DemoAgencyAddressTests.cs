@@ -23,22 +23,12 @@ public sealed class DemoAgencyAddressTests(DemoAgenciesElsewhereFactory portal) 
         Assert.Equal("http://127.0.0.1:5103/", brela);
     }
 
-    private async Task<string?> DestinationAsync(string agency)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var address = await portal.ScalarAsync<string?>(
+    /// <summary>The first destination the seeded catalogue gives the agency (seeded in the background at start).</summary>
+    private Task<string?> DestinationAsync(string agency) =>
+        Eventually.ValueAsync(() => portal.ScalarAsync<string?>(
                 """
                 SELECT e.destinations -> 0 ->> 'address' FROM catalog.agency_endpoints e
                 JOIN catalog.agencies a ON a.id = e.agency_id WHERE a.code = @agency
-                """, new { agency });
-            if (address is not null || DateTime.UtcNow > deadline)
-            {
-                return address;
-            }
-
-            await Task.Delay(100);
-        }
-    }
+                """, new { agency }),
+            address => address is not null, $"the seeded destination of {agency}");
 }

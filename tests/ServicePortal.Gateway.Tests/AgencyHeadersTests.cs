@@ -121,18 +121,11 @@ public sealed class AgencyHeadersTests(GatewayPortalFactory portal) : IClassFixt
 
     private async Task<string?> AuditedClientIdAsync(string requestId)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var rows = await portal.CountAsync("SELECT count(*) FROM gateway.proxied_calls WHERE request_id = @requestId", new { requestId });
-            if (rows > 0 || DateTime.UtcNow > deadline)
-            {
-                return await portal.ScalarAsync<string?>(
-                    "SELECT client_request_id FROM gateway.proxied_calls WHERE request_id = @requestId", new { requestId });
-            }
-
-            await Task.Delay(100);
-        }
+        await Eventually.TrueAsync(async () => await portal.CountAsync(
+                "SELECT count(*) FROM gateway.proxied_calls WHERE request_id = @requestId", new { requestId }) > 0,
+            $"the audit record of {requestId}");
+        return await portal.ScalarAsync<string?>(
+            "SELECT client_request_id FROM gateway.proxied_calls WHERE request_id = @requestId", new { requestId });
     }
 
     /// <summary>A header as it came over the wire (not re-rendered by HttpClient's parsers).</summary>

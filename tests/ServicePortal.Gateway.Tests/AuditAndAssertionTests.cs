@@ -89,7 +89,9 @@ public sealed class AuditAndAssertionTests(GatewayPortalFactory portal) : IClass
                 answers.Add((await client.Http.GetAsync($"/agencies/{agency}/api/away{i}")).StatusCode);
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(3)); // the writer tries, fails and backs off meanwhile
+            // The writer tries, fails and backs off before PostgreSQL comes back.
+            await Eventually.TrueAsync(() => Task.FromResult(own.Logs.Contains("Audit records could not be written")),
+                "the audit writer to fail while PostgreSQL is away");
             await own.Database.SetConnectionsAllowedAsync(true);
             var rows = await WaitForRowsAsync(own, agency, 20, TimeSpan.FromSeconds(90));
 
@@ -140,25 +142,16 @@ public sealed class AuditAndAssertionTests(GatewayPortalFactory portal) : IClass
 
     private sealed record AuditRow(string RequestId, string? Subject, string Endpoint, string Method, string Path, short Status, long BytesOut);
 
-    private static async Task<List<AuditRow>> WaitForRowsAsync(GatewayPortalFactory portal, string agency, int count,
-        TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
-        while (true)
+    private static Task<List<AuditRow>> WaitForRowsAsync(GatewayPortalFactory portal, string agency, int count,
+        TimeSpan? within = null) =>
+        Eventually.ValueAsync(async () =>
         {
             await using var connection = new Npgsql.NpgsqlConnection(portal.Database.ConnectionString);
-            var rows = (await Dapper.SqlMapper.QueryAsync<AuditRow>(connection,
+            return (await Dapper.SqlMapper.QueryAsync<AuditRow>(connection,
                 """
                 SELECT request_id AS RequestId, subject AS Subject, endpoint AS Endpoint, method AS Method, path AS Path,
                        status AS Status, bytes_out AS BytesOut
                 FROM gateway.proxied_calls WHERE agency = @agency
                 """, new { agency })).ToList();
-            if (rows.Count >= count || DateTime.UtcNow > deadline)
-            {
-                return rows;
-            }
-
-            await Task.Delay(100);
-        }
-    }
+        }, rows => rows.Count >= count, $"{count} audit rows of {agency}", within);
 }

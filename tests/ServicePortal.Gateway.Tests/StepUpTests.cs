@@ -1,13 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.DependencyInjection;
-using OpenIddict.Abstractions;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace ServicePortal.Gateway.Tests;
 
@@ -18,7 +10,6 @@ namespace ServicePortal.Gateway.Tests;
 /// </summary>
 public sealed class StepUpTests(GatewayPortalFactory portal) : IClassFixture<GatewayPortalFactory>
 {
-    private const string Secret = "a-long-client-secret-for-tests-only";
     private const string Password = "Mti-Mrefu-Wa-Mwembe";
 
     [Fact]
@@ -29,7 +20,8 @@ public sealed class StepUpTests(GatewayPortalFactory portal) : IClassFixture<Gat
         await portal.RoutesCaughtUpAsync();
         var (nin, _) = await portal.CreateAccountAsync(Password);
         using var browser = portal.NewBrowser();
-        var token = await PasswordOnlyTokenAsync(browser, nin);
+        // An app that asks for the password level only, with the scope gateway: the citizen gives NIN and password.
+        var token = await AppTokens.PasswordLevelAsync(portal, browser.Http, nin, "openid gateway", Password);
 
         using var api = new HttpRequestMessage(HttpMethod.Get, $"/agencies/{agency}/vyeti/certificates");
         api.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -48,68 +40,4 @@ public sealed class StepUpTests(GatewayPortalFactory portal) : IClassFixture<Gat
             person.Headers.Location!.OriginalString);
         Assert.Equal(0, backend.Calls);
     }
-
-    /// <summary>
-    /// An app that asks for the password level only (<c>acr_values=urn:serviceportal:loa:low</c>) and the scope
-    /// <c>gateway</c>: the citizen gives NIN and password, the app gets its access token.
-    /// </summary>
-    private async Task<string> PasswordOnlyTokenAsync(FormClient browser, string nin)
-    {
-        var clientId = "app-" + Guid.NewGuid().ToString("N")[..12];
-        var redirect = $"https://{clientId}.example/callback";
-        await using (var scope = portal.Services.CreateAsyncScope())
-        {
-            var descriptor = new OpenIddictApplicationDescriptor
-            {
-                ClientId = clientId,
-                ClientSecret = Secret,
-                ClientType = ClientTypes.Confidential,
-                ConsentType = ConsentTypes.Implicit,
-                DisplayName = "Programu ya Majaribio",
-                RedirectUris = { new Uri(redirect) },
-                Permissions =
-                {
-                    Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.GrantTypes.AuthorizationCode,
-                    Permissions.ResponseTypes.Code, Permissions.Prefixes.Scope + "gateway",
-                },
-                Requirements = { Requirements.Features.ProofKeyForCodeExchange },
-            };
-            // A client the administrator registered as allowed to ask for the password-only level.
-            descriptor.Properties["password_level"] = JsonSerializer.SerializeToElement(true);
-            await scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(descriptor);
-        }
-
-        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
-        var response = await browser.GetAsync(
-            $"/connect/authorize?client_id={clientId}&response_type=code&scope={Uri.EscapeDataString("openid gateway")}" +
-            $"&redirect_uri={Uri.EscapeDataString(redirect)}&state=s&code_challenge={challenge}&code_challenge_method=S256" +
-            "&acr_values=urn:serviceportal:loa:low");
-        var signIn = response.Headers.Location!.OriginalString;
-        Assert.StartsWith("/account/sign-in", signIn, StringComparison.Ordinal);
-        response = await browser.SubmitAsync(signIn, new Dictionary<string, string?> { ["Nin"] = nin, ["Password"] = Password });
-        for (var hop = 0; hop < 5 && response.Headers.Location is { } next && !next.OriginalString.StartsWith(redirect, StringComparison.Ordinal); hop++)
-        {
-            Assert.False(next.OriginalString.StartsWith("/account/sign-in/code", StringComparison.Ordinal), "the password level asked for a code");
-            response = await browser.GetAsync(next.OriginalString);
-        }
-
-        var code = QueryHelpers.ParseQuery(response.Headers.Location!.Query)["code"].ToString();
-        Assert.False(string.IsNullOrEmpty(code), $"no code: {response.StatusCode} {response.Headers.Location}");
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "authorization_code",
-            ["code"] = code,
-            ["redirect_uri"] = redirect,
-            ["code_verifier"] = verifier,
-            ["client_id"] = clientId,
-            ["client_secret"] = Secret,
-        });
-        var token = await browser.Http.PostAsync(new Uri("/connect/token", UriKind.Relative), form);
-        var body = await token.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(token.IsSuccessStatusCode, body.ToString());
-        return body.GetProperty("access_token").GetString()!;
-    }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -7,7 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ServicePortal.Host.Tests;
 
-/// <summary>The portal with one route that fails, to see what a person and a program get when code breaks.</summary>
+/// <summary>
+/// The portal with one route that fails (<c>/boom</c>, <c>/api/boom</c>), to see what a person and a program get when
+/// code breaks; every other request goes on as without it. The web shell's read-only tests share it (one host for
+/// <see cref="WebShellTests"/>, <see cref="FooterPagesTests"/> and <see cref="ErrorPageTests"/>).
+/// </summary>
 public sealed class FailingPortalFactory : PortalFactory
 {
     public const string SecretInException = "connection-string-password-in-exception";
@@ -23,14 +27,22 @@ public sealed class FailingPortalFactory : PortalFactory
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             next(app);
-            app.Run(context => context.Request.Path.StartsWithSegments("/api/boom") || context.Request.Path.StartsWithSegments("/boom")
+            app.Use((context, rest) => context.Request.Path.StartsWithSegments("/api/boom") || context.Request.Path.StartsWithSegments("/boom")
                 ? throw new InvalidOperationException(SecretInException)
-                : Task.CompletedTask);
+                : rest(context));
         };
     }
 }
 
-public sealed class ErrorPageTests(FailingPortalFactory portal) : IClassFixture<FailingPortalFactory>
+/// <summary>The pages of the portal's shell read nothing but the host: one host for the classes of this collection.</summary>
+[CollectionDefinition(Name)]
+public sealed class WebShellCollection : ICollectionFixture<FailingPortalFactory>
+{
+    public const string Name = "web shell";
+}
+
+[Collection(WebShellCollection.Name)]
+public sealed class ErrorPageTests(FailingPortalFactory portal)
 {
     [Fact]
     public async Task A_failure_shows_a_localized_page_with_a_reference_and_no_stack_trace()

@@ -5,20 +5,17 @@ namespace ServicePortal.Host.Tests;
 /// <summary>The portal on a real port, in Debian's Chromium: what a person on a phone sees.</summary>
 public sealed class BrowserPortalFactory : PortalFactory;
 
-public sealed class HomePageBrowserTests : IClassFixture<BrowserPortalFactory>, IAsyncLifetime
+public sealed class HomePageBrowserTests : IClassFixture<BrowserPortalFactory>, IClassFixture<Browser>
 {
-    private readonly Browser _browser = new();
+    private readonly Browser _browser;
     private readonly Uri _portal;
 
-    public HomePageBrowserTests(BrowserPortalFactory portal)
+    public HomePageBrowserTests(BrowserPortalFactory portal, Browser browser)
     {
+        _browser = browser;
         ArgumentNullException.ThrowIfNull(portal);
         _portal = portal.ServerAddress ??= portal.StartKestrel();
     }
-
-    public Task InitializeAsync() => _browser.InitializeAsync();
-
-    public Task DisposeAsync() => _browser.DisposeAsync();
 
     [Fact]
     public async Task Home_page_in_Kiswahili_then_English_with_no_serious_accessibility_issue()

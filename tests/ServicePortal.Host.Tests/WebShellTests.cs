@@ -4,7 +4,8 @@ using System.Text.Json;
 
 namespace ServicePortal.Host.Tests;
 
-public sealed class WebShellTests(PortalFactory portal) : IClassFixture<PortalFactory>
+[Collection(WebShellCollection.Name)]
+public sealed class WebShellTests(FailingPortalFactory portal)
 {
     [Fact]
     public async Task The_home_page_is_in_Kiswahili_by_default_even_for_an_English_browser()
@@ -88,7 +89,11 @@ public sealed class WebShellTests(PortalFactory portal) : IClassFixture<PortalFa
 
         Assert.Equal(HttpStatusCode.NotFound, sw.StatusCode);
         Assert.Equal("text/html", sw.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("Ukurasa haupatikani", await sw.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var swHtml = await sw.Content.ReadAsStringAsync();
+        Assert.Contains("Ukurasa haupatikani", swHtml, StringComparison.Ordinal);
+        // With a search box that searches the catalogue.
+        Assert.Contains("<form class=\"search-form\" method=\"get\" action=\"/huduma\" role=\"search\">", swHtml, StringComparison.Ordinal);
+        Assert.Contains("name=\"q\"", swHtml, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, en.StatusCode);
         Assert.Contains("Page not found", await en.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }

@@ -2,7 +2,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ServicePortal.Core.Identity;
 using ServicePortal.DemoAgencies;
+using ServicePortal.DemoAgencies.Agencies.Nida;
+using ServicePortal.Identity.Registry;
 
 namespace ServicePortal.Identity.Tests;
 
@@ -17,6 +21,9 @@ public class IdentityPortalFactory : PortalFactory
 
     public TestClock Clock { get; } = new();
 
+    /// <summary>The demo registry's latest log lines (empty unless <see cref="WithRegistry"/>).</summary>
+    public TestLogs RegistryLogs { get; } = new("registry");
+
     /// <summary>Where the portal looks for the national ID registry's verification API.</summary>
     public Uri RegistryAddress { get; private set; } = null!;
 
@@ -30,6 +37,9 @@ public class IdentityPortalFactory : PortalFactory
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
+        // Sessions and their accounts stay in a node's cache for the longest the setting allows (30 s in production):
+        // a test that waits for a session to end then sees the eviction it is about, never the cache running out.
+        With("Identity:SessionCacheLifetime", "00:05:00");
         // The registry's port is chosen first: the portal must know it before it starts, and the registry must know
         // the portal's address (to read its JWKS) before it starts.
         RegistryAddress = new Uri($"http://127.0.0.1:{HostProcess.FreePort()}/");
@@ -40,10 +50,26 @@ public class IdentityPortalFactory : PortalFactory
         }
 
         With("Identity:AllowHttp", "true"); // plain HTTP on loopback: the registry reads the JWKS from it
+        // The registry client's request and answer times in the log a failing test prints.
+        With("Logging:LogLevel:System.Net.Http.HttpClient", "Information");
         ServerAddress = StartKestrel();
         _registry = DemoAgencyHost.Build(DemoAgency.Get("nida"), RegistryAddress.ToString().TrimEnd('/'),
-            configure: builder => builder.Configuration["DemoAgencies:PortalUrl"] = ServerAddress.ToString());
+            configure: builder =>
+            {
+                builder.Configuration["DemoAgencies:PortalUrl"] = ServerAddress.ToString();
+                builder.Logging.AddProvider(RegistryLogs);
+            });
         await _registry.StartAsync();
+
+        // Ready once the registry answers the portal. Its first answer reads the portal's JWKS and runs both hosts'
+        // request paths for the first time, which on a loaded machine took longer than the registry client's 10-second
+        // timeout: the test that met it saw "the registry is unavailable" and waited in vain for the question page.
+        var registry = Services.GetRequiredService<INationalIdRegistry>();
+        var someone = NidaRegistry.SeededPeople.First();
+        await Eventually.ValueAsync(
+            () => registry.StartAsync(NationalIdNumber.Parse(someone.Nin, DateOnly.MaxValue), "Hakuna", someone.LastName,
+                someone.DateOfBirth, CancellationToken.None),
+            answer => answer is RegistryStart.NoMatch, "the demo registry to answer the portal (a name it does not hold)");
     }
 
     /// <summary>

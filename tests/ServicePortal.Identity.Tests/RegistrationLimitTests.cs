@@ -165,6 +165,4 @@ public sealed class RegistrationLimitTests(RegistryPortalFactory portal) : IClas
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
         Assert.StartsWith("/account/register/password", done.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
-
-    private static string Digits(string nin) => new([.. nin.Where(char.IsAsciiDigit)]);
 }

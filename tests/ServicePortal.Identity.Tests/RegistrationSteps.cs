@@ -108,6 +108,34 @@ internal static class RegistrationSteps
         Assert.Equal("/account/register/done", done.Headers.Location!.OriginalString);
     }
 
+    /// <summary>A NIN's digits alone, as the portal stores it.</summary>
+    public static string Digits(string nin) => new([.. nin.Where(char.IsAsciiDigit)]);
+
+    /// <summary>
+    /// Starting at <paramref name="start"/> (registering or resetting) with the details of an account the registry does
+    /// not know, then with another NIN: the same refusal, so whether a NIN has an account is told only to someone whose
+    /// details match the register.
+    /// </summary>
+    public static async Task AssertAccountExistenceIsNotToldAsync(PortalFactory portal, string start)
+    {
+        ArgumentNullException.ThrowIfNull(portal);
+        var (nin, _) = await portal.CreateAccountAsync(); // an account whose NIN the registry does not know
+        using var browser = portal.CreateFormClient();
+        var fields = new Dictionary<string, string?>
+        {
+            ["Nin"] = nin, ["FirstName"] = "Rehema", ["LastName"] = "Mollel", ["Day"] = "14", ["Month"] = "2", ["Year"] = "1988",
+        };
+
+        await browser.SubmitAsync(start, fields);
+        var withAccount = ErrorSummary(browser.LastPage);
+        fields["Nin"] = "19880214" + string.Concat(nin.Skip(8).Reverse());
+        await browser.SubmitAsync(start, fields);
+        var withoutAccount = ErrorSummary(browser.LastPage);
+
+        Assert.Contains("Taarifa hizi hazilingani na Daftari la Utambulisho wa Taifa", withAccount, StringComparison.Ordinal);
+        Assert.Equal(withoutAccount, withAccount);
+    }
+
     /// <summary>The error summary of a page: what it says went wrong.</summary>
     public static string ErrorSummary(string page)
     {

@@ -40,12 +40,10 @@ public class RequestsPortalFactory : PortalFactory
             _agencies[code] = app;
             addresses[code] = DemoAgencyHost.BaseAddress(app);
             await using var connection = new NpgsqlConnection(Database.ConnectionString);
-            for (var i = 0; i < 100 && await connection.ExecuteScalarAsync<long>(
-                     "SELECT count(*) FROM catalog.agency_endpoints e JOIN catalog.agencies a ON a.id = e.agency_id WHERE a.code = @code",
-                     new { code }) == 0; i++)
-            {
-                await Task.Delay(100); // the demo catalogue is seeded in the background at start
-            }
+            await Eventually.TrueAsync(async () => await connection.ExecuteScalarAsync<long>(
+                    "SELECT count(*) FROM catalog.agency_endpoints e JOIN catalog.agencies a ON a.id = e.agency_id WHERE a.code = @code",
+                    new { code }) > 0,
+                $"the demo catalogue's endpoints of {code} (seeded in the background at start)");
 
             await connection.ExecuteAsync(
                 """

@@ -21,43 +21,18 @@ public static class AppTokens
     private const string Secret = "a-long-client-secret-for-tests-only";
 
     /// <summary>A citizen's access token with <paramref name="scope"/> (e.g. "openid requests").</summary>
+    /// <remarks><paramref name="browserHttp"/> is the citizen's browser: it keeps the cookies the sign-in left, and stays open.</remarks>
     public static async Task<string> CitizenAsync(PortalFactory portal, HttpClient browserHttp, string nin, string phone, string scope,
         string password = "Mti-Mrefu-Wa-Mwembe")
     {
         ArgumentNullException.ThrowIfNull(portal);
         ArgumentNullException.ThrowIfNull(browserHttp);
-        var clientId = "app-" + Guid.NewGuid().ToString("N")[..12];
-        var redirect = $"https://{clientId}.example/callback";
-        var descriptor = new OpenIddictApplicationDescriptor
-        {
-            ClientId = clientId,
-            ClientSecret = Secret,
-            ClientType = ClientTypes.Confidential,
-            ConsentType = ConsentTypes.Implicit,
-            DisplayName = "Programu ya Majaribio",
-            RedirectUris = { new Uri(redirect) },
-            Permissions = { Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.GrantTypes.AuthorizationCode, Permissions.ResponseTypes.Code },
-            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
-        };
-        foreach (var s in scope.Split(' ').Where(s => s != Scopes.OpenId))
-        {
-            descriptor.Permissions.Add(Permissions.Prefixes.Scope + s);
-        }
-
-        await using (var services = portal.Services.CreateAsyncScope())
-        {
-            await services.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(descriptor);
-        }
-
-        var verifier = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var authorize = $"/connect/authorize?client_id={clientId}&response_type=code&scope={Uri.EscapeDataString(scope)}" +
-                        $"&redirect_uri={Uri.EscapeDataString(redirect)}&state=s&code_challenge={challenge}&code_challenge_method=S256";
-        using var browser = new FormClient(browserHttp);
-        var response = await browser.GetAsync(authorize);
+        var app = await CodeFlowApp.RegisterAsync(portal, scope, passwordLevel: false);
+        var browser = new FormClient(browserHttp); // not disposed: that would close the caller's client
+        var response = await browser.GetAsync(app.AuthorizeUrl(scope));
         if (response.Headers.Location?.ToString().Contains("/account/sign-in", StringComparison.Ordinal) == true)
         {
-            var returnUrl = QueryHelpers.ParseQuery(new Uri(new Uri("https://localhost"), response.Headers.Location).Query)["returnUrl"].ToString();
+            var returnUrl = ReturnUrlOf(response);
             await browser.SubmitAsync("/account/sign-in", new Dictionary<string, string?> { ["Nin"] = nin, ["Password"] = password, ["ReturnUrl"] = returnUrl });
             var afterCode = await browser.SubmitAsync("/account/sign-in/code",
                 new Dictionary<string, string?> { ["Code"] = await portal.LatestCodeAsync(phone), ["ReturnUrl"] = returnUrl });
@@ -65,78 +40,97 @@ public static class AppTokens
         }
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var code = QueryHelpers.ParseQuery(response.Headers.Location!.Query)["code"].ToString();
-        return await TokenAsync(browserHttp, new Dictionary<string, string>
-        {
-            ["grant_type"] = "authorization_code",
-            ["code"] = code,
-            ["redirect_uri"] = redirect,
-            ["code_verifier"] = verifier,
-            ["client_id"] = clientId,
-            ["client_secret"] = Secret,
-        });
+        return await app.RedeemAsync(browserHttp, response);
     }
 
     /// <summary>
     /// A citizen's access token at the password-only level: the app is registered as allowed to ask for it
     /// (<c>password_level</c>), asks for it (<c>acr_values=urn:serviceportal:loa:low</c>), and the citizen gives NIN
-    /// and password alone.
+    /// and password alone (a code page on the way fails the test).
     /// </summary>
+    /// <remarks><paramref name="browserHttp"/> is the citizen's browser: it keeps the cookies the sign-in left, and stays open.</remarks>
     public static async Task<string> PasswordLevelAsync(PortalFactory portal, HttpClient browserHttp, string nin, string scope,
         string password = "Mti-Mrefu-Wa-Mwembe")
     {
         ArgumentNullException.ThrowIfNull(portal);
         ArgumentNullException.ThrowIfNull(browserHttp);
-        var clientId = "app-" + Guid.NewGuid().ToString("N")[..12];
-        var redirect = $"https://{clientId}.example/callback";
-        var descriptor = new OpenIddictApplicationDescriptor
-        {
-            ClientId = clientId,
-            ClientSecret = Secret,
-            ClientType = ClientTypes.Confidential,
-            ConsentType = ConsentTypes.Implicit,
-            DisplayName = "Programu ya Majaribio",
-            RedirectUris = { new Uri(redirect) },
-            Permissions = { Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.GrantTypes.AuthorizationCode, Permissions.ResponseTypes.Code },
-            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
-        };
-        descriptor.Properties["password_level"] = JsonSerializer.SerializeToElement(true);
-        foreach (var s in scope.Split(' ').Where(s => s != Scopes.OpenId))
-        {
-            descriptor.Permissions.Add(Permissions.Prefixes.Scope + s);
-        }
-
-        await using (var services = portal.Services.CreateAsyncScope())
-        {
-            await services.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(descriptor);
-        }
-
-        var verifier = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var authorize = $"/connect/authorize?client_id={clientId}&response_type=code&scope={Uri.EscapeDataString(scope)}" +
-                        $"&redirect_uri={Uri.EscapeDataString(redirect)}&state=s&code_challenge={challenge}&code_challenge_method=S256" +
-                        "&acr_values=urn:serviceportal:loa:low";
-        using var browser = new FormClient(browserHttp);
-        var response = await browser.GetAsync(authorize);
-        var returnUrl = QueryHelpers.ParseQuery(new Uri(new Uri("https://localhost"), response.Headers.Location!).Query)["returnUrl"].ToString();
+        var app = await CodeFlowApp.RegisterAsync(portal, scope, passwordLevel: true);
+        var browser = new FormClient(browserHttp); // not disposed: that would close the caller's client
+        var response = await browser.GetAsync(app.AuthorizeUrl(scope) + "&acr_values=urn:serviceportal:loa:low");
+        var returnUrl = ReturnUrlOf(response);
         response = await browser.SubmitAsync("/account/sign-in?level=low&returnUrl=" + Uri.EscapeDataString(returnUrl),
             new Dictionary<string, string?> { ["Nin"] = nin, ["Password"] = password, ["ReturnUrl"] = returnUrl, ["Level"] = "low" });
-        for (var hop = 0; hop < 5 && response.Headers.Location is { } next && !next.OriginalString.StartsWith(redirect, StringComparison.Ordinal); hop++)
+        for (var hop = 0; hop < 5 && response.Headers.Location is { } next && !next.OriginalString.StartsWith(app.Redirect, StringComparison.Ordinal); hop++)
         {
             Assert.False(next.OriginalString.StartsWith("/account/sign-in/code", StringComparison.Ordinal), "the password level asked for a code");
             response = await browser.GetAsync(next.OriginalString);
         }
 
-        var code = QueryHelpers.ParseQuery(response.Headers.Location!.Query)["code"].ToString();
-        return await TokenAsync(browserHttp, new Dictionary<string, string>
+        return await app.RedeemAsync(browserHttp, response);
+    }
+
+    private static string ReturnUrlOf(HttpResponseMessage signInRedirect) =>
+        QueryHelpers.ParseQuery(new Uri(new Uri("https://localhost"), signInRedirect.Headers.Location!).Query)["returnUrl"].ToString();
+
+    /// <summary>A confidential app of the code flow with PKCE, registered for the test, and its verifier.</summary>
+    private sealed record CodeFlowApp(string ClientId, string Redirect, string Verifier)
+    {
+        public static async Task<CodeFlowApp> RegisterAsync(PortalFactory portal, string scope, bool passwordLevel)
         {
-            ["grant_type"] = "authorization_code",
-            ["code"] = code,
-            ["redirect_uri"] = redirect,
-            ["code_verifier"] = verifier,
-            ["client_id"] = clientId,
-            ["client_secret"] = Secret,
-        });
+            var clientId = "app-" + Guid.NewGuid().ToString("N")[..12];
+            var redirect = $"https://{clientId}.example/callback";
+            var descriptor = new OpenIddictApplicationDescriptor
+            {
+                ClientId = clientId,
+                ClientSecret = Secret,
+                ClientType = ClientTypes.Confidential,
+                ConsentType = ConsentTypes.Implicit,
+                DisplayName = "Programu ya Majaribio",
+                RedirectUris = { new Uri(redirect) },
+                Permissions = { Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.GrantTypes.AuthorizationCode, Permissions.ResponseTypes.Code },
+                Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+            };
+            if (passwordLevel)
+            {
+                // A client the administrator registered as allowed to ask for the password-only level.
+                descriptor.Properties["password_level"] = JsonSerializer.SerializeToElement(true);
+            }
+
+            foreach (var s in scope.Split(' ').Where(s => s != Scopes.OpenId))
+            {
+                descriptor.Permissions.Add(Permissions.Prefixes.Scope + s);
+            }
+
+            await using (var services = portal.Services.CreateAsyncScope())
+            {
+                await services.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(descriptor);
+            }
+
+            return new CodeFlowApp(clientId, redirect, Base64Url(RandomNumberGenerator.GetBytes(32)));
+        }
+
+        public string AuthorizeUrl(string scope) =>
+            $"/connect/authorize?client_id={ClientId}&response_type=code&scope={Uri.EscapeDataString(scope)}" +
+            $"&redirect_uri={Uri.EscapeDataString(Redirect)}&state=s" +
+            $"&code_challenge={Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(Verifier)))}&code_challenge_method=S256";
+
+        /// <summary>Redeems the code of the redirect back to the app for its access token.</summary>
+        public Task<string> RedeemAsync(HttpClient http, HttpResponseMessage redirectToApp)
+        {
+            var code = QueryHelpers.ParseQuery(redirectToApp.Headers.Location!.Query)["code"].ToString();
+            Assert.False(string.IsNullOrEmpty(code), $"no code: {redirectToApp.StatusCode} {redirectToApp.Headers.Location}");
+            return TokenAsync(http, new Dictionary<string, string>
+            {
+                ["grant_type"] = "authorization_code",
+                ["code"] = code,
+                ["redirect_uri"] = Redirect,
+                ["code_verifier"] = Verifier,
+                ["client_id"] = ClientId,
+                ["client_secret"] = Secret,
+            });
+        }
+
+        private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
     /// <summary>An agency backend's client-credentials token, bound to <paramref name="agency"/>.</summary>

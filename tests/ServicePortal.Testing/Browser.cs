@@ -8,7 +8,8 @@ namespace ServicePortal.Testing;
 /// <summary>
 /// Headless Chromium from the machine's packages (<c>/usr/bin/chromium</c>, or <c>PORTAL_CHROMIUM</c>),
 /// driven by Playwright. Playwright's own browser download cannot work here, so the test run never tries
-/// it. One browser per test class; each test opens its own context (cookies are not shared).
+/// it. One browser per test class, as its class fixture (<c>IClassFixture&lt;Browser&gt;</c>): starting Chromium and
+/// Playwright's driver costs seconds of CPU, so not per test; each test opens its own context (cookies are not shared).
 /// </summary>
 public sealed class Browser : IAsyncLifetime
 {
@@ -90,6 +91,43 @@ public sealed class Browser : IAsyncLifetime
 
         var result = await page.RunAxe();
         return [.. result.Violations.Where(v => v.Impact is "serious" or "critical")];
+    }
+
+    /// <summary>
+    /// Clicks the button named <paramref name="button"/> and waits for the page at <paramref name="expectedUrl"/> (a
+    /// glob). When it never comes, the failure says where the browser is and what that page says (an error summary
+    /// tells why a form was refused), with <paramref name="serverLog"/>'s lines when given: a bare timeout tells nothing.
+    /// </summary>
+    public static async Task ClickAndWaitForAsync(IPage page, string button, string expectedUrl, Func<string>? serverLog = null)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
+        try
+        {
+            await page.WaitForURLAsync(expectedUrl);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"After '{button}' the browser never reached {expectedUrl}. {await DescribeAsync(page)}" +
+                                       (serverLog is null ? "" : $"{Environment.NewLine}Server log:{Environment.NewLine}{serverLog()}"), e);
+        }
+    }
+
+    /// <summary>Where the page is and the text it shows (for a failure message).</summary>
+    public static async Task<string> DescribeAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        string text;
+        try
+        {
+            text = await page.InnerTextAsync("body", new() { Timeout = 5_000 });
+        }
+        catch (PlaywrightException e)
+        {
+            text = $"(no text: {e.Message})";
+        }
+
+        return $"It is at {page.Url}, showing:{Environment.NewLine}{text}";
     }
 
     public static string Describe(IEnumerable<AxeResultItem> violations) =>

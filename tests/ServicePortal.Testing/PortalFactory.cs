@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using ServicePortal.Core.Messaging;
 using Xunit;
@@ -42,6 +43,9 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public TestDatabase Database => _database ?? throw new InvalidOperationException("The factory is not initialised.");
 
+    /// <summary>The host's latest log lines, for a failing test to show what the server did.</summary>
+    public TestLogs Logs { get; } = new();
+
     /// <summary>
     /// Agencies may be reached at any private address and port, over plain http (true by default: the tests start their
     /// agencies on ports chosen at run time). False for a test of the production rule or of the configured list.
@@ -76,6 +80,7 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment(Environment);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.UseSetting("ConnectionStrings:Portal", Database.ConnectionString);
         // Nothing listens there: a test that needs the registry starts the demo one and says where it is.
         builder.UseSetting("Identity:RegistryUrl", "http://127.0.0.1:9/");

@@ -5,22 +5,19 @@ namespace ServicePortal.Catalog.Tests.Onboarding;
 /// <summary>The administrator's catalogue pages on a real port, in Debian's Chromium.</summary>
 public sealed class AdminBrowserFactory : OnboardingPortalFactory;
 
-public sealed class AdminBrowserTests : IClassFixture<AdminBrowserFactory>, IAsyncLifetime
+public sealed class AdminBrowserTests : IClassFixture<AdminBrowserFactory>, IClassFixture<Browser>
 {
-    private readonly Browser _browser = new();
+    private readonly Browser _browser;
     private readonly AdminBrowserFactory _portal;
     private readonly Uri _address;
 
-    public AdminBrowserTests(AdminBrowserFactory portal)
+    public AdminBrowserTests(AdminBrowserFactory portal, Browser browser)
     {
+        _browser = browser;
         ArgumentNullException.ThrowIfNull(portal);
         _portal = portal;
         _address = portal.ServerAddress ??= portal.StartKestrel();
     }
-
-    public Task InitializeAsync() => _browser.InitializeAsync();
-
-    public Task DisposeAsync() => _browser.DisposeAsync();
 
     private string Url(string path) => new Uri(_address, path).ToString();
 

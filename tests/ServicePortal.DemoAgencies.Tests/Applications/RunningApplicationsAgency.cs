@@ -44,11 +44,12 @@ internal sealed class RunningApplicationsAgency : IAsyncDisposable
 
     public ApplicationRegistry Registry => _app.Services.GetRequiredService<ApplicationRegistry>();
 
-    public static async Task<RunningApplicationsAgency> StartAsync(string code)
+    /// <summary>Starts the agency; with <paramref name="clock"/> (say, one moved on), on that clock instead of a new one.</summary>
+    public static async Task<RunningApplicationsAgency> StartAsync(string code, MovableClock? clock = null)
     {
         var portal = await FakePortal.StartAsync();
         var key = portal.Publish();
-        var clock = new MovableClock();
+        clock ??= new MovableClock();
         var app = DemoAgencyHost.Build(DemoAgency.Get(code), "http://127.0.0.1:0", configure: builder =>
         {
             builder.Configuration["DemoAgencies:PortalUrl"] = portal.Url.ToString();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ServicePortal.DemoAgencies.Tests.PortalIdentity;
 
 namespace ServicePortal.DemoAgencies.Tests.Applications;
 
@@ -42,14 +43,16 @@ public sealed class SubmitTests
     {
         var year = DateTimeOffset.UtcNow.Year;
         string first, second, afterRestart;
-        await using (var running = await RunningApplicationsAgency.StartAsync("rita"))
+        var clock = new MovableClock();
+        await using (var running = await RunningApplicationsAgency.StartAsync("rita", clock))
         {
             first = (await running.SubmitItemAsync("rita-birth-certificate", "SP-AAAAAAAAA1")).GetProperty("agencyReference").GetString()!;
             second = (await running.SubmitItemAsync("rita-death-certificate", "SP-AAAAAAAAA2")).GetProperty("agencyReference").GetString()!;
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(1.1)); // the count starts from the seconds since 2026 at start
-        await using (var restarted = await RunningApplicationsAgency.StartAsync("rita"))
+        // The count starts from the seconds since 2026 at start: the restart comes two seconds later by the agency's clock.
+        clock.Advance(TimeSpan.FromSeconds(2));
+        await using (var restarted = await RunningApplicationsAgency.StartAsync("rita", clock))
         {
             afterRestart = (await restarted.SubmitItemAsync("rita-birth-certificate", "SP-AAAAAAAAA3")).GetProperty("agencyReference").GetString()!;
         }

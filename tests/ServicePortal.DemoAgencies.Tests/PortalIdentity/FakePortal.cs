@@ -204,12 +204,17 @@ internal sealed class FakePortal : IAsyncDisposable
     }
 }
 
-/// <summary>The system clock, moved forward on request: lets a test pass the JWKS refetch window without waiting.</summary>
-internal sealed class MovableClock : TimeProvider
+/// <summary>
+/// The system clock moved forward on request (or, frozen, a clock that moves only then): lets a test pass the JWKS
+/// refetch window, or a restart's second, without waiting.
+/// </summary>
+internal sealed class MovableClock(bool frozen = false) : TimeProvider
 {
+    // Frozen: the time of creation, moved only by Advance (for a test whose outcome must not depend on how long it runs).
+    private readonly DateTimeOffset? _start = frozen ? System.GetUtcNow() : null;
     private long _offsetTicks;
 
     public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
 
-    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
+    public override DateTimeOffset GetUtcNow() => (_start ?? base.GetUtcNow()) + TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
 }

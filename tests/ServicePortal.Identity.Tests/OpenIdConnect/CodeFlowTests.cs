@@ -432,10 +432,7 @@ public sealed partial class CodeFlowTests(IdentityPortalFactory portal) : IClass
             SELECT version + 1 FROM catalog.catalog_state
             """, new { agency, address });
         var routes = portal.Services.GetRequiredService<ServicePortal.Gateway.Routing.GatewayRoutes>();
-        for (var i = 0; i < 200 && routes.AppliedVersion < version; i++)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.TrueAsync(() => Task.FromResult(routes.AppliedVersion >= version), $"the gateway's routes at catalogue version {version}");
 
         var (nin, phone) = await portal.CreateAccountAsync(Password);
         var client = await CreateClientAsync();

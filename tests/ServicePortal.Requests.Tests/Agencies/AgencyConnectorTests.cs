@@ -22,22 +22,9 @@ public sealed class AgencyConnectorTests(RequestsPortalFactory portal) : IClassF
         await using var elsewhere = await Server.StartAsync(_ => Results.Json(new { agencyReference = "X-1" }));
         await using var agency = await Server.StartAsync(_ => Results.Redirect(new Uri(elsewhere.Address, "collect").ToString(), preserveMethod: true));
         var code = await AgencyAtAsync(agency.Address);
-        var (nin, _) = await portal.CreateAccountAsync();
-        var accountId = await portal.ScalarAsync<Guid>("SELECT id FROM identity.accounts WHERE nin = @nin", new { nin });
         var connector = portal.Services.GetRequiredService<AgencyConnector>();
 
-        var outcome = await connector.SubmitAsync(new OutgoingRequest
-        {
-            Id = 1,
-            Reference = "SP-REDIRECT1",
-            AccountId = accountId,
-            Agency = code,
-            ServiceCode = code + "-service",
-            Answers = """{"jina": "Rehema"}""",
-            Acr = "urn:serviceportal:loa:substantial",
-            Amr = ["pwd", "sms"],
-            SubmitPath = "/applications/submit",
-        }, CancellationToken.None);
+        var outcome = await SubmitAsync(connector, 1, "SP-REDIRECT1", code, await NewCitizenAsync());
         var status = await connector.StatusAsync(code, "/applications/status", ["X-1"], CancellationToken.None);
 
         Assert.Equal(2, agency.Received.Count);
@@ -56,22 +43,10 @@ public sealed class AgencyConnectorTests(RequestsPortalFactory portal) : IClassF
             ? Results.Json(new { agencyReference = "RITA-2026-000042", status = "received" }, statusCode: 201)
             : Results.Json(new { items = Array.Empty<object>() }));
         var code = await AgencyAtAsync(agency.Address);
-        var (nin, _) = await portal.CreateAccountAsync();
-        var accountId = await portal.ScalarAsync<Guid>("SELECT id FROM identity.accounts WHERE nin = @nin", new { nin });
+        var accountId = await NewCitizenAsync();
         var connector = portal.Services.GetRequiredService<AgencyConnector>();
 
-        await connector.SubmitAsync(new OutgoingRequest
-        {
-            Id = 7,
-            Reference = "SP-AUDITED01",
-            AccountId = accountId,
-            Agency = code,
-            ServiceCode = code + "-service",
-            Answers = """{"jina": "Rehema"}""",
-            Acr = "urn:serviceportal:loa:substantial",
-            Amr = ["pwd", "sms"],
-            SubmitPath = "/applications/submit",
-        }, CancellationToken.None);
+        await SubmitAsync(connector, 7, "SP-AUDITED01", code, accountId);
         await connector.StatusAsync(code, "/applications/status", ["RITA-2026-000042"], CancellationToken.None);
 
         var rows = await Eventually.ValueAsync(
@@ -86,6 +61,28 @@ public sealed class AgencyConnectorTests(RequestsPortalFactory portal) : IClassF
         Assert.NotEqual(accountId.ToString(), submit.Subject);
         var status = rows.Single(r => r.Path == "/applications/status");
         Assert.Equal(("POST", 200, null), (status.Method, status.Status, status.Subject)); // the portal's own question
+    }
+
+    /// <summary>A new citizen's application sent by the connector, as the submission job sends one.</summary>
+    private static Task<SubmitOutcome> SubmitAsync(AgencyConnector connector, long id, string reference, string agency, Guid accountId) =>
+        connector.SubmitAsync(new OutgoingRequest
+        {
+            Id = id,
+            Reference = reference,
+            AccountId = accountId,
+            Agency = agency,
+            ServiceCode = agency + "-service",
+            Answers = """{"jina": "Rehema"}""",
+            Acr = "urn:serviceportal:loa:substantial",
+            Amr = ["pwd", "sms"],
+            SubmitPath = "/applications/submit",
+        }, CancellationToken.None);
+
+    /// <summary>A new citizen's account id.</summary>
+    private async Task<Guid> NewCitizenAsync()
+    {
+        var (nin, _) = await portal.CreateAccountAsync();
+        return await portal.ScalarAsync<Guid>("SELECT id FROM identity.accounts WHERE nin = @nin", new { nin });
     }
 
     private async Task<string> AgencyAtAsync(Uri address)

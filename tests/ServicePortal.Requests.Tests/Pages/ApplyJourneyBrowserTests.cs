@@ -10,13 +10,9 @@ namespace ServicePortal.Requests.Tests.Pages;
 /// JavaScript off (the pages need none), with a screenshot of every page in the test output (PORTAL_SCREENSHOTS decides
 /// where); once with it on, so that axe (a script) checks every page.
 /// </summary>
-public sealed class ApplyJourneyBrowserTests(RequestsPortalFactory portal) : IClassFixture<RequestsPortalFactory>, IAsyncLifetime
+public sealed class ApplyJourneyBrowserTests(RequestsPortalFactory portal, Browser browser) : IClassFixture<RequestsPortalFactory>, IClassFixture<Browser>
 {
-    private readonly Browser _browser = new();
-
-    public Task InitializeAsync() => _browser.InitializeAsync();
-
-    public Task DisposeAsync() => _browser.DisposeAsync();
+    private readonly Browser _browser = browser;
 
     [Theory]
     [InlineData(false)]
