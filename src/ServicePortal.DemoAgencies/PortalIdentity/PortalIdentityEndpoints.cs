@@ -10,11 +10,11 @@ public static class PortalIdentityEndpoints
         services.AddOptions<PortalIdentityOptions>()
             .Bind(configuration.GetSection(PortalIdentityOptions.Section))
             .Validate(PortalIdentityOptions.IsValid,
-                "DemoAgencies:PortalUrl and DemoAgencies:PortalIssuer must be absolute http(s) addresses, e.g. http://localhost:5000/.")
+                "DemoAgencies:PortalUrl and DemoAgencies:PortalIssuer must be absolute http(s) addresses, e.g. http://localhost:5000/, and DemoAgencies:JwksTimeout between 0 and 5 minutes.")
             .ValidateOnStart();
-        services.AddHttpClient(PortalKeySet.HttpClientName, client =>
+        services.AddHttpClient(PortalKeySet.HttpClientName).ConfigureHttpClient((provider, client) =>
         {
-            client.Timeout = TimeSpan.FromSeconds(10);
+            client.Timeout = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortalIdentityOptions>>().Value.JwksTimeout;
             // A JWKS is a few kilobytes; anything much bigger is not one.
             client.MaxResponseContentBufferSize = 1024 * 1024;
         });

@@ -17,6 +17,13 @@ public sealed class PortalIdentityOptions
     /// </summary>
     public string? PortalIssuer { get; set; }
 
+    /// <summary>
+    /// How long one read of the portal's JWKS may take (default 10 seconds). The test suite gives its agencies longer
+    /// (tests/test.runsettings): on a loaded 2-core machine a portal that has just started can take more than 10 s to
+    /// answer its first JWKS, and every assertion is refused until it does.
+    /// </summary>
+    public TimeSpan JwksTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     internal bool TrustsAPortal => !string.IsNullOrWhiteSpace(PortalUrl);
 
     internal Uri JwksUri => new(new Uri(WithTrailingSlash(PortalUrl!)), ".well-known/jwks");
@@ -25,8 +32,8 @@ public sealed class PortalIdentityOptions
 
     /// <summary>A bad address stops the host at start-up instead of turning every request into a 401 later.</summary>
     internal static bool IsValid(PortalIdentityOptions options) =>
-        !options.TrustsAPortal ||
-        (IsHttpUrl(options.PortalUrl) && (string.IsNullOrWhiteSpace(options.PortalIssuer) || IsHttpUrl(options.PortalIssuer)));
+        options.JwksTimeout > TimeSpan.Zero && options.JwksTimeout <= TimeSpan.FromMinutes(5) && (!options.TrustsAPortal ||
+        (IsHttpUrl(options.PortalUrl) && (string.IsNullOrWhiteSpace(options.PortalIssuer) || IsHttpUrl(options.PortalIssuer))));
 
     private static bool IsHttpUrl(string? value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
