@@ -25,7 +25,7 @@ public sealed class TicketBrowserTests(HelpdeskPortalFactory portal) : IClassFix
 
         await page.GotoAsync(new Uri(portal.Address, $"/maombi/{reference}").ToString());
         await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(nin);
-        await page.GetByLabel("Nenosiri").FillAsync("Mti-Mrefu-Wa-Mwembe");
+        await page.GetByLabel("Nenosiri", new() { Exact = true }).FillAsync("Mti-Mrefu-Wa-Mwembe");
         await page.GetByRole(AriaRole.Button, new() { Name = "Endelea" }).ClickAsync();
         await page.GetByLabel("Namba ya uthibitisho").FillAsync(await portal.LatestCodeAsync(phone));
         await page.GetByRole(AriaRole.Button, new() { Name = "Ingia", Exact = true }).ClickAsync();

@@ -219,7 +219,11 @@ public sealed class RequestsApiTests(RequestsPortalFactory portal) : IClassFixtu
         var tooMany = await brela.PostAsJsonAsync("/api/agency/requests/status",
             new { items = Enumerable.Range(0, 501).Select(i => Item(agencyReference, "issued", i, "2026-11-29T10:00:00Z")) });
         using var huge = new StringContent("{\"items\": [\"" + new string('x', 2_000_000) + "\"]}", Encoding.UTF8, "application/json");
-        var hugeBody = await brela.PostAsync("/api/agency/requests/status", huge);
+        // As a careful client sends a large body: it asks first (Expect: 100-continue), so the server's early 413 is read
+        // rather than lost to a broken pipe while the client is still writing the 2 MB the server will not take.
+        using var hugeRequest = new HttpRequestMessage(HttpMethod.Post, "/api/agency/requests/status") { Content = huge };
+        hugeRequest.Headers.ExpectContinue = true;
+        var hugeBody = await brela.SendAsync(hugeRequest);
         var forbidden = await noScope.PostAsJsonAsync("/api/agency/requests/status", new { items = new[] { Item(agencyReference, "issued", 9, "2026-11-29T10:00:00Z") } });
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);

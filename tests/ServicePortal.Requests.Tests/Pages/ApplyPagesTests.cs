@@ -34,7 +34,8 @@ public sealed partial class ApplyPagesTests(RequestsPortalFactory portal) : ICla
         var review = await browser.SubmitAsync("/apply/rita-birth-certificate?handler=Review", Birth, formPage: "/apply/rita-birth-certificate");
         var reviewPage = browser.LastPage;
         // The review's own form, as a browser would post it (the antiforgery token included), twice: a double click.
-        var hidden = HiddenFields().Matches(reviewPage)
+        // The review form's fields only: the header's sign-out form carries an antiforgery token of its own.
+        var hidden = HiddenFields().Matches(reviewPage[reviewPage.IndexOf("<main", StringComparison.Ordinal)..])
             .Select(m => KeyValuePair.Create(m.Groups[1].Value, WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
         var sent = await browser.PostAsync("/apply/rita-birth-certificate?handler=Submit", hidden);
         var sentAgain = await browser.PostAsync("/apply/rita-birth-certificate?handler=Submit", hidden);
