@@ -335,11 +335,13 @@ public sealed class GatewayTests(GatewayPortalFactory portal) : IClassFixture<Ga
         using var client = portal.NewBrowser();
 
         one.Healthy = false;
+        // Ten calls every 2 s (300 a minute) stay under the route's 600 a minute; asking every 100 ms met the limit (429).
+        var everyTwoSeconds = TimeSpan.FromSeconds(2);
         await Eventually.TrueAsync(async () => (await CallsAsync(client, agency, 10)).All(b => b == "two"),
-            "the failing destination to stop receiving calls");
+            "the failing destination to stop receiving calls", interval: everyTwoSeconds);
         one.Healthy = true;
-        await Eventually.TrueAsync(async () => (await CallsAsync(client, agency, 20)).Contains("one"),
-            "the recovered destination to receive calls again");
+        await Eventually.TrueAsync(async () => (await CallsAsync(client, agency, 10)).Contains("one"),
+            "the recovered destination to receive calls again", interval: everyTwoSeconds);
     }
 
     private static async Task<List<string>> CallsAsync(FormClient client, string agency, int count)

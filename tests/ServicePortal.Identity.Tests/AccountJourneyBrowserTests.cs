@@ -190,11 +190,10 @@ public sealed class AccountJourneyBrowserTests : IClassFixture<AccountJourneyPor
         await page.GetByLabel("Mwaka", new() { Exact = true }).FillAsync(person.DateOfBirth.Year.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    private static async Task ClickAsync(IPage page, string button, string expectedUrl)
-    {
-        await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(expectedUrl);
-    }
+    // A click that never arrives reports the page it stayed on and both servers' last log lines.
+    private Task ClickAsync(IPage page, string button, string expectedUrl) =>
+        Browser.ClickAndWaitForAsync(page, button, expectedUrl,
+            () => _portal.Logs.Recent() + Environment.NewLine + _portal.RegistryLogs.Recent());
 
     private static async Task AssertAccessibleAsync(IPage page)
     {

@@ -16,10 +16,14 @@ public static class Eventually
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Waits until <paramref name="condition"/> is true; fails with <paramref name="what"/> when it never is.</summary>
-    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    /// <remarks>
+    /// <paramref name="interval"/> is for a check that is itself costly or counted (calls through a rate-limited
+    /// route): ask less often rather than meet the limit.
+    /// </remarks>
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, TimeSpan? interval = null)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        await ValueAsync(condition, ok => ok, what, timeout);
+        await ValueAsync(condition, ok => ok, what, timeout, interval);
     }
 
     /// <summary>
@@ -45,7 +49,8 @@ public static class Eventually
     }
 
     /// <summary>Reads until the value satisfies <paramref name="done"/>, and returns it.</summary>
-    public static async Task<T> ValueAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, TimeSpan? timeout = null)
+    public static async Task<T> ValueAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, TimeSpan? timeout = null,
+        TimeSpan? interval = null)
     {
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(done);
@@ -64,7 +69,7 @@ public static class Eventually
                 throw new TimeoutException($"Waited {limit.TotalSeconds:F0} s for {what}; last seen: {value}");
             }
 
-            await Task.Delay(Interval);
+            await Task.Delay(interval ?? Interval);
         }
     }
 }

@@ -102,8 +102,8 @@ public sealed class StaffJourneyBrowserTests(SyncPageFactory portal, Browser bro
         await page.GetByRole(AriaRole.Button, new() { Name = "Endelea", Exact = true }).ClickAsync();
         await page.WaitForURLAsync("**/account/sign-in/code**");
         await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await portal.LatestCodeAsync(phone));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Ingia", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/account");
+        // A sign-in that never arrives reports the page it stayed on and the portal's last log lines.
+        await Browser.ClickAndWaitForAsync(page, "Ingia", "**/account", () => portal.Logs.Recent());
         return page;
     }
 
