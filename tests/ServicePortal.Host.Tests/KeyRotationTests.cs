@@ -48,7 +48,7 @@ public sealed class KeyRotationTests
             ["PORTAL_URLS"] = $"http://127.0.0.1:{HostProcess.FreePort()}",
             ["DataProtection__CertificatePath"] = path,
             ["DataProtection__CertificatePassword"] = password,
-        }, TimeSpan.FromSeconds(90));
+        });
 
         Assert.True(result.ExitCode != 0, result.StandardOutput);
         var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));

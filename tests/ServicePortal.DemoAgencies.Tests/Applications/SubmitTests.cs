@@ -50,7 +50,8 @@ public sealed class SubmitTests
             second = (await running.SubmitItemAsync("rita-death-certificate", "SP-AAAAAAAAA2")).GetProperty("agencyReference").GetString()!;
         }
 
-        // The count starts from the seconds since 2026 at start: the restart comes two seconds later by the agency's clock.
+        // The count starts from the seconds since 2026 at start: the restart comes two seconds later by the agency's clock,
+        // a test clock moved at once (no waiting: before, the test slept 1.1 s of real time).
         clock.Advance(TimeSpan.FromSeconds(2));
         await using (var restarted = await RunningApplicationsAgency.StartAsync("rita", clock))
         {
