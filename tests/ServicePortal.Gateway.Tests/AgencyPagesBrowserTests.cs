@@ -28,7 +28,7 @@ public sealed class AgencyPagesBrowserTests(GatewayPortalFactory portal, Browser
             new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
         await Eventually.ValueAsync(() => Task.FromResult<string?>(hostile.Reports.ContainsKey("form") ? null : Describe(hostile)),
             notYet => notYet is null, "the hostile script to run to its end (last seen: what it reported)");
-        await page.WaitForURLAsync(url => !url.Contains("/web/page", StringComparison.Ordinal)); // the form was posted
+        await page.ArriveAsync(url => !url.Contains("/web/page", StringComparison.Ordinal)); // the form was posted
         await page.GotoAsync(new Uri(portal.Address, "/account").ToString());
         var stillSignedIn = new Uri(page.Url).AbsolutePath == "/account" && (await page.ContentAsync()).Contains("Rehema Mollel", StringComparison.Ordinal);
         var scopes = await page.EvaluateAsync<string[]>("async () => (await navigator.serviceWorker.getRegistrations()).map(r => r.scope)");

@@ -88,7 +88,7 @@ public sealed class AccountJourneyBrowserTests : IClassFixture<AccountJourneyPor
         // From a catalogue page, "Ingia" in the header, and back to that page.
         await page.GotoAsync(Url("/huduma?q=leseni"));
         await page.Locator("header").GetByRole(AriaRole.Link, new() { Name = "Ingia", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/account/sign-in?returnUrl=%2Fhuduma%3Fq%3Dleseni");
+        await page.ArriveAsync("**/account/sign-in?returnUrl=%2Fhuduma%3Fq%3Dleseni");
         await AssertAccessibleAsync(page);
         await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(fatuma.Nin);
         await page.GetByLabel("Nenosiri", new() { Exact = true }).FillAsync(Password);
@@ -100,9 +100,9 @@ public sealed class AccountJourneyBrowserTests : IClassFixture<AccountJourneyPor
 
         // Change the password from the account page.
         await page.Locator("header").GetByRole(AriaRole.Link, new() { Name = "Akaunti yangu", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/account");
+        await page.ArriveAsync("**/account");
         await page.GetByRole(AriaRole.Link, new() { Name = "Badilisha nenosiri", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/account/password");
+        await page.ArriveAsync("**/account/password");
         await AssertAccessibleAsync(page);
         await page.GetByLabel("Nenosiri la sasa", new() { Exact = true }).FillAsync(Password);
         await page.GetByLabel("Nenosiri jipya", new() { Exact = true }).FillAsync(NewPassword);

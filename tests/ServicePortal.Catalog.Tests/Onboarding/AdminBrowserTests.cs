@@ -60,7 +60,7 @@ public sealed class AdminBrowserTests : IClassFixture<AdminBrowserFactory>, ICla
         await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(nin);
         await page.GetByLabel("Nenosiri", new() { Exact = true }).FillAsync(OnboardingPortalFactory.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Endelea", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/account/sign-in/code**");
+        await page.ArriveAsync("**/account/sign-in/code**");
         await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await _portal.LatestCodeAsync(phone));
         // A sign-in that never arrives reports the page it stayed on and the portal's last log lines.
         await Browser.ClickAndWaitForAsync(page, "Ingia", "**/account", () => _portal.Logs.Recent());
@@ -129,7 +129,7 @@ public sealed class AdminBrowserTests : IClassFixture<AdminBrowserFactory>, ICla
 
         // The staff home, from the header: the role in plain words, its tools, and what is not built yet.
         await page.GetByRole(AriaRole.Link, new() { Name = "Kazi za watumishi" }).First.ClickAsync();
-        await page.WaitForURLAsync("**/staff");
+        await page.ArriveAsync("**/staff");
         Assert.Equal("Msimamizi wa lango (e-GA)", await page.InnerTextAsync("main h2"));
         Assert.Equal("/admin/catalog", await page.GetByRole(AriaRole.Link, new() { Name = "Idhini ya orodha ya huduma" }).GetAttributeAsync("href"));
         Assert.Equal("/admin/requests/sync", await page.GetByRole(AriaRole.Link, new() { Name = "Usawazishaji wa hali na taasisi" }).GetAttributeAsync("href"));

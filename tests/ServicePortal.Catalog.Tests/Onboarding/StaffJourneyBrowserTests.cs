@@ -37,21 +37,21 @@ public sealed class StaffJourneyBrowserTests(StaffJourneyFactory portal, Browser
         var (page, accountId) = await SignedInAdministratorAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Kazi za watumishi" }).First.ClickAsync();
-        await page.WaitForURLAsync("**/staff");
+        await page.ArriveAsync("**/staff");
         await CheckAsync(page, "the staff home");
         await page.GetByRole(AriaRole.Link, new() { Name = "Taasisi zote", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/catalog/agencies");
+        await page.ArriveAsync("**/admin/catalog/agencies");
         await CheckAsync(page, "the agency list");
         await page.GetByRole(AriaRole.Link, new() { Name = "Zinazofuata »" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("?page=2", StringComparison.Ordinal));
+        await page.ArriveAsync(url => url.EndsWith("?page=2", StringComparison.Ordinal));
         Assert.Contains("ukurasa 2 kati ya", await page.InnerTextAsync("main p[role=status]"), StringComparison.Ordinal);
 
         await page.GetByLabel("Tafuta taasisi kwa jina au msimbo").FillAsync(agency);
         await page.GetByRole(AriaRole.Button, new() { Name = "Tafuta", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("q=" + agency, StringComparison.Ordinal));
+        await page.ArriveAsync(url => url.Contains("q=" + agency, StringComparison.Ordinal));
         await CheckAsync(page, "the agency list, searched");
         await page.Locator($"ul.results a[href='/admin/catalog/agencies/{agency}']").ClickAsync();
-        await page.WaitForURLAsync("**/admin/catalog/agencies/" + agency);
+        await page.ArriveAsync("**/admin/catalog/agencies/" + agency);
         var history = await page.InnerTextAsync("ol.results");
         Assert.Contains($"na taasisi {agency.ToUpperInvariant()} (kupitia mfumo wake)", history, StringComparison.Ordinal);
         Assert.Contains("na mtumishi (namba 1)", history, StringComparison.Ordinal);
@@ -62,7 +62,7 @@ public sealed class StaffJourneyBrowserTests(StaffJourneyFactory portal, Browser
         await page.Locator("h1:has-text('Una uhakika unataka kusitisha')").WaitForAsync();
         await CheckAsync(page, "the confirmation page");
         await page.GetByRole(AriaRole.Button, new() { Name = "Ndiyo, sitisha taasisi" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("done=suspended", StringComparison.Ordinal));
+        await page.ArriveAsync(url => url.Contains("done=suspended", StringComparison.Ordinal));
 
         var newest = page.Locator("ol.results > li").First;
         Assert.StartsWith("Imesitishwa", await newest.InnerTextAsync(), StringComparison.Ordinal);
@@ -89,20 +89,20 @@ public sealed class StaffJourneyBrowserTests(StaffJourneyFactory portal, Browser
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Kazi za watumishi" }).First.ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Idhini ya orodha ya huduma" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/catalog");
+        await page.ArriveAsync("**/admin/catalog");
         await CheckAsync(page, "the approval queue");
 
         // Approve: the field-by-field table stacked on the phone, then the queue says what was done and where its history is.
         await page.GetByRole(AriaRole.Link, new() { Name = approved, Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/catalog/services/" + approved);
+        await page.ArriveAsync("**/admin/catalog/services/" + approved);
         Assert.Equal("block", await page.Locator("table.changes tbody tr").First.EvaluateAsync<string>("e => getComputedStyle(e).display"));
         await CheckAsync(page, "the review page");
         await page.GetByRole(AriaRole.Button, new() { Name = "Idhinisha na uchapishe" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("done=approved", StringComparison.Ordinal));
+        await page.ArriveAsync(url => url.Contains("done=approved", StringComparison.Ordinal));
         Assert.Contains($"Pendekezo {approved} limeidhinishwa.", await page.InnerTextAsync(".notice"), StringComparison.Ordinal);
         await CheckAsync(page, "the queue after approving");
         await page.GetByRole(AriaRole.Link, new() { Name = "Historia ya taasisi hii" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith($"/admin/catalog/agencies/{agency}#history", StringComparison.Ordinal));
+        await page.ArriveAsync(url => url.EndsWith($"/admin/catalog/agencies/{agency}#history", StringComparison.Ordinal));
         var row = page.Locator("ol.results > li", new() { HasText = "huduma " + approved }).First;
         Assert.StartsWith("Imeidhinishwa", await row.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("na Emmanuel Kimaro, msimamizi wa lango (e-GA)", await row.Locator(".changed-by").InnerTextAsync());
@@ -116,7 +116,7 @@ public sealed class StaffJourneyBrowserTests(StaffJourneyFactory portal, Browser
         await page.Locator("h1:has-text('Una uhakika unataka kukataa huduma')").WaitForAsync();
         await CheckAsync(page, "the rejection's confirmation");
         await page.GetByRole(AriaRole.Button, new() { Name = "Ndiyo, kataa pendekezo" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("done=rejected", StringComparison.Ordinal));
+        await page.ArriveAsync(url => url.Contains("done=rejected", StringComparison.Ordinal));
         await CheckAsync(page, "the queue after rejecting");
         await page.GotoAsync(Url("/admin/catalog/services/" + rejected));
         var decision = page.Locator("ol.results > li").First;
@@ -165,7 +165,7 @@ public sealed class StaffJourneyBrowserTests(StaffJourneyFactory portal, Browser
         await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(nin);
         await page.GetByLabel("Nenosiri", new() { Exact = true }).FillAsync(OnboardingPortalFactory.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Endelea", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/account/sign-in/code**");
+        await page.ArriveAsync("**/account/sign-in/code**");
         await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await portal.LatestCodeAsync(phone));
         // A sign-in that never arrives reports the page it stayed on and the portal's last log lines.
         await Browser.ClickAndWaitForAsync(page, "Ingia", "**/account", () => portal.Logs.Recent());

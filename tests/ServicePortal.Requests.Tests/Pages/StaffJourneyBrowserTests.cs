@@ -42,7 +42,7 @@ public sealed class StaffJourneyBrowserTests(SyncPageFactory portal, Browser bro
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Kazi za watumishi" }).First.ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Usawazishaji wa hali na taasisi" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/requests/sync");
+        await page.ArriveAsync("**/admin/requests/sync");
         Assert.Equal("Taasisi 31 · ukurasa 1 kati ya 2", await page.InnerTextAsync("main p[role=status]"));
         var brela = page.Locator("table.stack tbody tr").First;
         Assert.Equal("block", await brela.EvaluateAsync<string>("e => getComputedStyle(e).display"));
@@ -64,18 +64,18 @@ public sealed class StaffJourneyBrowserTests(SyncPageFactory portal, Browser bro
         await page.ScreenshotAsync(new() { Path = Path.Combine(pictures, "requests-admin-sync-sw-360.png") });
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Kurasa za taasisi" }).GetByRole(AriaRole.Link, new() { Name = "Zinazofuata »" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("?page=2", StringComparison.Ordinal));
+        await page.ArriveAsync(url => url.EndsWith("?page=2", StringComparison.Ordinal));
         Assert.Equal(6, await page.Locator("table.stack tbody tr").CountAsync());
         await CheckAsync(page, "the sync page, agencies page 2");
         await page.GetByRole(AriaRole.Link, new() { Name = "Ya zamani zaidi »" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("errors=2", StringComparison.Ordinal));
+        await page.ArriveAsync(url => url.Contains("errors=2", StringComparison.Ordinal));
         Assert.Equal(5, await page.Locator("ul.results > li").CountAsync());
         Assert.Contains("Taasisi ilituma hali ambayo lango haiijui.", await page.InnerTextAsync("ul.results"), StringComparison.Ordinal);
         await CheckAsync(page, "the sync page, answers page 2");
 
         await page.GetByLabel("Tafuta taasisi kwa jina au msimbo").FillAsync("brela");
         await page.GetByRole(AriaRole.Button, new() { Name = "Tafuta", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("?q=brela", StringComparison.Ordinal));
+        await page.ArriveAsync(url => url.EndsWith("?q=brela", StringComparison.Ordinal));
         Assert.Equal("Taasisi 1", await page.InnerTextAsync("main p[role=status]"));
         await CheckAsync(page, "the sync page, searched");
 
@@ -100,7 +100,7 @@ public sealed class StaffJourneyBrowserTests(SyncPageFactory portal, Browser bro
         await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(nin);
         await page.GetByLabel("Nenosiri", new() { Exact = true }).FillAsync("Mti-Mrefu-Wa-Mwembe");
         await page.GetByRole(AriaRole.Button, new() { Name = "Endelea", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/account/sign-in/code**");
+        await page.ArriveAsync("**/account/sign-in/code**");
         await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await portal.LatestCodeAsync(phone));
         // A sign-in that never arrives reports the page it stayed on and the portal's last log lines.
         await Browser.ClickAndWaitForAsync(page, "Ingia", "**/account", () => portal.Logs.Recent());
