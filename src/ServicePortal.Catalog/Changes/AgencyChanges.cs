@@ -32,12 +32,12 @@ internal sealed record AgencyHistoryEntry(DateTime ChangedAt, string ChangedBy, 
 
 /// <summary>
 /// The only writer of <c>catalog.agencies</c>, <c>catalog.agency_endpoints</c> and <c>catalog.agency_history</c>
-/// (besides the Development seeder): changes to agencies and their endpoints, each written with its <c>agency_history</c> row (who, when, why,
+/// (the Development seeder's demo agencies too, <c>AgencyChanges.Demo.cs</c>): changes to agencies and their endpoints, each written with its <c>agency_history</c> row (who, when, why,
 /// before, after) in one transaction. The statement triggers bump the catalogue version and
 /// <c>NOTIFY catalog_changed</c> at commit, so the caches, the search and the gateway (which routes only approved
 /// agencies and answers 503 for a suspended one) follow on every node.
 /// </summary>
-internal sealed class AgencyChanges(NpgsqlDataSource dataSource)
+internal sealed partial class AgencyChanges(NpgsqlDataSource dataSource)
 {
     // The agency as history keeps it: the row without its internal id.
     private const string Snapshot = "(to_jsonb(a) - 'id')";
@@ -239,27 +239,17 @@ internal sealed class AgencyChanges(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Publishes an agency's submitted endpoint proposal (the administrator's approval, through
-    /// <see cref="Onboarding.AgencyProposals.ApproveAsync"/>): creates or replaces the live endpoint, writes the
-    /// <c>approved</c> history row and removes the proposal, in one transaction, as
+    /// Publishes an agency's submitted endpoint proposal inside the approval's transaction
+    /// (<see cref="Onboarding.AgencyProposals.ApproveAsync"/>, which has locked the proposal at the version reviewed and
+    /// removes it after this): creates or replaces the live endpoint and writes the <c>approved</c> history row, as
     /// <see cref="ServiceChanges.PublishProposalAsync"/> does for a service. This is what publishes a route: the gateway
     /// serves approved rows, and the statement trigger's NOTIFY catalog_changed (at commit) tells it and every node's
-    /// cache to reload. The row lock taken with the version check holds until commit, so the agency cannot change the
-    /// proposal between the check and the statements that apply it. False when it is not the version reviewed.
+    /// cache to reload.
     /// </summary>
-    public async Task<bool> PublishEndpointProposalAsync(long proposalId, int version, string changedBy, CancellationToken cancellationToken)
+    public static async Task PublishEndpointProposalAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        LockedProposal proposal, string changedBy, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var found = await connection.QuerySingleOrDefaultAsync<(long AgencyId, string Key)?>(new CommandDefinition("""
-            SELECT agency_id, key FROM catalog.proposals
-             WHERE id = @proposalId AND kind = 'endpoint' AND status = 'awaiting_approval' AND version = @version FOR UPDATE
-            """, new { proposalId, version }, transaction, cancellationToken: cancellationToken));
-        if (found is not { } proposal)
-        {
-            return false;
-        }
-
+        var proposalId = proposal.Id;
         const string Snapshot = "(to_jsonb(e) - 'id' - 'agency_id')";
         var before = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition($"""
             SELECT {Snapshot}::text FROM catalog.agency_endpoints e WHERE agency_id = @AgencyId AND name = @Key FOR UPDATE
@@ -283,11 +273,23 @@ internal sealed class AgencyChanges(NpgsqlDataSource dataSource)
                    RETURNING e.*)
             INSERT INTO catalog.agency_history (agency_id, endpoint_id, changed_by, change, before, after)
             SELECT e.agency_id, e.id, @changedBy, 'approved', @before::jsonb, {Snapshot} FROM saved e;
-            DELETE FROM catalog.proposals WHERE id = @proposalId;
             """, new { proposalId, changedBy, before }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return true;
     }
+
+    /// <summary>
+    /// The <c>rejected</c> history row of a live endpoint whose proposal the administrator sent back (who, when, why,
+    /// and what was proposed), in the rejection's transaction; the live endpoint itself does not change. Nothing when
+    /// the proposal was for a new endpoint.
+    /// </summary>
+    public static Task RecordRejectedProposalAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        LockedProposal proposal, string reason, string changedBy, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO catalog.agency_history (agency_id, endpoint_id, changed_by, change, reason, before, after, proposed)
+            SELECT e.agency_id, e.id, @changedBy, 'rejected', @reason, to_jsonb(e) - 'id' - 'agency_id',
+                   to_jsonb(e) - 'id' - 'agency_id', @body::jsonb
+              FROM catalog.agency_endpoints e WHERE e.agency_id = @AgencyId AND e.name = @Key
+            """, new { proposal.Key, proposal.AgencyId, body = proposal.Body, reason, changedBy }, transaction,
+            cancellationToken: cancellationToken));
 
     /// <summary>The newest history rows of one service, or of one endpoint of an agency (what an approval page shows).</summary>
     public async Task<IReadOnlyList<AgencyHistoryEntry>> ListEntryHistoryAsync(bool service, string agencyCode, string key, int limit,

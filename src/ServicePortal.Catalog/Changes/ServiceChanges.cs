@@ -7,7 +7,7 @@ namespace ServicePortal.Catalog.Changes;
 /// Changes to services, each written with its history row (who, when, before, after) in one transaction.
 /// The approval pages (publishing an agency's proposal) and the demo seeder go through here.
 /// </summary>
-internal sealed class ServiceChanges(NpgsqlDataSource dataSource)
+internal sealed partial class ServiceChanges(NpgsqlDataSource dataSource)
 {
     public static readonly IReadOnlySet<string> Statuses =
         new HashSet<string>(["draft", "awaiting_approval", "published", "retired"], StringComparer.Ordinal);
@@ -77,26 +77,17 @@ internal sealed class ServiceChanges(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Publishes an agency's submitted proposal (<c>catalog.proposals</c>, kind <c>service</c>): creates or
-    /// replaces the live service with it, relinks its life events, writes the <c>approved</c> history row
-    /// (before: the live service or null; after: what is now published) and removes the proposal, all in one
-    /// transaction. The statement triggers bump the catalogue version and <c>NOTIFY catalog_changed</c>, so
-    /// caches on every node and the search see it at commit. False when the proposal is not awaiting approval, or is
-    /// not the <paramref name="version"/> the administrator reviewed (the row stays locked from that check to commit).
+    /// Publishes an agency's submitted proposal (<c>catalog.proposals</c>, kind <c>service</c>) inside the approval's
+    /// transaction (<see cref="Onboarding.AgencyProposals.ApproveAsync"/>, which has locked the proposal and removes it
+    /// after this): creates or replaces the live service with it, relinks its life events and writes the
+    /// <c>approved</c> history row (before: the live service or null; after: what is now published). The statement
+    /// triggers bump the catalogue version and <c>NOTIFY catalog_changed</c>, so caches on every node and the search
+    /// see it at commit.
     /// </summary>
-    public async Task<bool> PublishProposalAsync(long proposalId, int version, string changedBy, CancellationToken cancellationToken)
+    public static async Task PublishProposalAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        LockedProposal found, string changedBy, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var proposal = await connection.QuerySingleOrDefaultAsync<(string Key, long AgencyId)?>(new CommandDefinition("""
-            SELECT key, agency_id FROM catalog.proposals
-             WHERE id = @proposalId AND kind = 'service' AND status = 'awaiting_approval' AND version = @version FOR UPDATE
-            """, new { proposalId, version }, transaction, cancellationToken: cancellationToken));
-        if (proposal is not { } found)
-        {
-            return false;
-        }
-
+        var proposalId = found.Id;
         var before = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition("""
             SELECT catalog.service_snapshot(id)::text FROM catalog.services WHERE code = @code AND agency_id = @agencyId FOR UPDATE
             """, new { code = found.Key, agencyId = found.AgencyId }, transaction, cancellationToken: cancellationToken));
@@ -136,12 +127,23 @@ internal sealed class ServiceChanges(NpgsqlDataSource dataSource)
             INSERT INTO catalog.service_life_events (service_id, life_event_id)
             SELECT @serviceId, e.id FROM catalog.life_events e
              WHERE e.code IN (SELECT jsonb_array_elements_text(body->'life_events') FROM catalog.proposals WHERE id = @proposalId);
-            DELETE FROM catalog.proposals WHERE id = @proposalId;
             """, new { serviceId, proposalId }, transaction, cancellationToken: cancellationToken));
         await RecordAsync(connection, transaction, [serviceId], changedBy, "approved", null, before, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return true;
     }
+
+    /// <summary>
+    /// The <c>rejected</c> history row of a live service whose proposal the administrator sent back (who, when, why,
+    /// and what was proposed), in the rejection's transaction; the live service itself does not change. Nothing when
+    /// the proposal was for a new service (no live row to write history on).
+    /// </summary>
+    public static Task RecordRejectedProposalAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        LockedProposal proposal, string reason, string changedBy, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO catalog.service_history (service_id, changed_by, change, reason, before, after, proposed)
+            SELECT s.id, @changedBy, 'rejected', @reason, catalog.service_snapshot(s.id), catalog.service_snapshot(s.id), @body::jsonb
+              FROM catalog.services s WHERE s.code = @Key AND s.agency_id = @AgencyId
+            """, new { proposal.Key, proposal.AgencyId, body = proposal.Body, reason, changedBy }, transaction,
+            cancellationToken: cancellationToken));
 
     /// <summary>
     /// Writes the history row of services just changed in <paramref name="transaction"/>: the snapshot taken

@@ -34,7 +34,7 @@ internal sealed record ProposalReview(long Id, string Kind, string AgencyCode, s
 /// What agencies propose (<c>catalog.proposals</c>) and what the administrator decides. The live service or
 /// endpoint is not touched until approval, so citizens and the gateway keep the published version meanwhile.
 /// </summary>
-internal sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChanges serviceChanges, AgencyChanges agencyChanges)
+internal sealed class AgencyProposals(NpgsqlDataSource dataSource)
 {
     public const string ServiceKind = "service";
     public const string EndpointKind = "endpoint";
@@ -158,11 +158,38 @@ internal sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChange
     public async Task<ProposalDecisionOutcome> ApproveAsync(string kind, long proposalId, int version, string changedBy,
         CancellationToken cancellationToken)
     {
-        var done = kind == ServiceKind
-            ? await serviceChanges.PublishProposalAsync(proposalId, version, changedBy, cancellationToken)
-            : await agencyChanges.PublishEndpointProposalAsync(proposalId, version, changedBy, cancellationToken);
-        return done ? ProposalDecisionOutcome.Done : await WhyNotAsync(proposalId, cancellationToken);
+        // One transaction, owned here: the proposal is locked at the version reviewed (held until commit, so the agency
+        // cannot change it between the check and the statements that apply it), the change classes write the live entry
+        // and its history, and the consumed proposal is removed by its owner.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (await LockAwaitingAsync(connection, transaction, kind, proposalId, version, cancellationToken) is not { } proposal)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return await WhyNotAsync(proposalId, cancellationToken);
+        }
+
+        if (kind == ServiceKind)
+        {
+            await ServiceChanges.PublishProposalAsync(connection, transaction, proposal, changedBy, cancellationToken);
+        }
+        else
+        {
+            await AgencyChanges.PublishEndpointProposalAsync(connection, transaction, proposal, changedBy, cancellationToken);
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM catalog.proposals WHERE id = @proposalId",
+            new { proposalId }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return ProposalDecisionOutcome.Done;
     }
+
+    private static Task<LockedProposal?> LockAwaitingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        string kind, long proposalId, int version, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<LockedProposal?>(new CommandDefinition("""
+            SELECT id AS Id, kind AS Kind, agency_id AS AgencyId, key AS Key, body::text AS Body FROM catalog.proposals
+             WHERE id = @proposalId AND kind = @kind AND status = 'awaiting_approval' AND version = @version FOR UPDATE
+            """, new { proposalId, kind, version }, transaction, cancellationToken: cancellationToken));
 
     // Asked only after a refusal: a proposal still awaiting approval was refused for its version.
     private async Task<ProposalDecisionOutcome> WhyNotAsync(long proposalId, CancellationToken cancellationToken)
@@ -176,7 +203,7 @@ internal sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChange
     /// <summary>
     /// Sends a submitted proposal back to the agency as a draft, with the reason it will read in its list. When the
     /// proposal would have changed a live service or endpoint, that entry's history gets a <c>rejected</c> row
-    /// (who, when, why, and what was proposed) in the same statement; the live entry itself does not change. Only the
+    /// (who, when, why, and what was proposed) in the same transaction; the live entry itself does not change. Only the
     /// <paramref name="version"/> the administrator reviewed is rejected: a reason written about one version says
     /// nothing about the next.
     /// </summary>
@@ -184,26 +211,31 @@ internal sealed class AgencyProposals(NpgsqlDataSource dataSource, ServiceChange
         CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        // One statement, so one transaction: the proposal's new status and the history rows stand or fall together.
-        var rejected = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            WITH rejected AS (
-                   UPDATE catalog.proposals SET status = 'draft', rejection_reason = @reason, updated_at = now(), submitted_at = NULL,
-                          version = version + 1
-                    WHERE id = @proposalId AND status = 'awaiting_approval' AND version = @version
-                   RETURNING kind, agency_id, key, body),
-                 service AS (
-                   INSERT INTO catalog.service_history (service_id, changed_by, change, reason, before, after, proposed)
-                   SELECT s.id, @changedBy, 'rejected', @reason, catalog.service_snapshot(s.id), catalog.service_snapshot(s.id), r.body
-                     FROM rejected r JOIN catalog.services s ON s.code = r.key AND s.agency_id = r.agency_id
-                    WHERE r.kind = 'service'),
-                 endpoint AS (
-                   INSERT INTO catalog.agency_history (agency_id, endpoint_id, changed_by, change, reason, before, after, proposed)
-                   SELECT e.agency_id, e.id, @changedBy, 'rejected', @reason, to_jsonb(e) - 'id' - 'agency_id',
-                          to_jsonb(e) - 'id' - 'agency_id', r.body
-                     FROM rejected r JOIN catalog.agency_endpoints e ON e.agency_id = r.agency_id AND e.name = r.key
-                    WHERE r.kind = 'endpoint')
-            SELECT count(*) FROM rejected
-            """, new { proposalId, version, reason, changedBy }, cancellationToken: cancellationToken));
-        return rejected == 1 ? ProposalDecisionOutcome.Done : await WhyNotAsync(proposalId, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rejected = await connection.QuerySingleOrDefaultAsync<LockedProposal?>(new CommandDefinition("""
+            UPDATE catalog.proposals SET status = 'draft', rejection_reason = @reason, updated_at = now(), submitted_at = NULL,
+                   version = version + 1
+             WHERE id = @proposalId AND status = 'awaiting_approval' AND version = @version
+            RETURNING id AS Id, kind AS Kind, agency_id AS AgencyId, key AS Key, body::text AS Body
+            """, new { proposalId, version, reason }, transaction, cancellationToken: cancellationToken));
+        if (rejected is null)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return await WhyNotAsync(proposalId, cancellationToken);
+        }
+
+        // The live entry's history is its owner's to write, in this transaction: the new status and the history row
+        // stand or fall together.
+        if (rejected.Kind == ServiceKind)
+        {
+            await ServiceChanges.RecordRejectedProposalAsync(connection, transaction, rejected, reason, changedBy, cancellationToken);
+        }
+        else
+        {
+            await AgencyChanges.RecordRejectedProposalAsync(connection, transaction, rejected, reason, changedBy, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return ProposalDecisionOutcome.Done;
     }
 }

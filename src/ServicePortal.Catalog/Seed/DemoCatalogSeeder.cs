@@ -60,39 +60,22 @@ internal sealed partial class DemoCatalogSeeder(
             new { allCodes }, transaction, cancellationToken: cancellationToken));
         if (present == allCodes.Length)
         {
-            await FillOfficeFactsAsync(connection, transaction, seed, cancellationToken);
+            await AgencyChanges.FillDemoOfficeFactsAsync(connection, transaction, seed.Agencies, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return 0;
         }
 
-        var order = 0;
-        foreach (var row in seed.Categories)
-        {
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO catalog.categories (code, name_sw, name_en, sort_order) VALUES (@code, @sw, @en, @order)
-                ON CONFLICT (code) DO NOTHING
-                """, new { code = row[0], sw = row[1], en = row[2], order = order++ }, transaction,
-                cancellationToken: cancellationToken));
-        }
-
-        order = 0;
-        foreach (var row in seed.LifeEvents)
-        {
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO catalog.life_events (code, name_sw, name_en, sort_order) VALUES (@code, @sw, @en, @order)
-                ON CONFLICT (code) DO NOTHING
-                """, new { code = row[0], sw = row[1], en = row[2], order = order++ }, transaction,
-                cancellationToken: cancellationToken));
-        }
+        await ServiceChanges.AddDemoCategoriesAsync(connection, transaction, seed.Categories, seed.LifeEvents, cancellationToken);
 
         var added = new List<long>();
         foreach (var agency in seed.Agencies)
         {
-            var agencyId = await AddAgencyAsync(connection, transaction, agency, DemoAgencyAddress(agency.Code), cancellationToken);
+            var agencyId = await AgencyChanges.AddDemoAgencyAsync(connection, transaction, agency, DemoAgencyAddress(agency.Code), ChangedBy,
+                cancellationToken);
             foreach (var service in agency.Services)
             {
                 var form = service.Form is null ? null : seed.Forms[service.Form].GetRawText();
-                var id = await AddServiceAsync(connection, transaction, agencyId, service, form, cancellationToken);
+                var id = await ServiceChanges.AddDemoServiceAsync(connection, transaction, agencyId, service, form, cancellationToken);
                 if (id is { } newId)
                 {
                     added.Add(newId);
@@ -102,7 +85,7 @@ internal sealed partial class DemoCatalogSeeder(
 
         await ServiceChanges.RecordAsync(connection, transaction, [.. added], ChangedBy, "created", null, null,
             cancellationToken);
-        await FillOfficeFactsAsync(connection, transaction, seed, cancellationToken);
+        await AgencyChanges.FillDemoOfficeFactsAsync(connection, transaction, seed.Agencies, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return added.Count;
     }
@@ -113,140 +96,6 @@ internal sealed partial class DemoCatalogSeeder(
         (address.Scheme == Uri.UriSchemeHttp || address.Scheme == Uri.UriSchemeHttps)
             ? new Uri(address.GetLeftPart(UriPartial.Authority) + "/")
             : null;
-
-    /// <summary>
-    /// The office facts (address, hours, phone) of the demo agencies, written only where the agency has none yet, so
-    /// that a database seeded before they existed gets them, and what an agency set itself is kept.
-    /// </summary>
-    private static async Task FillOfficeFactsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SeedFile seed,
-        CancellationToken cancellationToken)
-    {
-        foreach (var agency in seed.Agencies.Where(a => a.Office is not null))
-        {
-            var office = agency.Office!;
-            await connection.ExecuteAsync(new CommandDefinition("""
-                UPDATE catalog.agencies
-                   SET office_address_sw = @addressSw, office_address_en = @addressEn,
-                       office_hours_sw = @hoursSw, office_hours_en = @hoursEn, office_phone = @phone
-                 WHERE code = @code AND office_address_sw = '' AND office_address_en = '' AND office_hours_sw = ''
-                   AND office_hours_en = '' AND office_phone = ''
-                """, new
-            {
-                code = agency.Code,
-                addressSw = office.Address[0],
-                addressEn = office.Address[1],
-                hoursSw = office.Hours[0],
-                hoursEn = office.Hours[1],
-                phone = office.Phone,
-            }, transaction, cancellationToken: cancellationToken));
-        }
-    }
-
-    private static async Task<long> AddAgencyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        SeedAgency agency, Uri? configured, CancellationToken cancellationToken)
-    {
-        var inserted = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
-            INSERT INTO catalog.agencies (code, short_name, name_sw, name_en, description_sw, description_en, website, status)
-            VALUES (@Code, @Short, @nameSw, @nameEn, @descriptionSw, @descriptionEn, @Website, 'approved')
-            ON CONFLICT (code) DO NOTHING
-            RETURNING id
-            """, new
-        {
-            agency.Code,
-            agency.Short,
-            nameSw = agency.Name[0],
-            nameEn = agency.Name[1],
-            descriptionSw = agency.Description[0],
-            descriptionEn = agency.Description[1],
-            agency.Website,
-        }, transaction, cancellationToken: cancellationToken));
-        if (inserted is not { } id)
-        {
-            return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT id FROM catalog.agencies WHERE code = @Code", new { agency.Code }, transaction,
-                cancellationToken: cancellationToken));
-        }
-
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO catalog.agency_history (agency_id, changed_by, change, after)
-            SELECT id, @changedBy, 'created', to_jsonb(a) - 'id' FROM catalog.agencies a WHERE id = @id
-            """, new { id, changedBy = ChangedBy }, transaction, cancellationToken: cancellationToken));
-
-        foreach (var endpoint in agency.Endpoints)
-        {
-            // The configured base, with the file's path (the demo agencies serve their endpoints at their root).
-            var address = configured is null ? endpoint.Destination : new Uri(configured, new Uri(endpoint.Destination).PathAndQuery.TrimStart('/')).ToString();
-            var destinations = JsonSerializer.Serialize(new[] { new { name = "primary", address } });
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO catalog.agency_endpoints (agency_id, name, destinations, auth_requirement, status)
-                VALUES (@id, @Name, @destinations::jsonb, @Auth, 'approved')
-                ON CONFLICT (agency_id, name) DO NOTHING
-                """, new { id, endpoint.Name, destinations, endpoint.Auth }, transaction,
-                cancellationToken: cancellationToken));
-        }
-
-        return id;
-    }
-
-    private static async Task<long?> AddServiceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        long agencyId, SeedService service, string? form, CancellationToken cancellationToken)
-    {
-        var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
-            INSERT INTO catalog.services (
-                code, agency_id, category_id, name_sw, name_en, summary_sw, summary_en, description_sw, description_en,
-                channels, cost_tzs, cost_paid, cost_note_sw, cost_note_en, processing_days,
-                eligibility, evidence, output_sw, output_en, legal_basis, keywords_sw, keywords_en,
-                status, form_schema, submit_path, status_path, published_at)
-            VALUES (
-                @Code, @agencyId, (SELECT id FROM catalog.categories WHERE code = @Category),
-                @nameSw, @nameEn, @summarySw, @summaryEn, @descriptionSw, @descriptionEn,
-                @channels, @Cost, @Paid, @costNoteSw, @costNoteEn, @Days,
-                @eligibility::jsonb, @evidence::jsonb, @outputSw, @outputEn, @legal::jsonb, @keywordsSw, @keywordsEn,
-                'published', @form::jsonb, @SubmitPath, @StatusPath, now())
-            ON CONFLICT (code) DO NOTHING
-            RETURNING id
-            """, new
-        {
-            service.Code,
-            agencyId,
-            service.Category,
-            nameSw = service.Name[0],
-            nameEn = service.Name[1],
-            summarySw = service.Summary[0],
-            summaryEn = service.Summary[1],
-            descriptionSw = service.Description?[0] ?? "",
-            descriptionEn = service.Description?[1] ?? "",
-            channels = service.Channels.ToArray(),
-            service.Cost,
-            service.Paid,
-            costNoteSw = service.CostNote?[0] ?? "",
-            costNoteEn = service.CostNote?[1] ?? "",
-            service.Days,
-            eligibility = Pairs(service.Eligibility),
-            evidence = Pairs(service.Evidence),
-            outputSw = service.Output?[0] ?? "",
-            outputEn = service.Output?[1] ?? "",
-            legal = Pairs(service.Legal),
-            keywordsSw = service.Keywords.ElementAtOrDefault(0)?.ToArray() ?? [],
-            keywordsEn = service.Keywords.ElementAtOrDefault(1)?.ToArray() ?? [],
-            form,
-            service.SubmitPath,
-            service.StatusPath,
-        }, transaction, cancellationToken: cancellationToken));
-        if (id is { } newId && service.LifeEvents.Count > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO catalog.service_life_events (service_id, life_event_id)
-                SELECT @newId, id FROM catalog.life_events WHERE code = ANY(@events)
-                """, new { newId, events = service.LifeEvents.ToArray() }, transaction,
-                cancellationToken: cancellationToken));
-        }
-
-        return id;
-    }
-
-    private static string Pairs(List<string[]> pairs) =>
-        JsonSerializer.Serialize(pairs.Select(p => new Bilingual(p[0], p[1])), CatalogJson.Options);
 
     internal static SeedFile Load()
     {

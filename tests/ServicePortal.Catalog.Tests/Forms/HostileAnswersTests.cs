@@ -54,16 +54,16 @@ public sealed class HostileAnswersTests
     }
 
     [Fact]
-    public void A_pattern_is_matched_in_bounded_time()
+    public void A_catastrophic_pattern_answers_with_a_message_on_its_field()
     {
         var form = FromJson("""{"type": "object", "properties": {"x": {"type": "string", "pattern": "^(a+)+$", "x-title": {"sw": "X", "en": "X"}}}}""");
         var answers = new JsonObject { ["x"] = new string('a', 5_000) + "!" };
 
-        var started = DateTime.UtcNow;
+        // No clock here (a busy machine is no failure): a backtracking engine would not return at all, or, with a time
+        // limit, give up and refuse a right answer, which the next test catches.
         var errors = form.Validate(answers);
 
         Assert.Equal("x", Assert.Single(errors).Field);
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10));
     }
 
     [Fact]
