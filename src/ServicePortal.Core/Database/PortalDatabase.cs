@@ -99,7 +99,7 @@ public static class PortalDatabase
     }
 }
 
-public sealed record MigrationAssembly(Assembly Assembly);
+internal sealed record MigrationAssembly(Assembly Assembly);
 
 /// <summary>
 /// The folder for files a node generates for its own database (Development's demo client secret): they
@@ -199,7 +199,7 @@ public sealed class DatabaseStartup(
 }
 
 /// <summary>Ready means: the database answers, and every migration this build embeds is applied.</summary>
-public sealed class DatabaseReadyCheck(NpgsqlDataSource dataSource, DatabaseStartup startup) : IHealthCheck
+internal sealed class DatabaseReadyCheck(NpgsqlDataSource dataSource, DatabaseStartup startup) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -7,7 +7,7 @@ namespace ServicePortal.Core.Database;
 /// <c>PORTAL_PG_BIN</c> if set, else the newest <c>/usr/lib/postgresql/*/bin</c> (Debian and Ubuntu), else
 /// the folder <c>pg_ctl</c> really lives in when it is on the PATH.
 /// </summary>
-public sealed record PostgresBinaries(string Directory)
+internal sealed record PostgresBinaries(string Directory)
 {
     public const string InstallHint =
         "PostgreSQL server programs (initdb, pg_ctl) were not found. Install them with " +

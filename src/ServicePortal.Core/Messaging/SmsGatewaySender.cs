@@ -12,7 +12,7 @@ namespace ServicePortal.Core.Messaging;
 /// <c>Messaging:Sms</c>. A class rather than a record: a record's generated <c>ToString</c> would print the
 /// API key wherever the settings are logged.
 /// </summary>
-public sealed class SmsGatewaySettings
+internal sealed class SmsGatewaySettings
 {
     public const string Section = "Messaging:Sms";
 
@@ -89,7 +89,7 @@ public sealed class SmsGatewaySettings
 /// The <c>Idempotency-Key</c> and <c>reference</c> are the outbox's stable message id, so a gateway that
 /// deduplicates does not send twice when the portal retries after a crash between "sent" and "recorded".
 /// </summary>
-public sealed partial class SmsGatewaySender(
+internal sealed partial class SmsGatewaySender(
     IHttpClientFactory httpClients, SmsGatewaySettings settings, ILogger<SmsGatewaySender> logger) : IMessageSender
 {
     /// <summary>The named client (a new <see cref="HttpClient"/> per send, so pooled handlers rotate).</summary>

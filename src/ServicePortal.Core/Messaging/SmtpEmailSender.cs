@@ -8,7 +8,7 @@ using ServicePortal.Core.Hosting;
 
 namespace ServicePortal.Core.Messaging;
 
-public enum SmtpSecurity
+internal enum SmtpSecurity
 {
     /// <summary>Plain connection upgraded with STARTTLS, which the server must offer (port 587).</summary>
     StartTls,
@@ -24,7 +24,7 @@ public enum SmtpSecurity
 /// <c>Messaging:Smtp</c>. A class rather than a record: a record's generated <c>ToString</c> would print the
 /// password wherever the settings are logged.
 /// </summary>
-public sealed class SmtpSettings
+internal sealed class SmtpSettings
 {
     public const string Section = "Messaging:Smtp";
 
@@ -91,7 +91,7 @@ public sealed class SmtpSettings
 /// derived from <see cref="OutboxMessage.MessageId"/>, so a message retried after a crash is recognisable
 /// downstream as the same message.
 /// </summary>
-public sealed partial class SmtpEmailSender(SmtpSettings settings, ILogger<SmtpEmailSender> logger) : IMessageSender
+internal sealed partial class SmtpEmailSender(SmtpSettings settings, ILogger<SmtpEmailSender> logger) : IMessageSender
 {
     // Validated at start-up (SmtpSettings.Validate); checked again so a sender is never built half-configured.
     private readonly string _host = settings.Host ?? throw new ArgumentException("No SMTP host.", nameof(settings));

@@ -17,7 +17,7 @@ namespace ServicePortal.Core.Security;
 /// Keeps the ASP.NET Core Data Protection key ring in PostgreSQL, so every node of the portal protects and
 /// reads cookies, antiforgery tokens and protected data with the same keys.
 /// </summary>
-public sealed class PostgresKeyRepository(NpgsqlDataSource dataSource) : IXmlRepository
+internal sealed class PostgresKeyRepository(NpgsqlDataSource dataSource) : IXmlRepository
 {
     // The interface is synchronous; key ring reads are rare (at start and when the ring is refreshed).
     public IReadOnlyCollection<XElement> GetAllElements()
