@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using static ServicePortal.Testing.BrowserJourneys;
 
 namespace ServicePortal.Catalog.Tests;
 
@@ -15,12 +16,6 @@ public sealed class CatalogBrowserTests : IClassFixture<CatalogBrowserFactory>, 
         _browser = browser;
         ArgumentNullException.ThrowIfNull(portal);
         _portal = portal.ServerAddress ??= portal.StartKestrel();
-    }
-
-    private static async Task AssertAccessibleAsync(IPage page)
-    {
-        var violations = await Browser.SeriousAccessibilityViolationsAsync(page);
-        Assert.True(violations.Count == 0, Browser.Describe(violations));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Microsoft.Playwright;
 using ServicePortal.DemoAgencies.Agencies.Nida;
 using static ServicePortal.Identity.Tests.RegistrationSteps;
+using static ServicePortal.Testing.BrowserJourneys;
 
 namespace ServicePortal.Identity.Tests;
 
@@ -130,16 +131,6 @@ public sealed class IdentityBrowserTests : IClassFixture<IdentityBrowserPortalFa
 
     private string Url(string path) => new Uri(_address, path).ToString();
 
-    private static async Task FillDetailsAsync(IPage page, RegisteredPerson person)
-    {
-        await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(person.Nin);
-        await page.GetByLabel("Jina la kwanza").FillAsync(person.FirstName);
-        await page.GetByLabel("Jina la ukoo").FillAsync(person.LastName);
-        await page.GetByLabel("Siku", new() { Exact = true }).FillAsync(person.DateOfBirth.Day.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await page.GetByLabel("Mwezi", new() { Exact = true }).FillAsync(person.DateOfBirth.Month.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await page.GetByLabel("Mwaka", new() { Exact = true }).FillAsync(person.DateOfBirth.Year.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
-
     /// <summary>Reads the registry's question (the answer field's label) and answers it.</summary>
     private static async Task AnswerAsync(IPage page, RegisteredPerson person)
     {
@@ -158,10 +149,4 @@ public sealed class IdentityBrowserTests : IClassFixture<IdentityBrowserPortalFa
     private Task ClickAsync(IPage page, string button, string expectedUrl) =>
         Browser.ClickAndWaitForAsync(page, button, expectedUrl,
             () => _portal.Logs.Recent() + Environment.NewLine + _portal.RegistryLogs.Recent());
-
-    private static async Task AssertAccessibleAsync(IPage page)
-    {
-        var violations = await Browser.SeriousAccessibilityViolationsAsync(page);
-        Assert.True(violations.Count == 0, $"{page.Url}: {Browser.Describe(violations)}");
-    }
 }

@@ -145,4 +145,16 @@ internal static class RegistrationSteps
         var end = page.IndexOf("</div>", start, StringComparison.Ordinal);
         return page[start..end];
     }
+
+    /// <summary>In a browser, fills in the first registration page (NIN, names, date of birth) for <paramref name="person"/>.</summary>
+    public static async Task FillDetailsAsync(Microsoft.Playwright.IPage page, RegisteredPerson person)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(person.Nin);
+        await page.GetByLabel("Jina la kwanza").FillAsync(person.FirstName);
+        await page.GetByLabel("Jina la ukoo").FillAsync(person.LastName);
+        await page.GetByLabel("Siku", new() { Exact = true }).FillAsync(person.DateOfBirth.Day.ToString(invariant));
+        await page.GetByLabel("Mwezi", new() { Exact = true }).FillAsync(person.DateOfBirth.Month.ToString(invariant));
+        await page.GetByLabel("Mwaka", new() { Exact = true }).FillAsync(person.DateOfBirth.Year.ToString(invariant));
+    }
 }

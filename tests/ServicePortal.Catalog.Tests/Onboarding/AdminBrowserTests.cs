@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using static ServicePortal.Testing.BrowserJourneys;
 
 namespace ServicePortal.Catalog.Tests.Onboarding;
 
@@ -55,28 +56,7 @@ public sealed class AdminBrowserTests : IClassFixture<AdminBrowserFactory>, ICla
     private async Task<IPage> SignedInAdministratorAsync(int width, int height = 740)
     {
         var (nin, phone) = await _portal.CreateStaffAsync("administrator");
-        var page = await _browser.NewPageAsync(width: width, height: height);
-        await page.GotoAsync(Url("/account/sign-in"));
-        await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(nin);
-        await page.GetByLabel("Nenosiri", new() { Exact = true }).FillAsync(OnboardingPortalFactory.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Endelea", Exact = true }).ClickAsync();
-        await page.ArriveAsync("**/account/sign-in/code**");
-        await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await _portal.LatestCodeAsync(phone));
-        // A sign-in that never arrives reports the page it stayed on and the portal's last log lines.
-        await Browser.ClickAndWaitForAsync(page, "Ingia", "**/account", () => _portal.Logs.Recent());
-        return page;
-    }
-
-    private static async Task AssertAccessibleAndNarrowAsync(IPage page, string what)
-    {
-        var violations = await Browser.SeriousAccessibilityViolationsAsync(page);
-        Assert.True(violations.Count == 0, what + Environment.NewLine + Browser.Describe(violations));
-        var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
-        var width = page.ViewportSize!.Width;
-        var wide = scrollWidth <= width ? "" : await page.EvaluateAsync<string>(
-            "w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w)" +
-            ".map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 40)).slice(0, 8).join(' | ')", width);
-        Assert.True(scrollWidth <= width, $"{what} is {scrollWidth} px wide on a {width} px screen: {wide}");
+        return await _portal.SignInWithBrowserAsync(_browser, nin, phone, OnboardingPortalFactory.Password, width, height);
     }
 
     [Fact]

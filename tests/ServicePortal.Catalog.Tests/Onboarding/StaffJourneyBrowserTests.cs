@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using static ServicePortal.Testing.BrowserJourneys;
 
 namespace ServicePortal.Catalog.Tests.Onboarding;
 
@@ -38,10 +39,10 @@ public sealed class StaffJourneyBrowserTests(StaffJourneyFactory portal, Browser
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Kazi za watumishi" }).First.ClickAsync();
         await page.ArriveAsync("**/staff");
-        await CheckAsync(page, "the staff home");
+        await AssertAccessibleAndNarrowAsync(page, "the staff home");
         await page.GetByRole(AriaRole.Link, new() { Name = "Taasisi zote", Exact = true }).ClickAsync();
         await page.ArriveAsync("**/admin/catalog/agencies");
-        await CheckAsync(page, "the agency list");
+        await AssertAccessibleAndNarrowAsync(page, "the agency list");
         await page.GetByRole(AriaRole.Link, new() { Name = "Zinazofuata »" }).ClickAsync();
         await page.ArriveAsync(url => url.EndsWith("?page=2", StringComparison.Ordinal));
         Assert.Contains("ukurasa 2 kati ya", await page.InnerTextAsync("main p[role=status]"), StringComparison.Ordinal);
@@ -49,25 +50,25 @@ public sealed class StaffJourneyBrowserTests(StaffJourneyFactory portal, Browser
         await page.GetByLabel("Tafuta taasisi kwa jina au msimbo").FillAsync(agency);
         await page.GetByRole(AriaRole.Button, new() { Name = "Tafuta", Exact = true }).ClickAsync();
         await page.ArriveAsync(url => url.Contains("q=" + agency, StringComparison.Ordinal));
-        await CheckAsync(page, "the agency list, searched");
+        await AssertAccessibleAndNarrowAsync(page, "the agency list, searched");
         await page.Locator($"ul.results a[href='/admin/catalog/agencies/{agency}']").ClickAsync();
         await page.ArriveAsync("**/admin/catalog/agencies/" + agency);
         var history = await page.InnerTextAsync("ol.results");
         Assert.Contains($"na taasisi {agency.ToUpperInvariant()} (kupitia mfumo wake)", history, StringComparison.Ordinal);
         Assert.Contains("na mtumishi (namba 1)", history, StringComparison.Ordinal);
-        await CheckAsync(page, "the agency page");
+        await AssertAccessibleAndNarrowAsync(page, "the agency page");
 
         await page.GetByLabel("Sababu ya kusitisha (taasisi itaiona)").FillAsync("Ukaguzi wa usalama unaendelea.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Endelea kusitisha" }).ClickAsync();
         await page.Locator("h1:has-text('Una uhakika unataka kusitisha')").WaitForAsync();
-        await CheckAsync(page, "the confirmation page");
+        await AssertAccessibleAndNarrowAsync(page, "the confirmation page");
         await page.GetByRole(AriaRole.Button, new() { Name = "Ndiyo, sitisha taasisi" }).ClickAsync();
         await page.ArriveAsync(url => url.Contains("done=suspended", StringComparison.Ordinal));
 
         var newest = page.Locator("ol.results > li").First;
         Assert.StartsWith("Imesitishwa", await newest.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("na Emmanuel Kimaro, msimamizi wa lango (e-GA)", await newest.Locator(".changed-by").InnerTextAsync());
-        await CheckAsync(page, "the agency page after suspending");
+        await AssertAccessibleAndNarrowAsync(page, "the agency page after suspending");
         await Browser.ScreenshotAsync(page, "catalog-admin-history-sw-360");
         // The record keeps the id; the name is only what the page shows.
         Assert.Equal("staff:" + accountId, await portal.ScalarAsync<string>("""
@@ -78,7 +79,7 @@ public sealed class StaffJourneyBrowserTests(StaffJourneyFactory portal, Browser
         await page.GotoAsync(Url($"/admin/catalog/agencies/{agency}?lang=en"));
         Assert.Equal("by Emmanuel Kimaro, portal administrator (e-GA)", await page.Locator("ol.results > li .changed-by").First.InnerTextAsync());
         Assert.Contains("by staff member (1)", await page.InnerTextAsync("ol.results"), StringComparison.Ordinal);
-        await CheckAsync(page, "the agency page in English");
+        await AssertAccessibleAndNarrowAsync(page, "the agency page in English");
     }
 
     [Fact]
@@ -90,23 +91,23 @@ public sealed class StaffJourneyBrowserTests(StaffJourneyFactory portal, Browser
         await page.GetByRole(AriaRole.Link, new() { Name = "Kazi za watumishi" }).First.ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Idhini ya orodha ya huduma" }).ClickAsync();
         await page.ArriveAsync("**/admin/catalog");
-        await CheckAsync(page, "the approval queue");
+        await AssertAccessibleAndNarrowAsync(page, "the approval queue");
 
         // Approve: the field-by-field table stacked on the phone, then the queue says what was done and where its history is.
         await page.GetByRole(AriaRole.Link, new() { Name = approved, Exact = true }).ClickAsync();
         await page.ArriveAsync("**/admin/catalog/services/" + approved);
         Assert.Equal("block", await page.Locator("table.changes tbody tr").First.EvaluateAsync<string>("e => getComputedStyle(e).display"));
-        await CheckAsync(page, "the review page");
+        await AssertAccessibleAndNarrowAsync(page, "the review page");
         await page.GetByRole(AriaRole.Button, new() { Name = "Idhinisha na uchapishe" }).ClickAsync();
         await page.ArriveAsync(url => url.Contains("done=approved", StringComparison.Ordinal));
         Assert.Contains($"Pendekezo {approved} limeidhinishwa.", await page.InnerTextAsync(".notice"), StringComparison.Ordinal);
-        await CheckAsync(page, "the queue after approving");
+        await AssertAccessibleAndNarrowAsync(page, "the queue after approving");
         await page.GetByRole(AriaRole.Link, new() { Name = "Historia ya taasisi hii" }).ClickAsync();
         await page.ArriveAsync(url => url.EndsWith($"/admin/catalog/agencies/{agency}#history", StringComparison.Ordinal));
         var row = page.Locator("ol.results > li", new() { HasText = "huduma " + approved }).First;
         Assert.StartsWith("Imeidhinishwa", await row.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("na Emmanuel Kimaro, msimamizi wa lango (e-GA)", await row.Locator(".changed-by").InnerTextAsync());
-        await CheckAsync(page, "the agency's history");
+        await AssertAccessibleAndNarrowAsync(page, "the agency's history");
 
         // Reject: the reason, the confirmation, then the proposal (back with the agency as a draft) shows the decision.
         await page.GotoAsync(Url("/admin/catalog"));
@@ -114,17 +115,17 @@ public sealed class StaffJourneyBrowserTests(StaffJourneyFactory portal, Browser
         await page.GetByLabel("Sababu ya kukataa (taasisi itaiona)").FillAsync("Ada haijaelezwa kwa Kiingereza.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Endelea kukataa" }).ClickAsync();
         await page.Locator("h1:has-text('Una uhakika unataka kukataa huduma')").WaitForAsync();
-        await CheckAsync(page, "the rejection's confirmation");
+        await AssertAccessibleAndNarrowAsync(page, "the rejection's confirmation");
         await page.GetByRole(AriaRole.Button, new() { Name = "Ndiyo, kataa pendekezo" }).ClickAsync();
         await page.ArriveAsync(url => url.Contains("done=rejected", StringComparison.Ordinal));
-        await CheckAsync(page, "the queue after rejecting");
+        await AssertAccessibleAndNarrowAsync(page, "the queue after rejecting");
         await page.GotoAsync(Url("/admin/catalog/services/" + rejected));
         var decision = page.Locator("ol.results > li").First;
         var words = await decision.InnerTextAsync();
         Assert.StartsWith("Imekataliwa", words, StringComparison.Ordinal);
         Assert.Contains("Ada haijaelezwa kwa Kiingereza.", words, StringComparison.Ordinal);
         Assert.Equal("na Emmanuel Kimaro, msimamizi wa lango (e-GA)", await decision.Locator(".changed-by").InnerTextAsync());
-        await CheckAsync(page, "the rejected proposal with its history");
+        await AssertAccessibleAndNarrowAsync(page, "the rejected proposal with its history");
     }
 
     /// <summary>Changes proposed to two published services of one seeded agency, as the onboarding API would leave them.</summary>
@@ -160,28 +161,7 @@ public sealed class StaffJourneyBrowserTests(StaffJourneyFactory portal, Browser
         var (nin, phone) = await portal.CreateStaffAsync("administrator");
         var accountId = await portal.ScalarAsync<Guid>(
             "UPDATE identity.accounts SET first_name = 'Emmanuel', last_name = 'Kimaro' WHERE nin = @nin RETURNING id", new { nin });
-        var page = await browser.NewPageAsync(360, 740);
-        await page.GotoAsync(Url("/account/sign-in"));
-        await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(nin);
-        await page.GetByLabel("Nenosiri", new() { Exact = true }).FillAsync(OnboardingPortalFactory.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Endelea", Exact = true }).ClickAsync();
-        await page.ArriveAsync("**/account/sign-in/code**");
-        await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await portal.LatestCodeAsync(phone));
-        // A sign-in that never arrives reports the page it stayed on and the portal's last log lines.
-        await Browser.ClickAndWaitForAsync(page, "Ingia", "**/account", () => portal.Logs.Recent());
+        var page = await portal.SignInWithBrowserAsync(browser, nin, phone, OnboardingPortalFactory.Password);
         return (page, accountId);
-    }
-
-    /// <summary>Axe finds nothing serious or critical, and nothing is wider than the phone's screen.</summary>
-    internal static async Task CheckAsync(IPage page, string what)
-    {
-        var violations = await Browser.SeriousAccessibilityViolationsAsync(page);
-        Assert.True(violations.Count == 0, what + Environment.NewLine + Browser.Describe(violations));
-        var width = page.ViewportSize!.Width;
-        var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
-        var wide = scrollWidth <= width ? "" : await page.EvaluateAsync<string>(
-            "w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w)" +
-            ".map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 40)).slice(0, 8).join(' | ')", width);
-        Assert.True(scrollWidth <= width, $"{what} is {scrollWidth} px wide on a {width} px screen: {wide}");
     }
 }

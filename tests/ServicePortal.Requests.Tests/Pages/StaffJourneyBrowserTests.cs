@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using static ServicePortal.Testing.BrowserJourneys;
 
 namespace ServicePortal.Requests.Tests.Pages;
 
@@ -55,7 +56,7 @@ public sealed class StaffJourneyBrowserTests(SyncPageFactory portal, Browser bro
         var newest = page.Locator("ul.results > li").First;
         Assert.Contains("Taasisi ilijibu 503 badala ya jibu la kawaida.", await newest.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("<html>Service Unavailable</html>", await newest.Locator(".agency-text q").InnerTextAsync());
-        await CheckAsync(page, "the sync page");
+        await AssertAccessibleAndNarrowAsync(page, "the sync page");
         // The first screen only (the whole page is 25 agencies long), where Browser.ScreenshotAsync would put it.
         var pictures = Environment.GetEnvironmentVariable("PORTAL_SCREENSHOTS") is { Length: > 0 } chosen
             ? chosen
@@ -66,23 +67,23 @@ public sealed class StaffJourneyBrowserTests(SyncPageFactory portal, Browser bro
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Kurasa za taasisi" }).GetByRole(AriaRole.Link, new() { Name = "Zinazofuata »" }).ClickAsync();
         await page.ArriveAsync(url => url.EndsWith("?page=2", StringComparison.Ordinal));
         Assert.Equal(6, await page.Locator("table.stack tbody tr").CountAsync());
-        await CheckAsync(page, "the sync page, agencies page 2");
+        await AssertAccessibleAndNarrowAsync(page, "the sync page, agencies page 2");
         await page.GetByRole(AriaRole.Link, new() { Name = "Ya zamani zaidi »" }).ClickAsync();
         await page.ArriveAsync(url => url.Contains("errors=2", StringComparison.Ordinal));
         Assert.Equal(5, await page.Locator("ul.results > li").CountAsync());
         Assert.Contains("Taasisi ilituma hali ambayo lango haiijui.", await page.InnerTextAsync("ul.results"), StringComparison.Ordinal);
-        await CheckAsync(page, "the sync page, answers page 2");
+        await AssertAccessibleAndNarrowAsync(page, "the sync page, answers page 2");
 
         await page.GetByLabel("Tafuta taasisi kwa jina au msimbo").FillAsync("brela");
         await page.GetByRole(AriaRole.Button, new() { Name = "Tafuta", Exact = true }).ClickAsync();
         await page.ArriveAsync(url => url.EndsWith("?q=brela", StringComparison.Ordinal));
         Assert.Equal("Taasisi 1", await page.InnerTextAsync("main p[role=status]"));
-        await CheckAsync(page, "the sync page, searched");
+        await AssertAccessibleAndNarrowAsync(page, "the sync page, searched");
 
         await page.GotoAsync(Url("/admin/requests/sync?q=brela&lang=en"));
         Assert.Contains("The agency reported an error for this application.", await page.InnerTextAsync("table.stack"), StringComparison.Ordinal);
         Assert.Contains("The agency answered 503 instead of a normal answer.", await page.InnerTextAsync("ul.results"), StringComparison.Ordinal);
-        await CheckAsync(page, "the sync page in English");
+        await AssertAccessibleAndNarrowAsync(page, "the sync page in English");
 
         // A page number that is not one shows the nearest page.
         Assert.Equal(200, (await page.GotoAsync(Url("/admin/requests/sync?page=abc&errors=999")))!.Status);
@@ -95,28 +96,6 @@ public sealed class StaffJourneyBrowserTests(SyncPageFactory portal, Browser bro
             WITH a AS (UPDATE identity.accounts SET first_name = 'Emmanuel', last_name = 'Kimaro' WHERE nin = @nin RETURNING id)
             INSERT INTO identity.account_roles (account_id, role) SELECT id, 'administrator' FROM a
             """, new { nin });
-        var page = await browser.NewPageAsync(360, 740);
-        await page.GotoAsync(Url("/account/sign-in"));
-        await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(nin);
-        await page.GetByLabel("Nenosiri", new() { Exact = true }).FillAsync("Mti-Mrefu-Wa-Mwembe");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Endelea", Exact = true }).ClickAsync();
-        await page.ArriveAsync("**/account/sign-in/code**");
-        await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await portal.LatestCodeAsync(phone));
-        // A sign-in that never arrives reports the page it stayed on and the portal's last log lines.
-        await Browser.ClickAndWaitForAsync(page, "Ingia", "**/account", () => portal.Logs.Recent());
-        return page;
-    }
-
-    /// <summary>Axe finds nothing serious or critical, and nothing is wider than the phone's screen.</summary>
-    private static async Task CheckAsync(IPage page, string what)
-    {
-        var violations = await Browser.SeriousAccessibilityViolationsAsync(page);
-        Assert.True(violations.Count == 0, what + Environment.NewLine + Browser.Describe(violations));
-        var width = page.ViewportSize!.Width;
-        var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
-        var wide = scrollWidth <= width ? "" : await page.EvaluateAsync<string>(
-            "w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w)" +
-            ".map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 40)).slice(0, 8).join(' | ')", width);
-        Assert.True(scrollWidth <= width, $"{what} is {scrollWidth} px wide on a {width} px screen: {wide}");
+        return await portal.SignInWithBrowserAsync(browser, nin, phone);
     }
 }
