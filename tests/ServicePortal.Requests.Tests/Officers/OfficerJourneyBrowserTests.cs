@@ -64,6 +64,30 @@ public sealed class OfficerJourneyBrowserTests(OfficerBrowserPortalFactory porta
         Assert.Equal(404, (await page.GotoAsync(Url($"/agency/requests/{brelas}")))!.Status);
     }
 
+    [Fact]
+    public async Task A_citizen_rates_a_completed_application_on_a_phone_and_is_offered_the_complaint()
+    {
+        var (nin, phone) = await portal.CreateAccountAsync();
+        var citizen = await portal.ScalarAsync<Guid>("SELECT id FROM identity.accounts WHERE nin = @nin", new { nin });
+        var done = await portal.ApplicationAsync(citizen, "rita", "rita-birth-certificate", "completed", daysAgo: 6);
+        var page = await SignedInAsync(nin, phone);
+
+        await page.GotoAsync(Url($"/maombi/{done}"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Tuma tathmini" }).ClickAsync();
+        await page.ArriveAsync($"**/maombi/{done}?handler=Rate");
+        Assert.Contains("Chagua alama kutoka 1 hadi 5.", await page.InnerTextAsync(".error-summary"), StringComparison.Ordinal);
+        await CheckAsync(page, "the rating with an error");
+        await page.GetByLabel("4 · Nzuri", new() { Exact = true }).CheckAsync();
+        await page.GetByLabel("Maoni (si lazima)").FillAsync("Cheti kilifika mapema.");
+        await Browser.ScreenshotAsync(page, "requests-rating-sw-360");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Tuma tathmini" }).ClickAsync();
+        await page.ArriveAsync(url => url.EndsWith($"/maombi/{done}#rating", StringComparison.Ordinal));
+        Assert.Contains("Ulitoa alama 4 kati ya 5. Asante.", await page.InnerTextAsync("#rating"), StringComparison.Ordinal);
+        Assert.Equal($"/msaada/tiketi/mpya?ombi={done}&aina=complaint",
+            await page.GetByRole(AriaRole.Link, new() { Name = "Toa lalamiko" }).GetAttributeAsync("href"));
+        await CheckAsync(page, "the application, rated");
+    }
+
     private async Task<IPage> SignedInOfficerAsync()
     {
         var (nin, phone) = await portal.CreateAccountAsync();
@@ -71,6 +95,11 @@ public sealed class OfficerJourneyBrowserTests(OfficerBrowserPortalFactory porta
             WITH a AS (UPDATE identity.accounts SET first_name = 'Baraka', last_name = 'Mushi' WHERE nin = @nin RETURNING id)
             INSERT INTO identity.account_roles (account_id, role, agency_code) SELECT id, 'agency_officer', 'rita' FROM a
             """, new { nin });
+        return await SignedInAsync(nin, phone);
+    }
+
+    private async Task<IPage> SignedInAsync(string nin, string phone)
+    {
         var page = await browser.NewPageAsync(360, 740);
         await page.GotoAsync(Url("/account/sign-in"));
         await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(nin);
