@@ -16,6 +16,7 @@ using ServicePortal.Core.Security;
 using ServicePortal.Core.Staff;
 using ServicePortal.Requests.Agencies;
 using ServicePortal.Requests.Api;
+using ServicePortal.Requests.Officers;
 using ServicePortal.Requests.Applications;
 using ServicePortal.Requests.Sync;
 
@@ -42,9 +43,18 @@ public static class RequestsModule
             "Kila taasisi: hali ya maombi inavyoulizwa, kinachosubiri kutumwa, kilichochelewa na majibu yasiyotumika.",
             "Each agency: how status sync goes, what waits to be sent, what is overdue and the answers that could not be used.",
             "/admin/requests/sync"));
+        services.AddStaffTool(new StaffTool(StaffRoles.Administrator, "Tathmini za wananchi", "Citizens' ratings",
+            "Wastani wa alama ambazo wananchi wametoa kwa kila huduma baada ya maombi yao kukamilika au kukataliwa.",
+            "The average score citizens gave each service once their application was completed or refused.",
+            "/admin/requests/ratings"));
         services.AddStaffTool(new StaffTool(StaffRoles.AgencyOfficer, "Maombi yaliyotumwa kwa taasisi yako", "Applications sent to your agency",
-            "Bado haijajengwa: kwa sasa maombi yanafika kwenye mfumo wa taasisi moja kwa moja.",
-            "Not built yet: for now applications reach the agency's own system directly."));
+            "Maombi ya taasisi yako kwa hali, huduma na tarehe, muda wake dhidi ya siku zilizoahidiwa, tathmini za wananchi na majibu ambayo lango halikuweza kutumia.",
+            "Your agency's applications by status, service and date, their time against the promised days, citizens' ratings and the answers the portal could not use.",
+            "/agency/requests"));
+        services.AddOfficerPolicy();
+        services.AddSingleton<AgencyApplications>();
+        services.AddSingleton<RatingStore>();
+        services.AddSingleton<RatingValidator>();
 
         services.AddSingleton<RequestStore>();
         services.AddSingleton<StatusUpdates>();
@@ -113,6 +123,7 @@ public static class RequestsModule
     {
         endpoints.MapCitizenRequestsApi();
         endpoints.MapAgencyStatusApi();
+        endpoints.MapAgencyRequestsApi();
         return endpoints;
     }
 }

@@ -23,5 +23,12 @@ internal sealed class RequestsOptions
     [Range(1, 100)]
     public int Workers { get; set; } = 4;
 
+    /// <summary>
+    /// The days an agency officer's workspace counts against when the service's catalogue entry promised none
+    /// (<c>Requests:DefaultProcessingDays</c>; 14 unless set).
+    /// </summary>
+    [Range(1, 365)]
+    public int DefaultProcessingDays { get; set; } = 14;
+
     public TimeSpan IntervalFor(string agency) => SyncIntervals.TryGetValue(agency, out var interval) ? interval : SyncInterval;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
@@ -23,8 +24,22 @@ internal sealed class DetailModel(
     ApplicationValidator forms,
     IIdentityAssertions identity,
     IOptions<PortalContact> contact,
+    RatingStore ratings,
+    RatingValidator ratingRules,
     TimeProvider clock) : PageModel
 {
+    /// <summary>The citizen's rating, once given (null before).</summary>
+    public GivenRating? Rating { get; private set; }
+
+    /// <summary>The rating form as posted, when it has to be shown again with its errors.</summary>
+    public RatingInput RatingPosted { get; private set; } = new(null, null);
+
+    /// <summary>What is wrong with the posted rating, per field (<c>Score</c>, <c>Comment</c>), in the citizen's language.</summary>
+    public IReadOnlyDictionary<string, string> RatingErrors { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>Finished by the agency and not rated yet: the page asks for a rating.</summary>
+    public bool AsksForRating => Rating is null && RatingStore.CanRate(Application.Status);
+
     /// <summary>The service's catalogue entry, for its name and its agency's (null if it has left the catalogue).</summary>
     public ServiceDetail? Service { get; private set; }
 
@@ -68,8 +83,51 @@ internal sealed class DetailModel(
             return NotFound();
         }
 
+        await LoadAsync(request, cancellationToken);
+        return Page();
+    }
+
+    /// <summary>
+    /// The citizen rates their finished application (1 to 5, an optional comment), once. Posted again after it was
+    /// rated, the first rating stays and the page shows it.
+    /// </summary>
+    public async Task<IActionResult> OnPostRateAsync(string reference, int? score, string? comment, CancellationToken cancellationToken)
+    {
+        if (await identity.AuthenticateAsync(HttpContext, PortalScopes.Requests) is not { } citizen)
+        {
+            return Challenge();
+        }
+
+        if (!PortalReference.TryParse(reference, out var parsed) ||
+            await store.FindAsync(citizen.AccountId, parsed.Value.Value, cancellationToken) is not { } request)
+        {
+            return NotFound();
+        }
+
+        var input = new RatingInput(score, comment);
+        var result = await ratingRules.ValidateAsync(input, cancellationToken);
+        if (RatingStore.CanRate(request.Status) && !result.IsValid)
+        {
+            RatingPosted = input;
+            RatingErrors = result.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.First().ErrorMessage);
+            await LoadAsync(request, cancellationToken);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        if (RatingStore.CanRate(request.Status))
+        {
+            await ratings.AddAsync(citizen.AccountId, request.Id, input, cancellationToken);
+        }
+
+        return Redirect($"/maombi/{request.Reference}#rating");
+    }
+
+    private async Task LoadAsync(RequestView request, CancellationToken cancellationToken)
+    {
         Application = request;
         JustSent = HttpContext.Request.Query.ContainsKey("sent");
+        Rating = await ratings.FindAsync(request.Id, cancellationToken);
         Timeline = await store.ListTimelineAsync(request.Id, cancellationToken);
         Service = await catalog.FindServiceAsync(request.ServiceCode, cancellationToken);
         Form = Service is null ? null : forms.FormOf(Service);
@@ -77,7 +135,6 @@ internal sealed class DetailModel(
         Correction = request.Status == RequestStatus.ActionRequired ? CorrectionAsked.Read(request.Correction, Form) : null;
         var agency = (await catalog.ListAgenciesAsync(cancellationToken)).FirstOrDefault(a => a.Code == request.Agency);
         AgencyWebsite = Uri.TryCreate(agency?.Website, UriKind.Absolute, out var site) && site.Scheme is "https" or "http" ? site : null;
-        return Page();
     }
 
     /// <summary>The due date is said while the agency still owes an answer; once finished it means nothing.</summary>
