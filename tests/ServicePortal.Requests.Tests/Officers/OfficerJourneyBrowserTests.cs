@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using static ServicePortal.Testing.BrowserJourneys;
 
 namespace ServicePortal.Requests.Tests.Officers;
 
@@ -39,7 +40,7 @@ public sealed class OfficerJourneyBrowserTests(OfficerBrowserPortalFactory porta
         Assert.DoesNotContain(brelas, list, StringComparison.Ordinal);
         Assert.Contains("Taasisi ilituma hali ambayo lango haiijui.", list, StringComparison.Ordinal);
         Assert.Equal("block", await page.Locator("table.stack tbody tr").First.EvaluateAsync<string>("e => getComputedStyle(e).display"));
-        await CheckAsync(page, "the agency's applications");
+        await AssertAccessibleAndNarrowAsync(page, "the agency's applications");
 
         await page.GetByLabel("Hali", new() { Exact = true }).SelectOptionAsync("in_review");
         await page.GetByRole(AriaRole.Button, new() { Name = "Chuja", Exact = true }).ClickAsync();
@@ -48,14 +49,14 @@ public sealed class OfficerJourneyBrowserTests(OfficerBrowserPortalFactory porta
         var row = await page.Locator("table.stack tbody tr").First.InnerTextAsync();
         Assert.Contains("Siku 12 kati ya 10", row, StringComparison.Ordinal);
         Assert.Contains("Imechelewa", row, StringComparison.Ordinal);
-        await CheckAsync(page, "the agency's applications, filtered");
+        await AssertAccessibleAndNarrowAsync(page, "the agency's applications, filtered");
         await Browser.ScreenshotAsync(page, "requests-agency-officer-sw-360");
 
         await page.GetByRole(AriaRole.Link, new() { Name = inReview }).ClickAsync();
         await page.ArriveAsync($"**/agency/requests/{inReview}");
         Assert.Equal($"Ombi {inReview}", await page.InnerTextAsync("h1"));
         Assert.Equal(3, await page.Locator("ol.timeline > li").CountAsync());
-        await CheckAsync(page, "one application");
+        await AssertAccessibleAndNarrowAsync(page, "one application");
         await Browser.ScreenshotAsync(page, "requests-agency-officer-application-sw-360");
         Assert.Equal(1, await portal.CountAsync(
             "SELECT count(*) FROM portal.access_log WHERE citizen_account_id = @citizen AND subject = @inReview AND staff_role = 'agency_officer:rita'",
@@ -76,7 +77,7 @@ public sealed class OfficerJourneyBrowserTests(OfficerBrowserPortalFactory porta
         await page.GetByRole(AriaRole.Button, new() { Name = "Tuma tathmini" }).ClickAsync();
         await page.ArriveAsync($"**/maombi/{done}?handler=Rate");
         Assert.Contains("Chagua alama kutoka 1 hadi 5.", await page.InnerTextAsync(".error-summary"), StringComparison.Ordinal);
-        await CheckAsync(page, "the rating with an error");
+        await AssertAccessibleAndNarrowAsync(page, "the rating with an error");
         await page.GetByLabel("4 · Nzuri", new() { Exact = true }).CheckAsync();
         await page.GetByLabel("Maoni (si lazima)").FillAsync("Cheti kilifika mapema.");
         await Browser.ScreenshotAsync(page, "requests-rating-sw-360");
@@ -85,7 +86,7 @@ public sealed class OfficerJourneyBrowserTests(OfficerBrowserPortalFactory porta
         Assert.Contains("Ulitoa alama 4 kati ya 5. Asante.", await page.InnerTextAsync("#rating"), StringComparison.Ordinal);
         Assert.Equal($"/msaada/tiketi/mpya?ombi={done}&aina=complaint",
             await page.GetByRole(AriaRole.Link, new() { Name = "Toa lalamiko" }).GetAttributeAsync("href"));
-        await CheckAsync(page, "the application, rated");
+        await AssertAccessibleAndNarrowAsync(page, "the application, rated");
     }
 
     private async Task<IPage> SignedInOfficerAsync()
@@ -98,29 +99,5 @@ public sealed class OfficerJourneyBrowserTests(OfficerBrowserPortalFactory porta
         return await SignedInAsync(nin, phone);
     }
 
-    private async Task<IPage> SignedInAsync(string nin, string phone)
-    {
-        var page = await browser.NewPageAsync(360, 740);
-        await page.GotoAsync(Url("/account/sign-in"));
-        await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(nin);
-        await page.GetByLabel("Nenosiri", new() { Exact = true }).FillAsync("Mti-Mrefu-Wa-Mwembe");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Endelea", Exact = true }).ClickAsync();
-        await page.ArriveAsync("**/account/sign-in/code**");
-        await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await portal.LatestCodeAsync(phone));
-        await Browser.ClickAndWaitForAsync(page, "Ingia", "**/account", () => portal.Logs.Recent());
-        return page;
-    }
-
-    /// <summary>Axe finds nothing serious or critical, and nothing is wider than the phone's screen.</summary>
-    private static async Task CheckAsync(IPage page, string what)
-    {
-        var violations = await Browser.SeriousAccessibilityViolationsAsync(page);
-        Assert.True(violations.Count == 0, what + Environment.NewLine + Browser.Describe(violations));
-        var width = page.ViewportSize!.Width;
-        var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
-        var wide = scrollWidth <= width ? "" : await page.EvaluateAsync<string>(
-            "w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w)" +
-            ".map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 40)).slice(0, 8).join(' | ')", width);
-        Assert.True(scrollWidth <= width, $"{what} is {scrollWidth} px wide on a {width} px screen: {wide}");
-    }
+    private Task<IPage> SignedInAsync(string nin, string phone) => portal.SignInWithBrowserAsync(browser, nin, phone);
 }
