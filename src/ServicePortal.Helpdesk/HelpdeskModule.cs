@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using ServicePortal.Core.Database;
 using ServicePortal.Core.Staff;
+using ServicePortal.Helpdesk.Api;
 using ServicePortal.Helpdesk.Staff;
 using ServicePortal.Helpdesk.Tickets;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ServicePortal.Helpdesk;
@@ -37,6 +39,11 @@ public static class HelpdeskModule
         services.AddSingleton<StaffLookup>();
         services.AddSingleton<CitizenCases>();
         services.AddSingleton<IValidator<NinLookupInput>, NinLookupValidator>();
+        if (builder.Environment.IsDevelopment())
+        {
+            services.AddHostedService<DemoTickets>(); // after the identity module's demo accounts (hosted services start in order)
+        }
+
         // The citizen's pages (/msaada/tiketi...) and the staff's (/helpdesk, /agency/tickets); the SDK does not add a
         // referenced Razor class library on its own.
         services.AddRazorPages().AddApplicationPart(typeof(HelpdeskModule).Assembly);
@@ -60,5 +67,5 @@ public static class HelpdeskModule
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapHelpdeskModule(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapHelpdeskModule(this IEndpointRouteBuilder endpoints) => endpoints.MapAgencyTicketsApi();
 }

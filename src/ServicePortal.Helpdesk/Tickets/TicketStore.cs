@@ -7,7 +7,9 @@ using ServicePortal.Core.Messaging;
 namespace ServicePortal.Helpdesk.Tickets;
 
 /// <summary>A new ticket, as the open-ticket page hands it over (already validated).</summary>
-internal sealed record NewTicket(Guid AccountId, string Category, string Body, string? RequestReference, string Language, string IdempotencyKey);
+/// <param name="EscalateTo">An agency the ticket goes to at once (a complaint about one of its applications), or null.</param>
+internal sealed record NewTicket(Guid AccountId, string Category, string Body, string? RequestReference, string Language, string IdempotencyKey,
+    string? EscalateTo = null);
 
 /// <summary>A ticket. Times are UTC.</summary>
 internal sealed record Ticket(
@@ -110,14 +112,17 @@ internal sealed class TicketStore(NpgsqlDataSource dataSource, ICitizenDirectory
 
                 var created = await connection.QuerySingleAsync<Ticket>(new CommandDefinition(
                     $"""
-                    INSERT INTO helpdesk.tickets (number, account_id, category, request_reference, language, idempotency_key)
-                    VALUES (@number, @AccountId, @Category, @RequestReference, @Language, @IdempotencyKey)
+                    INSERT INTO helpdesk.tickets (number, account_id, category, request_reference, language, idempotency_key,
+                                                  status, escalated_agency, escalated_at)
+                    VALUES (@number, @AccountId, @Category, @RequestReference, @Language, @IdempotencyKey,
+                            CASE WHEN @EscalateTo::text IS NULL THEN 'open' ELSE 'escalated' END, @EscalateTo,
+                            CASE WHEN @EscalateTo::text IS NULL THEN NULL ELSE now() END)
                     RETURNING {TicketColumns}
                     """,
                     new
                     {
                         number = TicketNumber.New(), ticket.AccountId, ticket.Category, ticket.RequestReference, ticket.Language,
-                        ticket.IdempotencyKey,
+                        ticket.IdempotencyKey, ticket.EscalateTo,
                     }, transaction, cancellationToken: cancellationToken));
                 await InsertMessageAsync(connection, transaction, created.Id, TicketMessage.Citizen, ticket.AccountId, ticket.Body, false,
                     cancellationToken);
