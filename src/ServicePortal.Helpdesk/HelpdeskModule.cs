@@ -4,7 +4,11 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using ServicePortal.Core.Database;
 using ServicePortal.Core.Staff;
+using ServicePortal.Helpdesk.Api;
+using ServicePortal.Helpdesk.Staff;
 using ServicePortal.Helpdesk.Tickets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ServicePortal.Helpdesk;
 
@@ -23,29 +27,45 @@ public static class HelpdeskModule
         var services = builder.Services;
         services.AddMigrationsFrom(typeof(HelpdeskModule).Assembly);
         services.AddOptions<HelpdeskOptions>().Bind(builder.Configuration.GetSection("Helpdesk"))
-            .ValidateDataAnnotations().ValidateOnStart();
+            .ValidateDataAnnotations()
+            .Validate(o => o.BuildClock(out _) is not null, "Helpdesk: the working hours, holidays or SLA targets are not valid (see HelpdeskOptions).")
+            .ValidateOnStart();
         services.AddSingleton<TicketStore>();
         services.AddSingleton<IValidator<NewTicketInput>, NewTicketValidator>();
         services.AddSingleton<IValidator<TicketReplyInput>, TicketReplyValidator>();
-        // The citizen's pages (/msaada/tiketi...); the SDK does not add a referenced Razor class library on its own.
-        services.AddRazorPages().AddApplicationPart(typeof(HelpdeskModule).Assembly);
-
-        // Planned tools, listed on the staff home as not built yet until their pages exist (then give them an Href).
-        foreach (var role in new[] { StaffRoles.HelpdeskAgent, StaffRoles.HelpdeskSupervisor })
+        // The staff side: queues, find, case, ticket work, and the agency officers' answers.
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<HelpdeskOptions>>().Value.BuildClock(out _)!);
+        services.AddSingleton<StaffTickets>();
+        services.AddSingleton<StaffLookup>();
+        services.AddSingleton<CitizenCases>();
+        services.AddSingleton<IValidator<NinLookupInput>, NinLookupValidator>();
+        if (builder.Environment.IsDevelopment())
         {
-            services.AddStaffTool(new StaffTool(role, "Tafuta ombi au tiketi", "Find a request or a ticket",
-                "Bado haijajengwa: kutafuta kwa namba ya kumbukumbu, na kumtafuta mtu kwa NIN pamoja na sababu.",
-                "Not built yet: finding by reference number, and looking a person up by NIN with a stated reason."));
-            services.AddStaffTool(new StaffTool(role, "Tiketi zangu", "My tickets",
-                "Bado haijajengwa: tiketi ulizopewa, maelezo ya ndani na majibu kwa raia.",
-                "Not built yet: the tickets assigned to you, internal notes and replies to citizens."));
+            services.AddHostedService<DemoTickets>(); // after the identity module's demo accounts (hosted services start in order)
         }
 
-        services.AddStaffTool(new StaffTool(StaffRoles.HelpdeskSupervisor, "Foleni na muda wa huduma (SLA)", "Queues and service times (SLA)",
-            "Bado haijajengwa: foleni za tiketi, kugawa kazi na tiketi zinazokaribia kuchelewa.",
-            "Not built yet: ticket queues, assigning work and tickets close to their deadline."));
+        // The citizen's pages (/msaada/tiketi...) and the staff's (/helpdesk, /agency/tickets); the SDK does not add a
+        // referenced Razor class library on its own.
+        services.AddRazorPages().AddApplicationPart(typeof(HelpdeskModule).Assembly);
+
+        foreach (var role in new[] { StaffRoles.HelpdeskAgent, StaffRoles.HelpdeskSupervisor })
+        {
+            services.AddStaffTool(new StaffTool(role, "Foleni za tiketi", "Ticket queues",
+                "Tiketi zisizogawiwa, zako, zinazopita muda wa huduma (SLA) na zilizopelekwa kwa taasisi; kupakua foleni.",
+                "Unassigned tickets, yours, those breaching the service times (SLA) and those with an agency; downloading a queue.",
+                "/helpdesk"));
+            services.AddStaffTool(new StaffTool(role, "Tafuta raia au tiketi", "Find a citizen or a ticket",
+                "Kwa namba ya tiketi, namba ya ombi au simu; kwa NIN pamoja na sababu. Kila utafutaji unaandikwa.",
+                "By ticket number, application reference or phone; by NIN with a stated reason. Every search is recorded.",
+                "/helpdesk/tafuta"));
+        }
+
+        services.AddStaffTool(new StaffTool(StaffRoles.AgencyOfficer, "Tiketi zilizopelekwa kwa taasisi yako", "Tickets escalated to your agency",
+            "Maswali ya raia ambayo dawati la msaada limepeleka kwa taasisi yako: jibu linamfikia raia.",
+            "Citizens' questions the helpdesk passed to your agency: your answer reaches the citizen.",
+            "/agency/tickets"));
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapHelpdeskModule(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapHelpdeskModule(this IEndpointRouteBuilder endpoints) => endpoints.MapAgencyTicketsApi();
 }

@@ -133,6 +133,7 @@ public static class IdentityModule
         services.AddSingleton<Assertions.IdentityAssertionIssuer>();
         services.AddSingleton<Core.Identity.IIdentityAssertions>(sp => sp.GetRequiredService<Assertions.IdentityAssertionIssuer>());
         services.AddSingleton<Core.Identity.ICitizenDirectory>(sp => sp.GetRequiredService<Assertions.IdentityAssertionIssuer>());
+        services.AddSingleton<Core.Identity.ICitizenAccounts, Accounts.CitizenAccountDirectory>(); // the helpdesk's find and case screens
         builder.AddOidcServer();
 
         if (builder.Environment.IsDevelopment())

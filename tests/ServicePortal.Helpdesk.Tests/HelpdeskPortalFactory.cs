@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ServicePortal.Helpdesk.Tests;
 
@@ -44,6 +45,46 @@ public class HelpdeskPortalFactory : PortalFactory
             """, new { reference, accountId, agencyReference = "RITA-2026-" + Random.Shared.Next(1_000_000) });
         return reference;
     }
+
+    /// <summary>
+    /// A new staff member, signed in with two factors: roles as the session's claims write them
+    /// (<c>helpdesk_agent</c>, <c>agency_officer:rita</c>). No roles: a plain citizen.
+    /// </summary>
+    public async Task<Citizen> SignedInStaffAsync(params string[] roles)
+    {
+        var staff = await SignedInCitizenAsync();
+        foreach (var role in roles)
+        {
+            await ExecuteAsync("INSERT INTO identity.account_roles (account_id, role, agency_code) VALUES (@AccountId, @role, @agency)",
+                new { staff.AccountId, role = ServicePortal.Core.Staff.StaffRoles.RoleOf(role), agency = ServicePortal.Core.Staff.StaffRoles.AgencyOf(role) ?? "" });
+        }
+
+        // Roles are read at sign-in: sign in again now that the account holds them.
+        var browser = Browser();
+        await SignInAsync(browser, staff.Nin, staff.Phone);
+        staff.Browser.Dispose();
+        return staff with { Browser = browser };
+    }
+
+    /// <summary>A ticket of this citizen, opened as the store opens one (category, text, application).</summary>
+    public async Task<string> TicketAsync(Guid accountId, string category = "application", string? reference = null, string? escalatedTo = null)
+    {
+        var store = Services.GetRequiredService<ServicePortal.Helpdesk.Tickets.TicketStore>();
+        var opening = await store.OpenAsync(new ServicePortal.Helpdesk.Tickets.NewTicket(accountId, category, "Swali la majaribio.", reference, "sw",
+            "test:" + Guid.NewGuid().ToString("N"), escalatedTo), CancellationToken.None);
+        return Assert.IsType<ServicePortal.Helpdesk.Tickets.TicketOpening.Opened>(opening).Ticket.Number;
+    }
+
+    /// <summary>An application of this citizen at <paramref name="agency"/>.</summary>
+    public async Task<string> ApplicationAtAsync(Guid accountId, string agency)
+    {
+        var reference = await ApplicationAsync(accountId);
+        await ExecuteAsync("UPDATE requests.requests SET agency = @agency WHERE reference = @reference", new { agency, reference });
+        return reference;
+    }
+
+    public Task<long> AccessRowsAsync(Guid citizen, string action) =>
+        CountAsync("SELECT count(*) FROM portal.access_log WHERE citizen_account_id = @citizen AND action = @action", new { citizen, action });
 
     public Task<long> TicketsOfAsync(Guid accountId) =>
         CountAsync("SELECT count(*) FROM helpdesk.tickets WHERE account_id = @accountId", new { accountId });

@@ -7,7 +7,9 @@ using ServicePortal.Core.Messaging;
 namespace ServicePortal.Helpdesk.Tickets;
 
 /// <summary>A new ticket, as the open-ticket page hands it over (already validated).</summary>
-internal sealed record NewTicket(Guid AccountId, string Category, string Body, string? RequestReference, string Language, string IdempotencyKey);
+/// <param name="EscalateTo">An agency the ticket goes to at once (a complaint about one of its applications), or null.</param>
+internal sealed record NewTicket(Guid AccountId, string Category, string Body, string? RequestReference, string Language, string IdempotencyKey,
+    string? EscalateTo = null);
 
 /// <summary>A ticket. Times are UTC.</summary>
 internal sealed record Ticket(
@@ -15,7 +17,7 @@ internal sealed record Ticket(
     string Language, DateTime CreatedAt, DateTime UpdatedAt);
 
 /// <summary>One message of a ticket's conversation. <see cref="Author"/> is <c>citizen</c> or <c>staff</c>.</summary>
-internal sealed record TicketMessage(long Id, string Author, Guid AuthorAccountId, string Body, bool Internal, DateTime CreatedAt)
+internal sealed record TicketMessage(long Id, string Author, Guid AuthorAccountId, string Body, bool Internal, DateTime CreatedAt, string? AgencyCode)
 {
     public const string Citizen = "citizen";
     public const string Staff = "staff";
@@ -71,7 +73,7 @@ internal sealed class TicketStore(NpgsqlDataSource dataSource, ICitizenDirectory
         """;
 
     private const string MessageColumns =
-        "id AS Id, author AS Author, author_account_id AS AuthorAccountId, body AS Body, internal AS Internal, created_at AS CreatedAt";
+        "id AS Id, author AS Author, author_account_id AS AuthorAccountId, body AS Body, internal AS Internal, created_at AS CreatedAt, agency_code AS AgencyCode";
 
     public async Task<TicketOpening> OpenAsync(NewTicket ticket, CancellationToken cancellationToken)
     {
@@ -110,14 +112,17 @@ internal sealed class TicketStore(NpgsqlDataSource dataSource, ICitizenDirectory
 
                 var created = await connection.QuerySingleAsync<Ticket>(new CommandDefinition(
                     $"""
-                    INSERT INTO helpdesk.tickets (number, account_id, category, request_reference, language, idempotency_key)
-                    VALUES (@number, @AccountId, @Category, @RequestReference, @Language, @IdempotencyKey)
+                    INSERT INTO helpdesk.tickets (number, account_id, category, request_reference, language, idempotency_key,
+                                                  status, escalated_agency, escalated_at)
+                    VALUES (@number, @AccountId, @Category, @RequestReference, @Language, @IdempotencyKey,
+                            CASE WHEN @EscalateTo::text IS NULL THEN 'open' ELSE 'escalated' END, @EscalateTo,
+                            CASE WHEN @EscalateTo::text IS NULL THEN NULL ELSE now() END)
                     RETURNING {TicketColumns}
                     """,
                     new
                     {
                         number = TicketNumber.New(), ticket.AccountId, ticket.Category, ticket.RequestReference, ticket.Language,
-                        ticket.IdempotencyKey,
+                        ticket.IdempotencyKey, ticket.EscalateTo,
                     }, transaction, cancellationToken: cancellationToken));
                 await InsertMessageAsync(connection, transaction, created.Id, TicketMessage.Citizen, ticket.AccountId, ticket.Body, false,
                     cancellationToken);
@@ -232,8 +237,10 @@ internal sealed class TicketStore(NpgsqlDataSource dataSource, ICitizenDirectory
     /// for the citizen) and the citizen's notice (SMS, and e-mail when they gave an address, in their language) in one
     /// transaction. The notice says a reply is waiting, not what it says: an SMS may be read by anyone holding the phone.
     /// </summary>
+    /// <param name="agency">An answer on behalf of an agency (its officer or its system): the ticket must be escalated to
+    /// that agency (else not found), and the message records the agency.</param>
     public async Task<TicketReply> AddStaffReplyAsync(string number, Guid staffAccountId, string body, CancellationToken cancellationToken,
-        string status = TicketStatus.WaitingForCitizen)
+        string status = TicketStatus.WaitingForCitizen, string? agency = null)
     {
         CheckBody(body);
         if (!TicketStatus.All.Contains(status))
@@ -251,14 +258,27 @@ internal sealed class TicketStore(NpgsqlDataSource dataSource, ICitizenDirectory
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var ticket = await connection.QuerySingleAsync<Ticket>(new CommandDefinition(
             $"SELECT {TicketColumns} FROM helpdesk.tickets WHERE id = @Id FOR UPDATE", found, transaction, cancellationToken: cancellationToken));
+        if (agency is not null && await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT escalated_agency FROM helpdesk.tickets WHERE id = @Id AND status = 'escalated'", ticket, transaction,
+                cancellationToken: cancellationToken)) != agency)
+        {
+            return new TicketReply.NotFound();
+        }
+
         if (ticket.Status == TicketStatus.Closed)
         {
             return new TicketReply.Closed();
         }
 
-        await InsertMessageAsync(connection, transaction, ticket.Id, TicketMessage.Staff, staffAccountId, body, false, cancellationToken);
+        await InsertMessageAsync(connection, transaction, ticket.Id, TicketMessage.Staff, staffAccountId, body, false, cancellationToken, agency);
+        // The first public answer stops the first-response clock; resolving stops the resolution clock (the first time).
         var updated = await connection.QuerySingleAsync<Ticket>(new CommandDefinition(
-            $"UPDATE helpdesk.tickets SET status = @status, updated_at = now() WHERE id = @id RETURNING {TicketColumns}",
+            $"""
+            UPDATE helpdesk.tickets
+            SET status = @status, updated_at = now(), first_response_at = coalesce(first_response_at, now()),
+                resolved_at = CASE WHEN @status IN ('resolved', 'closed') THEN coalesce(resolved_at, now()) ELSE resolved_at END
+            WHERE id = @id RETURNING {TicketColumns}
+            """,
             new { status, id = ticket.Id }, transaction, cancellationToken: cancellationToken));
         if (contacts.TryGetValue(ticket.AccountId, out var contact))
         {
@@ -315,10 +335,10 @@ internal sealed class TicketStore(NpgsqlDataSource dataSource, ICitizenDirectory
     }
 
     private static Task InsertMessageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long ticketId, string author,
-        Guid authorAccountId, string body, bool isInternal, CancellationToken cancellationToken) =>
+        Guid authorAccountId, string body, bool isInternal, CancellationToken cancellationToken, string? agency = null) =>
         connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO helpdesk.ticket_messages (ticket_id, author, author_account_id, body, internal)
-            VALUES (@ticketId, @author, @authorAccountId, @body, @isInternal)
-            """, new { ticketId, author, authorAccountId, body, isInternal }, transaction, cancellationToken: cancellationToken));
+            INSERT INTO helpdesk.ticket_messages (ticket_id, author, author_account_id, body, internal, agency_code)
+            VALUES (@ticketId, @author, @authorAccountId, @body, @isInternal, @agency)
+            """, new { ticketId, author, authorAccountId, body, isInternal, agency }, transaction, cancellationToken: cancellationToken));
 }

@@ -53,7 +53,8 @@ internal sealed class NewModel(
             await applications.FindOwnAsync(citizen.AccountId, asked, cancellationToken) is { } application)
         {
             Reference = application.Reference;
-            Category = TicketCategory.Application;
+            // "Complain" after a rating links here with aina=complaint; any other value keeps "a question about an application".
+            Category = Request.Query["aina"] == TicketCategory.Complaint ? TicketCategory.Complaint : TicketCategory.Application;
         }
 
         Token = NewToken();
@@ -78,8 +79,12 @@ internal sealed class NewModel(
 
         // Checked by the validator to be the citizen's own; stored in its canonical form.
         var canonical = ReadableReference.TryParse("SP", reference, out var parsed) ? parsed : null;
+        // A complaint about an application goes straight to that application's agency (as e-Mrejesho routes it).
+        var escalateTo = Category == TicketCategory.Complaint && canonical is not null
+            ? (await applications.FindOwnAsync(citizen.AccountId, canonical, cancellationToken))?.Agency
+            : null;
         var opening = await store.OpenAsync(
-            new NewTicket(citizen.AccountId, Category!, body, canonical, Lang.Current, "form:" + Token), cancellationToken);
+            new NewTicket(citizen.AccountId, Category!, body, canonical, Lang.Current, "form:" + Token, escalateTo), cancellationToken);
         switch (opening)
         {
             case TicketOpening.Opened opened:
