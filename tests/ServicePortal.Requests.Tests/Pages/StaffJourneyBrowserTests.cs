@@ -101,7 +101,7 @@ public sealed class StaffJourneyBrowserTests(SyncPageFactory portal, Browser bro
         await page.GetByLabel("Nenosiri", new() { Exact = true }).FillAsync("Mti-Mrefu-Wa-Mwembe");
         await page.GetByRole(AriaRole.Button, new() { Name = "Endelea", Exact = true }).ClickAsync();
         await page.ArriveAsync("**/account/sign-in/code**");
-        await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await portal.LatestCodeAsync(phone));
+        await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await portal.SignInCodeAsync(phone));
         // A sign-in that never arrives reports the page it stayed on and the portal's last log lines.
         await Browser.ClickAndWaitForAsync(page, "Ingia", "**/account", () => portal.Logs.Recent());
         return page;
