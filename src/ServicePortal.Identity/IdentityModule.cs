@@ -73,6 +73,15 @@ public static class IdentityModule
         services.AddSingleton<AccountSecurityEvents>();
         services.AddSingleton<IAccountEvents>(sp => sp.GetRequiredService<AccountSecurityEvents>());
         services.AddSingleton<Authenticator.AuthenticatorApp>();
+        // Passkeys: the relying party id and origins from Identity:Passkeys (else the issuer's), read when first used.
+        services.AddSingleton<Fido2NetLib.IFido2>(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var issuer = Uri.TryCreate(configuration["Identity:Issuer"], UriKind.Absolute, out var uri) ? uri : null;
+            return new Fido2NetLib.Fido2(Passkeys.PasskeyOptions.Configuration(
+                configuration.GetSection("Identity:Passkeys").Get<Passkeys.PasskeyOptions>(), issuer));
+        });
+        services.AddSingleton<Passkeys.PasskeyService>();
         services.AddSingleton<RegistrationFlow>();
         services.AddPortalContact(builder.Configuration);
         services.AddOptions<RegistrationOptions>().Bind(builder.Configuration.GetSection(RegistrationOptions.Section))
@@ -145,5 +154,5 @@ public static class IdentityModule
     }
 
     public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapOidcEndpoints().MapShowPasswordScript();
+        endpoints.MapOidcEndpoints().MapShowPasswordScript().MapPasskeyScript();
 }

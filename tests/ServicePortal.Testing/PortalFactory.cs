@@ -66,11 +66,12 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// The port is chosen before the host is built, because the issuer (the address clients and agencies see) is
     /// part of its configuration.
     /// </remarks>
-    public Uri StartKestrel()
+    /// <param name="port">A port chosen beforehand (a test that must name the portal's origin in its configuration); else a free one.</param>
+    public Uri StartKestrel(int? port = null)
     {
-        var port = HostProcess.FreePort();
+        port ??= HostProcess.FreePort();
         _issuer = $"http://127.0.0.1:{port}/";
-        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
+        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port.Value));
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal));
