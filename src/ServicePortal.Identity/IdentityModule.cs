@@ -82,6 +82,13 @@ public static class IdentityModule
                 configuration.GetSection("Identity:Passkeys").Get<Passkeys.PasskeyOptions>(), issuer));
         });
         services.AddSingleton<Passkeys.PasskeyService>();
+        services.AddSingleton<Recovery.AssistedRecovery>();
+        foreach (var role in new[] { Core.Staff.StaffRoles.HelpdeskAgent, Core.Staff.StaffRoles.HelpdeskSupervisor })
+        {
+            Core.Staff.StaffToolSetup.AddStaffTool(services, new Core.Staff.StaffTool(role, "Kurejesha akaunti", "Account recovery",
+                "Fungua akaunti, badilisha simu iliyopotea, weka upya programu ya uthibitisho (msimamizi mwingine anaamua).",
+                "Unlock an account, change a lost phone, reset an authenticator app (another supervisor decides).", "/helpdesk/akaunti"));
+        }
         services.AddSingleton<RegistrationFlow>();
         services.AddPortalContact(builder.Configuration);
         services.AddOptions<RegistrationOptions>().Bind(builder.Configuration.GetSection(RegistrationOptions.Section))
