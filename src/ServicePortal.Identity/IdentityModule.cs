@@ -73,6 +73,22 @@ public static class IdentityModule
         services.AddSingleton<AccountSecurityEvents>();
         services.AddSingleton<IAccountEvents>(sp => sp.GetRequiredService<AccountSecurityEvents>());
         services.AddSingleton<Authenticator.AuthenticatorApp>();
+        // Passkeys: the relying party id and origins from Identity:Passkeys (else the issuer's), read when first used.
+        services.AddSingleton<Fido2NetLib.IFido2>(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var issuer = Uri.TryCreate(configuration["Identity:Issuer"], UriKind.Absolute, out var uri) ? uri : null;
+            return new Fido2NetLib.Fido2(Passkeys.PasskeyOptions.Configuration(
+                configuration.GetSection("Identity:Passkeys").Get<Passkeys.PasskeyOptions>(), issuer));
+        });
+        services.AddSingleton<Passkeys.PasskeyService>();
+        services.AddSingleton<Recovery.AssistedRecovery>();
+        foreach (var role in new[] { Core.Staff.StaffRoles.HelpdeskAgent, Core.Staff.StaffRoles.HelpdeskSupervisor })
+        {
+            Core.Staff.StaffToolSetup.AddStaffTool(services, new Core.Staff.StaffTool(role, "Kurejesha akaunti", "Account recovery",
+                "Fungua akaunti, badilisha simu iliyopotea, weka upya programu ya uthibitisho (msimamizi mwingine anaamua).",
+                "Unlock an account, change a lost phone, reset an authenticator app (another supervisor decides).", "/helpdesk/akaunti"));
+        }
         services.AddSingleton<RegistrationFlow>();
         services.AddPortalContact(builder.Configuration);
         services.AddOptions<RegistrationOptions>().Bind(builder.Configuration.GetSection(RegistrationOptions.Section))
@@ -146,5 +162,5 @@ public static class IdentityModule
     }
 
     public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapOidcEndpoints().MapShowPasswordScript();
+        endpoints.MapOidcEndpoints().MapShowPasswordScript().MapPasskeyScript();
 }

@@ -89,7 +89,7 @@ public sealed partial class AccountSettingsTests(IdentityPortalFactory portal) :
     {
         await browser.SubmitAsync("/account/sign-in", new Dictionary<string, string?> { ["Nin"] = nin, ["Password"] = Password });
         var done = await browser.SubmitAsync("/account/sign-in/code",
-            new Dictionary<string, string?> { ["Code"] = await portal.LatestCodeAsync(phone) });
+            new Dictionary<string, string?> { ["Code"] = await portal.SignInCodeAsync(phone) });
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
     }
 

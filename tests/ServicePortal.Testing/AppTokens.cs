@@ -35,7 +35,7 @@ public static class AppTokens
             var returnUrl = ReturnUrlOf(response);
             await browser.SubmitAsync("/account/sign-in", new Dictionary<string, string?> { ["Nin"] = nin, ["Password"] = password, ["ReturnUrl"] = returnUrl });
             var afterCode = await browser.SubmitAsync("/account/sign-in/code",
-                new Dictionary<string, string?> { ["Code"] = await portal.LatestCodeAsync(phone), ["ReturnUrl"] = returnUrl });
+                new Dictionary<string, string?> { ["Code"] = await portal.SignInCodeAsync(phone), ["ReturnUrl"] = returnUrl });
             response = await browser.GetAsync(afterCode.Headers.Location!.ToString());
         }
 

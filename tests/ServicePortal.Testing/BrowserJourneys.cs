@@ -11,7 +11,8 @@ public static class BrowserJourneys
 {
     /// <summary>
     /// Opens a new phone-sized page and signs <paramref name="nin"/> in through <c>/account/sign-in</c> (password, then
-    /// the SMS code the portal sent to <paramref name="phone"/>; the password is <see cref="PortalFactory.CreateAccountAsync"/>'s
+    /// the code: the SMS the portal sent to <paramref name="phone"/>, or a staff member's authenticator code, since SMS alone
+    /// gives staff no role: <see cref="PortalFactory.SignInCodeAsync"/>; the password is <see cref="PortalFactory.CreateAccountAsync"/>'s
     /// unless told); returns the page on <c>/account</c>. A sign-in that
     /// never arrives reports the page it stayed on and the portal's last log lines.
     /// </summary>
@@ -26,7 +27,7 @@ public static class BrowserJourneys
         await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(nin);
         await page.GetByLabel("Nenosiri", new() { Exact = true }).FillAsync(password);
         await Browser.ClickAndWaitForAsync(page, "Endelea", "**/account/sign-in/code**", () => portal.Logs.Recent());
-        await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await portal.LatestCodeAsync(phone));
+        await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await portal.SignInCodeAsync(phone));
         await Browser.ClickAndWaitForAsync(page, "Ingia", "**/account", () => portal.Logs.Recent());
         return page;
     }

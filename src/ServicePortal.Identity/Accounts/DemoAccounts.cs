@@ -8,13 +8,19 @@ namespace ServicePortal.Identity.Accounts;
 
 /// <summary>
 /// Development only: demo accounts for people of the demo national ID registry, a citizen and one staff
-/// member of each role, all with the password <see cref="Password"/> and SMS as second factor. Created once,
-/// idempotently; never registered outside Development.
+/// member of each role, all with the password <see cref="Password"/>. The citizen's second factor is SMS; the staff
+/// have an authenticator app with the published secret <see cref="StaffAuthenticatorSecret"/> (staff need an app or a
+/// passkey, issue 12: an SMS code gives them no staff role). Created once, idempotently; never registered outside
+/// Development.
 /// </summary>
-public sealed partial class DemoAccounts(NpgsqlDataSource dataSource, PasswordHashing passwords, ILogger<DemoAccounts> logger)
+public sealed partial class DemoAccounts(NpgsqlDataSource dataSource, PasswordHashing passwords,
+    Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection, ILogger<DemoAccounts> logger)
     : IHostedService
 {
     public const string Password = "Karibu-Portal-2026";
+
+    /// <summary>The demo staff's authenticator-app key (base32), printed at start and in the README: a demo, not a secret.</summary>
+    public const string StaffAuthenticatorSecret = "KARIBUPORTALDEMOSTAFF234";
 
     private sealed record Demo(string Nin, string First, string Middle, string Last, DateOnly Born, string Phone, string? Role, string Agency, string What);
 
@@ -27,12 +33,14 @@ public sealed partial class DemoAccounts(NpgsqlDataSource dataSource, PasswordHa
         new("19680312666660000678", "Emmanuel", "Peter", "Kimaro", new(1968, 3, 12), "+255700000006", AccountRole.Administrator, "", "administrator"),
     ];
 
-    public static StartupNotice Notice { get; } = new("Demo accounts (password " + Password + ", SMS code at /dev/messages)",
+    public static StartupNotice Notice { get; } = new("Demo accounts (password " + Password + "; citizen: SMS code at /dev/messages; staff: authenticator key " + StaffAuthenticatorSecret + ")",
         [.. People.Select(p => $"{NationalIdNumber.Parse(p.Nin, DateOnly.MaxValue).Formatted}  {p.First + " " + p.Last,-18} {p.What}")]);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var hash = passwords.Hash(Password);
+        var staffSecret = Microsoft.AspNetCore.DataProtection.DataProtectionCommonExtensions.Protect(
+            protection.CreateProtector("ServicePortal.Identity.Totp.v1"), StaffAuthenticatorSecret);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         foreach (var person in People)
         {
@@ -56,6 +64,15 @@ public sealed partial class DemoAccounts(NpgsqlDataSource dataSource, PasswordHa
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)person.Role ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             command.Parameters.Add(new NpgsqlParameter { Value = person.Agency });
             await command.ExecuteNonQueryAsync(cancellationToken);
+            if (person.Role is not null)
+            {
+                // Also for a demo database seeded before staff needed an app: the staff get the published key once.
+                await using var app = new NpgsqlCommand(
+                    "UPDATE identity.accounts SET second_factor = 'totp', totp_secret = $2 WHERE nin = $1 AND totp_secret IS NULL", connection);
+                app.Parameters.Add(new NpgsqlParameter { Value = person.Nin });
+                app.Parameters.Add(new NpgsqlParameter { Value = staffSecret });
+                await app.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
 
         LogSeeded(logger, People.Length);

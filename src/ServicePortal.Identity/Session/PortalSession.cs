@@ -73,17 +73,39 @@ public static class PortalSession
     /// <summary>The session this request came with, once the cookie has been checked (HttpContext.Items).</summary>
     private const string CurrentSessionKey = "ServicePortal.Identity.Session";
 
+    /// <summary>
+    /// The <c>amr</c> values (RFC 8176) of the second factors strong enough for staff: an authenticator app (<c>otp</c>)
+    /// or a passkey (<c>pop</c>, proof of possession of a key). An SMS code alone (<c>sms</c>) is not: a SIM swap must
+    /// not give anyone a staff session (issue 12).
+    /// </summary>
+    public static readonly IReadOnlySet<string> StaffMethods = new HashSet<string>(StringComparer.Ordinal) { "otp", "pop" };
+
+    /// <summary>Whether a sign-in with these methods may carry staff roles.</summary>
+    public static bool StaffLevel(IEnumerable<string> methods) => methods.Any(StaffMethods.Contains);
+
+    /// <summary>
+    /// A session's principal. Staff roles are carried only when the person signed in with a factor in
+    /// <see cref="StaffMethods"/>: a staff member who signed in with an SMS code is a citizen in that session (the
+    /// account page tells them to set up an authenticator app or a passkey). This is the one place a session gets
+    /// roles, so every sign-in path (code page, registration, a renewed session) follows the rule.
+    /// </summary>
     public static ClaimsPrincipal Principal(Account account, IEnumerable<string> methods, string acr, DateTimeOffset authTime,
         IEnumerable<AccountRole> roles, string scheme = Scheme)
     {
         ArgumentNullException.ThrowIfNull(account);
+        var methodList = methods.Distinct().ToList();
+        if (scheme == Scheme && !StaffLevel(methodList))
+        {
+            roles = [];
+        }
+
         var identity = new ClaimsIdentity(scheme, NameClaim, RoleClaim);
         identity.AddClaim(new Claim(AccountIdClaim, account.Id.ToString()));
         identity.AddClaim(new Claim(StampClaim, account.SecurityStamp.ToString()));
         identity.AddClaim(new Claim(NameClaim, account.FullName));
         identity.AddClaim(new Claim(AcrClaim, acr));
         identity.AddClaim(new Claim(AuthTimeClaim, authTime.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
-        foreach (var method in methods.Distinct())
+        foreach (var method in methodList)
         {
             identity.AddClaim(new Claim(AmrClaim, method));
         }

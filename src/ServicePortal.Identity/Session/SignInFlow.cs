@@ -28,6 +28,7 @@ public sealed class SignInFlow(
     SignInLocks locks,
     TrustedDevices devices,
     NetworkNins networkNins,
+    Passkeys.PasskeyService passkeys,
     IOptions<IdentityOptions> options,
     TimeProvider clock)
 {
@@ -164,13 +165,50 @@ public sealed class SignInFlow(
             : new CodeStep.Wrong(result);
     }
 
+    /// <summary>
+    /// A passkey as the second factor, on the device the password was given on: counted with wrong passwords and codes
+    /// like a code is, and answering the challenge given to this pending sign-in only (<see cref="PendingBinding"/>).
+    /// </summary>
+    public async Task<CodeStep> CheckPasskeyAsync(Account account, string device, string binding, string? answer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var trusted = device != SignInLocks.UntrustedDevices;
+        var reservation = await locks.ReserveAsync(account.Nin, device, cancellationToken);
+        if (reservation is not AttemptReservation.Granted granted)
+        {
+            return new CodeStep.Locked(((AttemptReservation.Refused)reservation).Until, trusted);
+        }
+
+        if (await passkeys.CheckAsync(account.Id, binding, answer, cancellationToken) is Passkeys.PasskeyResult.Right)
+        {
+            await locks.ResetAsync(account.Nin, device, cancellationToken);
+            return new CodeStep.Right();
+        }
+
+        return await locks.WrongAsync(account.Nin, device, account, granted, cancellationToken) is { } locked
+            ? new CodeStep.Locked(locked, trusted)
+            : new CodeStep.Wrong(CodeCheck.Wrong);
+    }
+
+    /// <summary>The <c>amr</c> value of a passkey (RFC 8176: proof of possession of a key).</summary>
+    public const string PasskeyMethod = "pop";
+
+    /// <summary>A pending sign-in's own id, so a passkey challenge is answered only by the browser it was given to.</summary>
+    public const string PendingIdClaim = "pending_id";
+
+    /// <summary>What a pending sign-in's passkey challenge is bound to.</summary>
+    public static string PendingBinding(ClaimsPrincipal? pending) =>
+        pending?.FindFirst(PendingIdClaim)?.Value is { Length: > 0 } id ? "pending:" + id : "pending:none:" + Guid.NewGuid();
+
     /// <summary>The device a pending sign-in was started on.</summary>
     public static string DeviceOf(ClaimsPrincipal? pending) => pending?.FindFirst(DeviceClaim)?.Value ?? SignInLocks.UntrustedDevices;
 
     public static void SetDevice(ClaimsPrincipal pending, string device)
     {
         ArgumentNullException.ThrowIfNull(pending);
-        ((ClaimsIdentity)pending.Identity!).AddClaim(new Claim(DeviceClaim, device));
+        var identity = (ClaimsIdentity)pending.Identity!;
+        identity.AddClaim(new Claim(DeviceClaim, device));
+        identity.AddClaim(new Claim(PendingIdClaim, Guid.NewGuid().ToString("N")));
     }
 
     private static string NetworkOf(HttpContext http) => ClientNetwork.Of(http.Connection.RemoteIpAddress);

@@ -179,6 +179,17 @@ public sealed class SignInLocks(NpgsqlDataSource dataSource, IOptions<IdentityOp
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Whether the NIN is locked on any device now (what assisted recovery shows the helpdesk).</summary>
+    public static async Task<bool> IsLockedAnywhereAsync(Npgsql.NpgsqlDataSource dataSource, string ninDigits, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM identity.sign_in_locks WHERE nin_hash = $1 AND locked_until > $2)");
+        command.Parameters.Add(new NpgsqlParameter { Value = Hash(ninDigits) });
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
     /// <summary>A new password: every count and lock of the NIN is lifted (in the caller's transaction).</summary>
     public static async Task ClearAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string ninDigits,
         CancellationToken cancellationToken)

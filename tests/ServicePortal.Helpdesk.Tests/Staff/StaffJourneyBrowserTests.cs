@@ -80,7 +80,7 @@ public sealed class StaffJourneyBrowserTests(HelpdeskPortalFactory portal, Brows
         await page.GetByLabel("Namba ya Utambulisho wa Taifa (NIN)").FillAsync(nin);
         await page.GetByLabel("Nenosiri", new() { Exact = true }).FillAsync("Mti-Mrefu-Wa-Mwembe");
         await page.GetByRole(AriaRole.Button, new() { Name = "Endelea" }).ClickAsync();
-        await page.GetByLabel("Namba ya uthibitisho").FillAsync(await portal.LatestCodeAsync(phone));
+        await page.GetByLabel("Namba ya uthibitisho").FillAsync(await portal.SignInCodeAsync(phone));
         await Browser.ClickAndWaitForAsync(page, "Ingia", "**" + path);
     }
 

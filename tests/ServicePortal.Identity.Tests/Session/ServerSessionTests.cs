@@ -140,7 +140,7 @@ public sealed partial class ServerSessionTests(IdentityPortalFactory portal) : I
     internal static async Task<string> SignInAsync(PortalFactory portal, FormClient browser, string nin, string phone)
     {
         await browser.SubmitAsync("/account/sign-in", new Dictionary<string, string?> { ["Nin"] = nin, ["Password"] = "Mti-Mrefu-Wa-Mwembe" });
-        var done = await browser.SubmitAsync("/account/sign-in/code", new Dictionary<string, string?> { ["Code"] = await portal.LatestCodeAsync(phone) });
+        var done = await browser.SubmitAsync("/account/sign-in/code", new Dictionary<string, string?> { ["Code"] = await portal.SignInCodeAsync(phone) });
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
         var cookie = done.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("portal_session=", StringComparison.Ordinal));
         return cookie[..cookie.IndexOf(';', StringComparison.Ordinal)];

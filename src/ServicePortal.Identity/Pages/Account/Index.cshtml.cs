@@ -21,6 +21,12 @@ public sealed class IndexModel(AccountStore accounts, PortalSessions sessions, R
     public Accounts.Account Account { get; private set; } = null!;
     public string? Acr { get; private set; }
     public IReadOnlyList<string> Roles { get; private set; } = [];
+
+    /// <summary>
+    /// The account has staff roles this session does not carry: it was signed in with an SMS code, which is not enough
+    /// for staff (<see cref="PortalSession.StaffMethods"/>).
+    /// </summary>
+    public bool StaffNeedsStrongerFactor { get; private set; }
     public IReadOnlyList<SessionRow> Sessions { get; private set; } = [];
 
     /// <summary>One sign-in, as the page shows it: when (East Africa Time), the device, the masked network.</summary>
@@ -46,6 +52,7 @@ public sealed class IndexModel(AccountStore accounts, PortalSessions sessions, R
         Account = account;
         Acr = PortalSession.Acr(User);
         Roles = [.. User.FindAll(PortalSession.RoleClaim).Select(c => c.Value)];
+        StaffNeedsStrongerFactor = Roles.Count == 0 && (await accounts.RolesAsync(account.Id, cancellationToken)).Count > 0;
         var current = PortalSession.SessionId(User);
         Sessions =
         [

@@ -11,10 +11,18 @@ namespace ServicePortal.Identity.Pages.Account;
 
 /// <summary>Step two of signing in: the code sent by SMS. Only reachable with a right password just given.</summary>
 [EnableRateLimiting(IdentityModule.AttemptsPolicy)]
-public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, TimeProvider clock, Microsoft.Extensions.Options.IOptions<IdentityOptions> options) : FormPageModel
+public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, Passkeys.PasskeyService passkeys, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<IdentityOptions> options) : FormPageModel
 {
     [BindProperty]
     public string? Code { get; set; }
+
+    /// <summary>The browser's answer to the passkey challenge (JSON, written by <c>passkeys.js</c>).</summary>
+    [BindProperty]
+    public string? Credential { get; set; }
+
+    /// <summary>The passkey options (JSON) for this pending sign-in, when the account has a passkey.</summary>
+    public string? PasskeyOptions { get; private set; }
 
     public string MaskedPhone { get; private set; } = "";
 
@@ -42,6 +50,7 @@ public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, Time
             Notice = SignInFlow.ResendNotice(resent.Value);
         }
 
+        PasskeyOptions = await passkeys.SignInOptionsAsync(account.Id, SignInFlow.PendingBinding(await PendingPrincipalAsync()), cancellationToken);
         return Page();
     }
 
@@ -58,6 +67,7 @@ public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, Time
         AddErrors(new Validator().Validate(this));
         if (HasErrors)
         {
+            PasskeyOptions = await passkeys.SignInOptionsAsync(account.Id, SignInFlow.PendingBinding(await PendingPrincipalAsync()), cancellationToken);
             return Page();
         }
 
@@ -74,12 +84,48 @@ public sealed class SignInCodeModel(SignInFlow flow, AccountStore accounts, Time
                 return Page();
         }
 
-        var session = PortalSession.Principal(account, ["pwd", SignInFlow.SecondFactorMethod(account), "mfa"], Assurance.Substantial, clock.GetUtcNow(),
+        return await CompleteAsync(account, SignInFlow.SecondFactorMethod(account), cancellationToken);
+    }
+
+    /// <summary>The second step with a passkey instead of the code (the form only the passkey script shows and sends).</summary>
+    public async Task<IActionResult> OnPostPasskeyAsync(CancellationToken cancellationToken)
+    {
+        var (account, device) = await PendingAsync(cancellationToken);
+        if (account is null)
+        {
+            return RedirectToPage("/Account/SignIn", new { returnUrl = SafeReturnUrl() });
+        }
+
+        MaskedPhone = PhoneNumber.Mask(account.Phone);
+        FromApp = SignInFlow.UsesAuthenticator(account);
+        var binding = SignInFlow.PendingBinding(await PendingPrincipalAsync());
+        switch (await flow.CheckPasskeyAsync(account, device, binding, Credential, cancellationToken))
+        {
+            case CodeStep.Locked locked:
+                await HttpContext.SignOutAsync(PortalSession.PendingScheme);
+                Problem = SignInFlow.LockedMessage(locked.Until, locked.ThisDevice);
+                return Page();
+            case CodeStep.Wrong:
+                Problem = T("Passkey haikukubaliwa. Jaribu tena, au weka namba ya uthibitisho.",
+                    "The passkey was not accepted. Try again, or enter the security code.");
+                PasskeyOptions = await passkeys.SignInOptionsAsync(account.Id, binding, cancellationToken);
+                return Page();
+        }
+
+        return await CompleteAsync(account, SignInFlow.PasskeyMethod, cancellationToken);
+    }
+
+    private async Task<IActionResult> CompleteAsync(Accounts.Account account, string method, CancellationToken cancellationToken)
+    {
+        var session = PortalSession.Principal(account, ["pwd", method, "mfa"], Assurance.Substantial, clock.GetUtcNow(),
             await accounts.RolesAsync(account.Id, cancellationToken));
         await HttpContext.SignOutAsync(PortalSession.PendingScheme);
         await HttpContext.SignInAsync(PortalSession.Scheme, session);
         return RedirectToReturnUrl();
     }
+
+    private async Task<System.Security.Claims.ClaimsPrincipal?> PendingPrincipalAsync() =>
+        (await HttpContext.AuthenticateAsync(PortalSession.PendingScheme)).Principal;
 
     public async Task<IActionResult> OnPostResendAsync(CancellationToken cancellationToken)
     {
