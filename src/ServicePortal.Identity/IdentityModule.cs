@@ -21,6 +21,8 @@ using ServicePortal.Identity.Session;
 
 using ServicePortal.Identity.Web;
 
+using ServicePortal.Identity.AccessHistory;
+
 namespace ServicePortal.Identity;
 
 /// <summary>
@@ -133,6 +135,8 @@ public static class IdentityModule
         services.AddSingleton<Assertions.IdentityAssertionIssuer>();
         services.AddSingleton<Core.Identity.IIdentityAssertions>(sp => sp.GetRequiredService<Assertions.IdentityAssertionIssuer>());
         services.AddSingleton<Core.Identity.ICitizenDirectory>(sp => sp.GetRequiredService<Assertions.IdentityAssertionIssuer>());
+        services.AddSingleton<Core.Audit.IAgencySubjects>(sp => sp.GetRequiredService<OpenIdConnect.PairwiseSubjects>());
+        services.AddSingleton<AccessHistory.AccessHistoryReader>();
         builder.AddOidcServer();
 
         if (builder.Environment.IsDevelopment())
@@ -145,5 +149,5 @@ public static class IdentityModule
     }
 
     public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapOidcEndpoints().MapShowPasswordScript();
+        endpoints.MapOidcEndpoints().MapShowPasswordScript().MapAccessHistoryApi();
 }
