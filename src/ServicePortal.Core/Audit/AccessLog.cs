@@ -185,7 +185,10 @@ public static class AccessLog
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<AccessLogRecord>(new CommandDefinition(
+        // Read as DateTime (Npgsql's timestamptz, UTC) and made a DateTimeOffset here: Dapper cannot construct the
+        // record from the reader's DateTime.
+        var rows = await connection.QueryAsync<(long Id, DateTime At, Guid CitizenAccountId, Guid StaffAccountId, string StaffRole,
+            string Action, string Subject, string? ReasonCategory, string? Reason)>(new CommandDefinition(
             """
             SELECT id AS Id, at AS At, citizen_account_id AS CitizenAccountId, staff_account_id AS StaffAccountId,
                    staff_role AS StaffRole, action AS Action, subject AS Subject, reason_category AS ReasonCategory,
@@ -195,7 +198,11 @@ public static class AccessLog
             ORDER BY at DESC, id DESC
             LIMIT @limit OFFSET @offset
             """, new { citizenAccountId, limit, offset }, cancellationToken: cancellationToken));
-        return [.. rows];
+        return
+        [
+            .. rows.Select(r => new AccessLogRecord(r.Id, new DateTimeOffset(DateTime.SpecifyKind(r.At, DateTimeKind.Utc)), r.CitizenAccountId,
+                r.StaffAccountId, r.StaffRole, r.Action, r.Subject, r.ReasonCategory, r.Reason)),
+        ];
     }
 
     /// <summary>How many accesses of <paramref name="action"/> one staff member made since <paramref name="since"/>.</summary>
