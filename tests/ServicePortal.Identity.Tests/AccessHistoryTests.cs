@@ -53,7 +53,8 @@ public sealed class AccessHistoryBrowserTests(Browser browser) : IClassFixture<B
         await page.GetByLabel("Nenosiri", new() { Exact = true }).FillAsync("Mti-Mrefu-Wa-Mwembe");
         await Browser.ClickAndWaitForAsync(page, "Endelea", "**/account/sign-in/code**");
         await page.GetByLabel("Namba ya uthibitisho", new() { Exact = true }).FillAsync(await _portal.LatestCodeAsync(phone));
-        await Browser.ClickAndWaitForAsync(page, "Ingia", "**/account");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ingia", Exact = true }).ClickAsync();
+        await page.ArriveAsync("**/account");
         await page.GetByRole(AriaRole.Link, new() { Name = "Nani ameangalia taarifa zangu" }).ClickAsync();
         await page.ArriveAsync("**/account/access-log");
 
