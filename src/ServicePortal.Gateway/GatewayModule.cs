@@ -45,6 +45,8 @@ public static class GatewayModule
         services.AddSingleton<ProxyAudit>();
         services.AddSingleton<IAgencyCallAudit>(sp => sp.GetRequiredService<ProxyAudit>());
         services.AddHostedService<AuditWriter>();
+        services.AddSingleton<Core.Audit.IAuditChainVerifier, AuditChainVerifier>();
+        services.AddSingleton<Core.Audit.ICitizenAgencyCalls, CitizenAgencyCalls>();
         services.AddAgencyDestinations(builder.Configuration, builder.Environment);
         services.AddReverseProxy().AddTransforms<GatewayTransforms>();
         // YARP's clients to the agencies, with the connect-time check of the destination's addresses.

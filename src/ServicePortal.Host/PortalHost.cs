@@ -16,7 +16,8 @@ namespace ServicePortal.Host;
 
 /// <summary>
 /// Builds and runs the portal: the database first (configured, or an embedded cluster), then the web
-/// shell, telemetry and each module. <c>migrate</c> as the first argument applies migrations and exits.
+/// shell, telemetry and each module. <c>migrate</c> as the first argument applies migrations and exits;
+/// <c>verify-audit</c> checks the audit hash chains and exits (0 intact, 2 broken).
 /// A start-up failure prints one line that says what to fix, and the process exits with 1.
 /// </summary>
 public static class PortalHost
@@ -27,7 +28,8 @@ public static class PortalHost
         try
         {
             var migrateOnly = args.Length > 0 && args[0] == "migrate";
-            var builder = WebApplication.CreateBuilder(migrateOnly ? args[1..] : args);
+            var verifyAudit = args.Length > 0 && args[0] == "verify-audit";
+            var builder = WebApplication.CreateBuilder(migrateOnly || verifyAudit ? args[1..] : args);
             UsePortalUrls(builder, args);
 
             // The settings a deployment must make come first, so a missing one is named before anything starts.
@@ -51,6 +53,11 @@ public static class PortalHost
                 await database.MigrateOnlyAsync(CancellationToken.None);
                 Console.WriteLine("Migrations applied.");
                 return 0;
+            }
+
+            if (verifyAudit)
+            {
+                return await VerifyAuditAsync(app.Services, database);
             }
 
             // Reachable and migrated before the first request; under WebApplicationFactory (tests) this line
@@ -101,6 +108,30 @@ public static class PortalHost
             {
                 await embedded.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>
+    /// <c>verify-audit</c>: each module's hash chains (the access log, the gateway's audit) checked against the
+    /// database, read only; OK with counts, or the first broken row named and exit code 2.
+    /// </summary>
+    private static async Task<int> VerifyAuditAsync(IServiceProvider services, DatabaseStartup database)
+    {
+        try
+        {
+            if (!await database.IsMigratedAsync(CancellationToken.None))
+            {
+                await Console.Error.WriteLineAsync("ServicePortal cannot verify the audit: the database is not migrated (run migrate first).");
+                return 1;
+            }
+
+            return await Core.Audit.AuditVerification.RunAsync(services.GetServices<Core.Audit.IAuditChainVerifier>(),
+                Console.Out, Console.Error, CancellationToken.None);
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            await Console.Error.WriteLineAsync($"ServicePortal cannot verify the audit: the database cannot be read: {e.Message}");
+            return 1;
         }
     }
 

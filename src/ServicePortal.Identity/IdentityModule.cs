@@ -21,6 +21,8 @@ using ServicePortal.Identity.Session;
 
 using ServicePortal.Identity.Web;
 
+using ServicePortal.Identity.AccessHistory;
+
 namespace ServicePortal.Identity;
 
 /// <summary>
@@ -150,6 +152,8 @@ public static class IdentityModule
         services.AddSingleton<Core.Identity.IIdentityAssertions>(sp => sp.GetRequiredService<Assertions.IdentityAssertionIssuer>());
         services.AddSingleton<Core.Identity.ICitizenDirectory>(sp => sp.GetRequiredService<Assertions.IdentityAssertionIssuer>());
         services.AddSingleton<Core.Identity.ICitizenAccounts, Accounts.CitizenAccountDirectory>(); // the helpdesk's find and case screens
+        services.AddSingleton<Core.Audit.IAgencySubjects>(sp => sp.GetRequiredService<OpenIdConnect.PairwiseSubjects>());
+        services.AddSingleton<AccessHistory.AccessHistoryReader>();
         builder.AddOidcServer();
 
         if (builder.Environment.IsDevelopment())
@@ -162,5 +166,5 @@ public static class IdentityModule
     }
 
     public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapOidcEndpoints().MapShowPasswordScript().MapPasskeyScript();
+        endpoints.MapOidcEndpoints().MapShowPasswordScript().MapPasskeyScript().MapAccessHistoryApi();
 }

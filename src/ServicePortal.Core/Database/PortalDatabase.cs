@@ -72,6 +72,7 @@ public static class PortalDatabase
         services.AddSingleton<DatabaseStartup>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Security.AttemptLimits>();
+        services.AddSingleton<Audit.IAuditChainVerifier, Audit.AccessLogChainVerifier>();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return services;
     }

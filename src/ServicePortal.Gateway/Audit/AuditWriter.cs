@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using System.Net;
+using ServicePortal.Core.Audit;
 using ServicePortal.Core.Security;
 
 namespace ServicePortal.Gateway.Audit;
@@ -22,7 +24,10 @@ internal partial class AuditWriter(
 {
     private const string Copy =
         "COPY gateway.proxied_calls (at, request_id, subject, agency, endpoint, method, path, status, duration_ms, " +
-        "bytes_in, bytes_out, client_address, client_request_id) FROM STDIN (FORMAT BINARY)";
+        "bytes_in, bytes_out, client_address, client_request_id, chain_day, chain_seq, prev_hash, hash) FROM STDIN (FORMAT BINARY)";
+
+    /// <summary>The chain's name in its genesis hash.</summary>
+    internal const string Chain = "gateway.proxied_calls";
 
     private readonly CancellationTokenSource _abandon = new();
     private DateTimeOffset _partitionsCheckedAt = DateTimeOffset.MinValue;
@@ -105,53 +110,94 @@ internal partial class AuditWriter(
         }
     }
 
+    /// <summary>
+    /// One batch, one transaction: the day's chain head is locked (one round trip), the batch's links are computed
+    /// here, the rows go in with COPY and the head moves to the batch's last link. Another node's batch waits for the
+    /// head's lock, never for the proxy.
+    /// </summary>
     private async Task WriteAsync(List<AgencyCall> batch, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var importer = await connection.BeginBinaryImportAsync(Copy, cancellationToken);
-        foreach (var call in batch)
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        DateOnly day;
+        long seq;
+        byte[] previous;
+        await using (var head = new NpgsqlCommand(
+                         """
+                         INSERT INTO gateway.proxied_calls_chain AS h (day, last_seq, last_hash)
+                         VALUES ((now() AT TIME ZONE 'UTC')::date, 0, NULL)
+                         ON CONFLICT (day) DO UPDATE SET last_seq = h.last_seq
+                         RETURNING day, last_seq, last_hash
+                         """, connection, transaction))
+        await using (var reader = await head.ExecuteReaderAsync(cancellationToken))
         {
-            await importer.StartRowAsync(cancellationToken);
-            await importer.WriteAsync(call.At, NpgsqlDbType.TimestampTz, cancellationToken);
-            await importer.WriteAsync(call.RequestId, NpgsqlDbType.Text, cancellationToken);
-            if (call.Subject is null)
-            {
-                await importer.WriteNullAsync(cancellationToken);
-            }
-            else
-            {
-                await importer.WriteAsync(call.Subject, NpgsqlDbType.Text, cancellationToken);
-            }
-
-            await importer.WriteAsync(call.Agency, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(call.Endpoint, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(call.Method, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(call.Path, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync((short)call.Status, NpgsqlDbType.Smallint, cancellationToken);
-            await importer.WriteAsync(call.DurationMs, NpgsqlDbType.Integer, cancellationToken);
-            await importer.WriteAsync(call.BytesIn, NpgsqlDbType.Bigint, cancellationToken);
-            await importer.WriteAsync(call.BytesOut, NpgsqlDbType.Bigint, cancellationToken);
-            if (call.ClientAddress is null)
-            {
-                await importer.WriteNullAsync(cancellationToken);
-            }
-            else
-            {
-                await importer.WriteAsync(call.ClientAddress, NpgsqlDbType.Inet, cancellationToken);
-            }
-
-            if (call.ClientRequestId is null)
-            {
-                await importer.WriteNullAsync(cancellationToken);
-            }
-            else
-            {
-                await importer.WriteAsync(call.ClientRequestId, NpgsqlDbType.Text, cancellationToken);
-            }
+            await reader.ReadAsync(cancellationToken);
+            day = reader.GetFieldValue<DateOnly>(0);
+            seq = reader.GetInt64(1);
+            previous = reader.IsDBNull(2) ? AuditChain.Genesis(Chain, day) : reader.GetFieldValue<byte[]>(2);
         }
 
-        await importer.CompleteAsync(cancellationToken);
+        using var hasher = new AuditRecordHasher();
+        await using (var importer = await connection.BeginBinaryImportAsync(Copy, cancellationToken))
+        {
+            foreach (var written in batch)
+            {
+                var call = Stored(written);
+                var link = Hash(hasher, previous, ++seq, call);
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(call.At, NpgsqlDbType.TimestampTz, cancellationToken);
+                await importer.WriteAsync(call.RequestId, NpgsqlDbType.Text, cancellationToken);
+                await WriteOrNullAsync(importer, call.Subject, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(call.Agency, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(call.Endpoint, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(call.Method, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(call.Path, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync((short)call.Status, NpgsqlDbType.Smallint, cancellationToken);
+                await importer.WriteAsync(call.DurationMs, NpgsqlDbType.Integer, cancellationToken);
+                await importer.WriteAsync(call.BytesIn, NpgsqlDbType.Bigint, cancellationToken);
+                await importer.WriteAsync(call.BytesOut, NpgsqlDbType.Bigint, cancellationToken);
+                await WriteOrNullAsync(importer, call.ClientAddress, NpgsqlDbType.Inet, cancellationToken);
+                await WriteOrNullAsync(importer, call.ClientRequestId, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(day, NpgsqlDbType.Date, cancellationToken);
+                await importer.WriteAsync(seq, NpgsqlDbType.Bigint, cancellationToken);
+                await importer.WriteAsync(previous, NpgsqlDbType.Bytea, cancellationToken);
+                await importer.WriteAsync(link, NpgsqlDbType.Bytea, cancellationToken);
+                previous = link;
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
+        await using (var moved = new NpgsqlCommand(
+                         "UPDATE gateway.proxied_calls_chain SET last_seq = $1, last_hash = $2 WHERE day = $3", connection, transaction))
+        {
+            moved.Parameters.Add(new NpgsqlParameter { Value = seq });
+            moved.Parameters.Add(new NpgsqlParameter { Value = previous });
+            moved.Parameters.Add(new NpgsqlParameter { Value = day });
+            await moved.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The call as PostgreSQL keeps it, so that it hashes the same when read back: an IPv6 address without its zone
+    /// (inet has none). Times need nothing: the hash takes microseconds, as the column does.
+    /// </summary>
+    private static AgencyCall Stored(AgencyCall call) =>
+        call.ClientAddress is { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6, ScopeId: not 0 } address
+            ? call with { ClientAddress = new IPAddress(address.GetAddressBytes()) }
+            : call;
+
+    /// <summary>One row's link: its place and every field of the call.</summary>
+    internal static byte[] Hash(AuditRecordHasher hasher, byte[] previous, long seq, AgencyCall call) =>
+        hasher.Begin(previous).Add(seq).Add(call.At).Add(call.RequestId).Add(call.Subject).Add(call.Agency)
+            .Add(call.Endpoint).Add(call.Method).Add(call.Path).Add(call.Status).Add(call.DurationMs).Add(call.BytesIn)
+            .Add(call.BytesOut).Add(call.ClientAddress).Add(call.ClientRequestId).Finish();
+
+    private static Task WriteOrNullAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type,
+        CancellationToken cancellationToken) where T : class =>
+        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
 
     /// <summary>This month's partition and the next two, checked once a day.</summary>
     private async Task EnsurePartitionsAsync(CancellationToken cancellationToken)

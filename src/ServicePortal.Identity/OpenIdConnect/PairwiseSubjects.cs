@@ -8,7 +8,7 @@ namespace ServicePortal.Identity.OpenIdConnect;
 /// NIN or the account id by anyone, because it is not derived at all (as GOV.UK One Login and MOSIP eSignet do,
 /// pairwise per sector). See <see cref="SectorOf"/> for what a client's sector is.
 /// </summary>
-public sealed class PairwiseSubjects(NpgsqlDataSource dataSource)
+public sealed class PairwiseSubjects(NpgsqlDataSource dataSource) : Core.Audit.IAgencySubjects
 {
     public const string PortalSector = "portal";
 
@@ -74,6 +74,22 @@ public sealed class PairwiseSubjects(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(cancellationToken))
         {
             subjects.Add(reader.GetString(0));
+        }
+
+        return subjects;
+    }
+
+    /// <summary>The subjects agencies know the account by (sectors <c>agency:{code}</c>), for "who viewed my data".</summary>
+    public async Task<IReadOnlyList<Core.Audit.AgencySubject>> OfAccountAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT substr(sector, 8), subject FROM identity.pairwise_subjects WHERE account_id = $1 AND sector LIKE 'agency:%'");
+        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var subjects = new List<Core.Audit.AgencySubject>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            subjects.Add(new Core.Audit.AgencySubject(reader.GetString(0), reader.GetString(1)));
         }
 
         return subjects;
