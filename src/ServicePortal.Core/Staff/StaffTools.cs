@@ -23,6 +23,15 @@ public static class StaffRoles
     public const string AgencyOfficer = "agency_officer";
     public const string Administrator = "administrator";
 
+    /// <summary>
+    /// Not a person: an agency's own system reading through the agency API (client credentials), as the access log
+    /// records it (<c>agency_system:rita</c>, with the empty staff id).
+    /// </summary>
+    public const string AgencySystem = "agency_system";
+
+    /// <summary>The access log's role for <paramref name="agency"/>'s system.</summary>
+    public static string AgencySystemOf(string agency) => AgencySystem + ":" + agency;
+
     /// <summary>The role part of a claim value: <c>agency_officer:rita</c> is <c>agency_officer</c>.</summary>
     public static string RoleOf(string claim)
     {
@@ -51,6 +60,7 @@ public static class StaffRoles
             HelpdeskAgent => T("Mhudumu wa dawati la msaada", "Helpdesk agent"),
             HelpdeskSupervisor => T("Msimamizi wa dawati la msaada", "Helpdesk supervisor"),
             AgencyOfficer => T($"Afisa wa {agency}", $"{agency} officer"),
+            AgencySystem => T($"Mfumo wa {agency}", $"{agency}'s system"),
             Administrator => T("Msimamizi wa lango (e-GA)", "Portal administrator (e-GA)"),
             _ => claim,
         };
@@ -68,6 +78,7 @@ public static class StaffRoles
             HelpdeskAgent => T("mhudumu wa dawati la msaada", "helpdesk agent"),
             HelpdeskSupervisor => T("msimamizi wa dawati la msaada", "helpdesk supervisor"),
             AgencyOfficer => T($"afisa wa {agency}", $"{agency} officer"),
+            AgencySystem => T($"mfumo wa {agency}", $"{agency}'s system"),
             Administrator => T("msimamizi wa lango (e-GA)", "portal administrator (e-GA)"),
             _ => claim,
         };

@@ -38,7 +38,7 @@ internal static class AgencyTicketsApi
     }
 
     /// <summary>An agency system reads as <c>agency_system:&lt;code&gt;</c>; it has no staff account (the empty id).</summary>
-    private static StaffActor SystemOf(string agency) => new(Guid.Empty, "agency_system:" + agency);
+    private static StaffActor SystemOf(string agency) => new(Guid.Empty, Core.Staff.StaffRoles.AgencySystemOf(agency));
 
     private static string? AgencyOf(ClaimsPrincipal user)
     {

@@ -25,7 +25,7 @@ internal static class AgencyRequestsApi
     public const int MaxPageSize = 200;
 
     /// <summary>The access log's role for an agency's system (no person: the staff account is <see cref="Guid.Empty"/>).</summary>
-    public static string SystemRole(string agency) => "agency_system:" + agency;
+    public static string SystemRole(string agency) => Core.Staff.StaffRoles.AgencySystemOf(agency);
 
     public static IEndpointRouteBuilder MapAgencyRequestsApi(this IEndpointRouteBuilder endpoints)
     {

@@ -55,10 +55,21 @@ public sealed class ActorsTests
     [InlineData("agency_officer:rita", "RITA", "afisa wa RITA", "RITA officer")]
     [InlineData("helpdesk_supervisor", null, "msimamizi wa dawati la msaada", "helpdesk supervisor")]
     [InlineData("helpdesk_agent", null, "mhudumu wa dawati la msaada", "helpdesk agent")]
+    [InlineData("agency_system:rita", null, "mfumo wa RITA", "RITA's system")]
     public async Task Roles_read_in_the_middle_of_a_sentence(string claim, string? shortName, string sw, string en)
     {
         Assert.Equal(sw, await In("sw", () => Task.FromResult(StaffRoles.DescribeInline(claim, shortName))));
         Assert.Equal(en, await In("en", () => Task.FromResult(StaffRoles.DescribeInline(claim, shortName))));
+    }
+
+    [Fact]
+    public async Task An_agency_system_in_the_access_log_is_named_as_that_agencys_system_not_as_its_code()
+    {
+        var role = StaffRoles.AgencySystemOf("rita");
+
+        Assert.Equal("agency_system:rita", role);
+        Assert.Equal("Mfumo wa RITA", await In("sw", () => Task.FromResult(StaffRoles.Describe(role))));
+        Assert.Equal("RITA's system", await In("en", () => Task.FromResult(StaffRoles.Describe(role))));
     }
 
     [Theory]
