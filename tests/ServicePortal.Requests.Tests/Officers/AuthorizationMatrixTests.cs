@@ -5,7 +5,10 @@ namespace ServicePortal.Requests.Tests.Officers;
 /// <summary>The portal of the matrix: a citizen with an application at rita and one at brela.</summary>
 public sealed class MatrixPortalFactory : OfficerPortalFactory
 {
-    /// <summary>What a path's placeholders stand for: <c>{rita}</c>, <c>{brela}</c> (the citizen's applications).</summary>
+    /// <summary>
+    /// What a path's placeholders stand for: <c>{rita}</c>, <c>{brela}</c> (the citizen's applications), <c>{citizen}</c>
+    /// (the citizen's account id).
+    /// </summary>
     public Dictionary<string, string> Placeholders { get; } = new(StringComparer.Ordinal);
 
     public override async Task InitializeAsync()
@@ -14,14 +17,15 @@ public sealed class MatrixPortalFactory : OfficerPortalFactory
         var citizen = await Sessions.AsAsync(PortalRoles.Citizen);
         Placeholders["{rita}"] = await ApplicationAsync(citizen.AccountId!.Value, "rita", "rita-birth-certificate", "completed");
         Placeholders["{brela}"] = await ApplicationAsync(citizen.AccountId!.Value, "brela", "brela-business-name");
+        Placeholders["{citizen}"] = citizen.AccountId!.Value.ToString();
     }
 
     public string Resolve(string path) => Placeholders.Aggregate(path, (p, x) => p.Replace(x.Key, x.Value, StringComparison.Ordinal));
 }
 
 /// <summary>
-/// Who may open what (issue 12): every page and endpoint of the agency officer's work, the citizen's application page
-/// and the administrator's requests pages, for every role, over HTTP on the real portal with real sign-ins. One table:
+/// Who may open what (issue 12): every page and endpoint of the agency officer's work, the helpdesk's, the citizen's
+/// application page and who-viewed-my-data, and the administrator's requests pages, for every role, over HTTP on the real portal with real sign-ins. One table:
 /// to add a module's pages (the helpdesk's), add rows. 302 is the way to sign in; 403 a signed-in person without the
 /// role; 404 what exists but is not theirs to see (another agency's, another citizen's), exactly as what does not exist.
 /// </summary>
@@ -44,9 +48,20 @@ public sealed class AuthorizationMatrixTests(MatrixPortalFactory portal) : IClas
         ("/admin/requests/ratings", "302 403 403 403 403 403 200"),
         ("/maombi/{rita}", "302 200 404 404 404 404 404"),
         ("/maombi/{brela}", "302 200 404 404 404 404 404"),
-        // The agency API takes a bearer token only: no session, whoever's, opens it.
+        // The helpdesk (its module and the identity module's assisted recovery), and the officers' escalated tickets.
+        ("/helpdesk", "302 403 200 200 403 403 403"),
+        ("/helpdesk/tafuta", "302 403 200 200 403 403 403"),
+        ("/helpdesk/raia/{citizen}", "302 403 200 200 403 403 403"),
+        ("/helpdesk/akaunti", "302 403 200 200 403 403 403"),
+        ("/agency/tickets", "302 403 403 403 200 200 403"),
+        // Everyone signed in is a citizen too: their own tickets and who viewed their own data.
+        ("/msaada/tiketi", "302 200 200 200 200 200 200"),
+        ("/account/access-log", "302 200 200 200 200 200 200"),
+        // The agency API and the citizen's API take a bearer token only: no session, whoever's, opens them.
         ("/api/agency/requests", "401 401 401 401 401 401 401"),
         ("/api/agency/requests/{rita}", "401 401 401 401 401 401 401"),
+        ("/api/agency/tickets", "401 401 401 401 401 401 401"),
+        ("/api/me/access-log", "401 401 401 401 401 401 401"),
     ];
 
     /// <summary>Agencies' systems with client-credentials tokens (<see cref="PortalRoles.AgencySystem"/>).</summary>
@@ -61,6 +76,9 @@ public sealed class AuthorizationMatrixTests(MatrixPortalFactory portal) : IClas
         ("/api/agency/requests/SP-000000000", PortalRoles.AgencySystem("brela"), 404),
         ("/api/agency/requests", PortalRoles.AgencySystem("rita", "agency.manage"), 403),
         ("/api/agency/requests/{rita}", PortalRoles.AgencySystem("rita", "agency.manage"), 403),
+        ("/api/agency/tickets", PortalRoles.AgencySystem("rita"), 200),
+        ("/api/agency/tickets", PortalRoles.AgencySystem("brela"), 200),
+        ("/api/agency/tickets", PortalRoles.AgencySystem("rita", "agency.manage"), 403),
     ];
 
     public static TheoryData<string, string, int> Matrix()
