@@ -5,7 +5,7 @@ namespace ServicePortal.Helpdesk.Tests.Staff;
 /// <summary>
 /// In Chromium on a phone (360×740), in Kiswahili: a helpdesk agent finds a citizen's ticket by its number, opens the
 /// citizen's case, opens the ticket and escalates it to RITA; RITA's officer answers from their page; the citizen reads
-/// the answer on the ticket. Axe on every page (no serious or critical violation), nothing wider than the screen, a
+/// the answer on the ticket and, on "who viewed my data", the agent's access. Axe on every page (no serious or critical violation), nothing wider than the screen, a
 /// screenshot of each.
 /// </summary>
 public sealed class StaffJourneyBrowserTests(HelpdeskPortalFactory portal, Browser browser)
@@ -19,6 +19,7 @@ public sealed class StaffJourneyBrowserTests(HelpdeskPortalFactory portal, Brows
         var reference = await portal.ApplicationAtAsync(citizenId, "rita");
         var ticket = await portal.TicketAsync(citizenId, reference: reference);
         var (agentNin, agentPhone) = await StaffAccountAsync("helpdesk_agent", "");
+        await portal.ExecuteAsync("UPDATE identity.accounts SET first_name = 'Juma', last_name = 'Mrisho' WHERE nin = @agentNin", new { agentNin });
         var (officerNin, officerPhone) = await StaffAccountAsync("agency_officer", "rita");
 
         // The agent: the queues, the find, the case, the ticket, escalation.
@@ -63,6 +64,16 @@ public sealed class StaffJourneyBrowserTests(HelpdeskPortalFactory portal, Brows
         Assert.Contains("Cheti chako kitakuwa tayari Ijumaa.", shown, StringComparison.Ordinal);
         Assert.Contains("Taasisi (RITA)", shown, StringComparison.Ordinal);
         await CheckAsync(citizen, "helpdesk-ticket-agency-answer-sw-360");
+
+        // ...and sees, from the account page, that the agent opened their case and their ticket (the stated role, not a name).
+        await citizen.GotoAsync(new Uri(portal.Address, "/account").ToString());
+        await citizen.GetByRole(AriaRole.Link, new() { Name = "Nani ameangalia taarifa zangu" }).ClickAsync();
+        await citizen.ArriveAsync("**/account/access-log");
+        await citizen.WaitForSelectorAsync("ul.access-log");
+        var accesses = await citizen.InnerTextAsync("ul.access-log");
+        Assert.Contains("Mhudumu wa dawati la msaada", accesses, StringComparison.Ordinal);
+        Assert.DoesNotContain("Juma", accesses, StringComparison.Ordinal);
+        await CheckAsync(citizen, "helpdesk-citizen-who-viewed-sw-360");
     }
 
     private async Task<(string Nin, string Phone)> StaffAccountAsync(string role, string agency)
