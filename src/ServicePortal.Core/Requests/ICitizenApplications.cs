@@ -31,4 +31,7 @@ public interface ICitizenApplications
 
     /// <summary>For staff: a citizen's applications, newest first (at most <paramref name="limit"/>), each with its timeline.</summary>
     Task<IReadOnlyList<CitizenApplicationHistory>> ListForStaffAsync(Guid accountId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>An application's status in the reader's language, in the Requests module's words ("Imetumwa kwa taasisi").</summary>
+    string DescribeStatus(string status);
 }

@@ -36,6 +36,8 @@ internal sealed class CitizenApplications(NpgsqlDataSource dataSource) : ICitize
     public Task<IReadOnlyList<CitizenApplicationHistory>> ListForStaffAsync(Guid accountId, int limit, CancellationToken cancellationToken) =>
         HistoriesAsync("account_id = @accountId", new { accountId, limit }, cancellationToken);
 
+    public string DescribeStatus(string status) => RequestStatus.Describe(status);
+
     private sealed record Row(long Id, Guid AccountId, string Reference, string ServiceCode, string Agency, string Status, DateTime CreatedAt,
         DateTime? DueAt);
 

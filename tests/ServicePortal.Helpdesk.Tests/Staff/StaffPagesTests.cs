@@ -167,6 +167,7 @@ public sealed class StaffPagesTests(HelpdeskPortalFactory portal) : IClassFixtur
         Assert.DoesNotContain(citizen.Nin, page, StringComparison.Ordinal);
         Assert.Contains(reference, page, StringComparison.Ordinal);
         Assert.Contains(ticket, page, StringComparison.Ordinal);
+        Assert.Contains("Hali: <strong>Imetumwa kwa taasisi</strong>", page, StringComparison.Ordinal); // words, not the code
         Assert.Equal(1, await portal.AccessRowsAsync(citizen.AccountId, "case"));
         Assert.Equal(HttpStatusCode.NotFound, (await agent.Browser.GetAsync($"/helpdesk/raia/{Guid.NewGuid()}")).StatusCode);
     }
