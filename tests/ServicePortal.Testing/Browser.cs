@@ -156,62 +156,22 @@ public sealed class Browser : IAsyncLifetime
 public static class PageNavigation
 {
     /// <summary>
-    /// Waits until the page's address is <paramref name="url"/> (a glob: <c>**</c> any characters, <c>*</c> any but
-    /// <c>/</c>; everything else, <c>?</c> included, is itself). It watches the address only, not the page's load
-    /// events: Playwright's <c>WaitForURLAsync</c> then waits for a load state, and twice in clean runs on a loaded
-    /// machine a fully drawn page's <c>load</c>, and once its <c>DOMContentLoaded</c>, was never seen within 60 s after
-    /// a click had started the navigation. Nothing a test reads needs more: its locators wait for what they read.
+    /// Waits until the page is at <paramref name="url"/> (a glob) and the navigation there has committed: Playwright's
+    /// own event, no polling. Not its default (the <c>load</c> event), nor <c>DOMContentLoaded</c>: in clean runs on a
+    /// loaded machine a click-started navigation's <c>load</c>, and once its <c>DOMContentLoaded</c>, was never seen within
+    /// 60 s although the page was drawn. Nothing a test reads needs more: its locators wait for what they read.
     /// </summary>
     public static Task ArriveAsync(this IPage page, string url)
     {
-        ArgumentNullException.ThrowIfNull(url);
-        var pattern = new System.Text.RegularExpressions.Regex(GlobToRegex(url));
-        return page.ArriveAsync(address => pattern.IsMatch(address), url);
+        ArgumentNullException.ThrowIfNull(page);
+        return page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit });
     }
 
     /// <inheritdoc cref="ArriveAsync(IPage, string)"/>
-    public static async Task ArriveAsync(this IPage page, Func<string, bool> url, string? description = null)
+    public static Task ArriveAsync(this IPage page, Func<string, bool> url)
     {
         ArgumentNullException.ThrowIfNull(page);
-        ArgumentNullException.ThrowIfNull(url);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!url(page.Url))
-        {
-            if (waited.Elapsed > Timeout)
-            {
-                throw new TimeoutException(
-                    $"The browser never reached {description ?? "the expected page"} within {Timeout.TotalSeconds} s. " +
-                    await Browser.DescribeAsync(page));
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
-    /// <summary>As long as a page's own waits (<see cref="Browser.NewPageAsync"/>): a busy machine is no failure.</summary>
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
-    private static string GlobToRegex(string glob)
-    {
-        var regex = new System.Text.StringBuilder("^");
-        for (var i = 0; i < glob.Length; i++)
-        {
-            if (glob[i] == '*' && i + 1 < glob.Length && glob[i + 1] == '*')
-            {
-                regex.Append(".*");
-                i++;
-            }
-            else if (glob[i] == '*')
-            {
-                regex.Append("[^/]*");
-            }
-            else
-            {
-                regex.Append(System.Text.RegularExpressions.Regex.Escape(glob[i].ToString()));
-            }
-        }
-
-        return regex.Append('$').ToString();
+        return page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit });
     }
 }
 
